@@ -1,0 +1,57 @@
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { configFromEnv, projectRoot } from './config.ts';
+import { startFlowdeck } from './app.ts';
+import { DataDirLockedError } from '../src/lib/server/db/client.ts';
+
+const PROTOCOL_HEADER = 'x-flowdeck-proto';
+
+type NodeHandler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void;
+
+/** Boots Flowdeck: database, SvelteKit handler, realtime endpoint, graceful shutdown. */
+async function main(): Promise<void> {
+	const config = configFromEnv(process.env);
+	const handlerPath = join(projectRoot, 'build', 'handler.js');
+	if (!existsSync(handlerPath)) throw new Error('No build found. Run `npm run build` (npm start does this for you).');
+	const app = await startFlowdeck(config);
+	// Without ORIGIN, adapter-node assumes https; tell it the socket's real scheme instead.
+	if (!config.origin) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+	const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: NodeHandler };
+	const server = createServer((req, res) => {
+		// Overwrite, never trust, whatever the client sent under this name.
+		req.headers[PROTOCOL_HEADER] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+		handler(req, res, () => {
+			res.statusCode = 404;
+			res.end('Not found');
+		});
+	});
+	server.on('upgrade', (req, socket, head) => {
+		if (!app.handleUpgrade(req, socket, head)) socket.destroy();
+	});
+	server.listen(config.port, config.host, () => {
+		const where = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
+		const shown = config.origin ?? `http://localhost:${config.port}`;
+		console.log(`Flowdeck is listening on ${shown} (database: ${where})`);
+	});
+	const shutdown = (signal: string) => {
+		console.log(`${signal}: saving and shutting down…`);
+		server.close();
+		server.closeAllConnections();
+		app.close().then(
+			() => process.exit(0),
+			(err: unknown) => {
+				console.error('Shutdown failed:', err);
+				process.exit(1);
+			}
+		);
+	};
+	process.once('SIGTERM', () => shutdown('SIGTERM'));
+	process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+	console.error(err instanceof DataDirLockedError || err instanceof Error ? `Flowdeck could not start: ${err.message}` : err);
+	process.exit(1);
+});

@@ -1,0 +1,101 @@
+import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+
+/** The drizzle handle both drivers share; queries are written once against it. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+
+/** An open database: the drizzle handle, which driver backs it, and how to close it. */
+export interface Database {
+	db: Db;
+	kind: 'postgres' | 'pglite';
+	close(): Promise<void>;
+}
+
+/** Where to connect: a PostgreSQL URL, or a PGlite data directory (undefined = in memory). */
+export type DatabaseOptions = { url: string } | { dataDir?: string };
+
+/** Thrown when another process already holds a PGlite data directory. */
+export class DataDirLockedError extends Error {
+	constructor(dir: string, pid: number) {
+		super(
+			`The data folder ${dir} is in use by another Flowdeck process (pid ${pid}). ` +
+				`Stop that process first, or set DATA_DIR to a different folder.`
+		);
+		this.name = 'DataDirLockedError';
+	}
+}
+
+/** Opens PostgreSQL (postgres.js) or PGlite and applies every migration in `migrationsFolder`. */
+export async function openDatabase(options: DatabaseOptions, migrationsFolder: string): Promise<Database> {
+	if ('url' in options) {
+		const { default: postgres } = await import('postgres');
+		const { drizzle } = await import('drizzle-orm/postgres-js');
+		const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+		const sql = postgres(options.url, { max: 10, onnotice: () => {} });
+		const db = drizzle(sql);
+		try {
+			await migrate(db, { migrationsFolder });
+		} catch (err) {
+			await sql.end({ timeout: 1 });
+			throw err;
+		}
+		return { db: db as unknown as Db, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+	}
+	const releaseLock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
+	try {
+		const { PGlite } = await import('@electric-sql/pglite');
+		const { drizzle } = await import('drizzle-orm/pglite');
+		const { migrate } = await import('drizzle-orm/pglite/migrator');
+		const client = new PGlite(options.dataDir);
+		const db = drizzle(client);
+		await migrate(db, { migrationsFolder });
+		return {
+			db: db as unknown as Db,
+			kind: 'pglite',
+			close: async () => {
+				await client.close();
+				releaseLock();
+			}
+		};
+	} catch (err) {
+		releaseLock();
+		throw err;
+	}
+}
+
+/** PGlite is single-process: a lock file with our pid keeps a second server off the same folder. */
+function lockDataDir(dir: string): () => void {
+	mkdirSync(dir, { recursive: true });
+	const lockPath = join(dir, 'flowdeck.lock');
+	for (let attempt = 0; attempt < 2; attempt++) {
+		try {
+			const fd = openSync(lockPath, 'wx');
+			writeFileSync(fd, String(process.pid));
+			closeSync(fd);
+			return () => {
+				try {
+					unlinkSync(lockPath);
+				} catch {
+					// already gone: nothing to release
+				}
+			};
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+			const holder = Number(readFileSync(lockPath, 'utf8'));
+			if (holder && holder !== process.pid && isAlive(holder)) throw new DataDirLockedError(dir, holder);
+			// A stale lock from a crashed process: take it over.
+			unlinkSync(lockPath);
+		}
+	}
+	throw new Error(`Could not lock the data folder ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return (err as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}

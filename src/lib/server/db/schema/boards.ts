@@ -1,0 +1,44 @@
+import { pgTable, text, timestamp, primaryKey, index } from 'drizzle-orm/pg-core';
+import { users } from './accounts.ts';
+
+/** A board's relational record; its content lives in the board document. */
+export const boards = pgTable('boards', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull()
+});
+
+/** Who may open a board, and with which role ('owner' | 'editor' | 'viewer'). */
+export const boardMembers = pgTable(
+	'board_members',
+	{
+		boardId: text('board_id')
+			.notNull()
+			.references(() => boards.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		role: text('role').notNull(),
+		joinedAt: timestamp('joined_at', { withTimezone: true }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.boardId, t.userId] }), index('board_members_user_idx').on(t.userId)]
+);
+
+/** A shareable invite link; only the SHA-256 of its token is stored. */
+export const boardInvites = pgTable(
+	'board_invites',
+	{
+		id: text('id').primaryKey(),
+		boardId: text('board_id')
+			.notNull()
+			.references(() => boards.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull().unique(),
+		role: text('role').notNull(),
+		createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		revokedAt: timestamp('revoked_at', { withTimezone: true })
+	},
+	(t) => [index('board_invites_board_idx').on(t.boardId)]
+);

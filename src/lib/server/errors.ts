@@ -1,0 +1,39 @@
+/** Machine-readable reasons a domain operation refused; routes map them to HTTP statuses. */
+export type ErrorCode =
+	| 'invalid_input'
+	| 'email_taken'
+	| 'bad_credentials'
+	| 'throttled'
+	| 'not_found'
+	| 'forbidden'
+	| 'invite_expired'
+	| 'invite_revoked'
+	| 'last_owner'
+	| 'confirmation_mismatch';
+
+/** A refusal the user caused: carries a code, a clear message, and optionally the form field at fault. */
+export class DomainError extends Error {
+	constructor(
+		readonly code: ErrorCode,
+		message: string,
+		readonly field?: string,
+		readonly retryAfterSeconds?: number
+	) {
+		super(message);
+		this.name = 'DomainError';
+	}
+}
+
+/** HTTP status for each domain error code. */
+export const statusForCode: Record<ErrorCode, number> = {
+	invalid_input: 400,
+	email_taken: 400,
+	bad_credentials: 400,
+	throttled: 429,
+	not_found: 404,
+	forbidden: 403,
+	invite_expired: 410,
+	invite_revoked: 410,
+	last_owner: 400,
+	confirmation_mismatch: 400
+};

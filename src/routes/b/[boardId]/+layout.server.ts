@@ -1,0 +1,18 @@
+import type { LayoutServerLoad } from './$types';
+import { requireBoardAction } from '$lib/server/boards/boards';
+import { can } from '$lib/server/auth/permissions';
+import { orErrorPage, requireUser } from '$lib/server/http';
+
+export const load: LayoutServerLoad = async (event) => {
+	const user = requireUser(event);
+	const board = await orErrorPage(() => requireBoardAction(event.locals.ctx.db, event.params.boardId, user.id, 'view'));
+	return {
+		board,
+		allowed: {
+			edit: can(board.role, 'edit_content'),
+			rename: can(board.role, 'rename'),
+			delete: can(board.role, 'delete'),
+			manageMembers: can(board.role, 'manage_members')
+		}
+	};
+};

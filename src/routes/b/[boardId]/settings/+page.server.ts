@@ -1,0 +1,93 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { deleteBoard, renameBoard } from '$lib/server/boards/boards';
+import { changeMemberRole, leaveBoard, listMembers, removeMember } from '$lib/server/boards/members';
+import { createInvite, listActiveInvites, revokeInvite } from '$lib/server/boards/invites';
+import { formAction, orErrorPage, requireUser } from '$lib/server/http';
+import { boardNameSchema, inviteSchema, memberRoleSchema, parseForm } from '$lib/server/validation';
+import { can } from '$lib/server/auth/permissions';
+import { z } from 'zod';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	const { board } = await event.parent();
+	const { db, clock } = event.locals.ctx;
+	const members = await orErrorPage(() => listMembers(db, board.id, user.id));
+	const invites = can(board.role, 'manage_invites') ? await listActiveInvites(db, board.id, user.id, clock.now()) : [];
+	return { members, invites, me: user.id };
+};
+
+const idSchema = z.object({ id: z.string().min(1).max(64) });
+const deleteSchema = z.object({ confirm: z.string().max(200) });
+
+/** Common prologue of every action: the signed-in user, the form, the context. */
+async function begin(event: RequestEvent) {
+	const user = requireUser(event);
+	return { user, form: await event.request.formData(), ...event.locals.ctx, boardId: event.params.boardId };
+}
+
+export const actions: Actions = {
+	rename: async (event) => {
+		const { user, form, db, boardId } = await begin(event);
+		return formAction('rename', form, async () => {
+			const { name } = parseForm(boardNameSchema, form);
+			await renameBoard(db, boardId, user.id, name);
+			return { action: 'rename', success: 'Board renamed.' };
+		});
+	},
+	delete: async (event) => {
+		const { user, form, db, access, boardId } = await begin(event);
+		const result = await formAction('delete', form, async () => {
+			const { confirm } = parseForm(deleteSchema, form);
+			await deleteBoard(db, boardId, user.id, confirm);
+			access.boardDeleted(boardId);
+			return { deleted: true };
+		});
+		if ('deleted' in result) redirect(303, '/');
+		return result;
+	},
+	invite: async (event) => {
+		const { user, form, db, clock, boardId } = await begin(event);
+		return formAction('invite', form, async () => {
+			const input = parseForm(inviteSchema, form);
+			const { token } = await createInvite(db, boardId, user.id, input, clock.now());
+			return { action: 'invite', inviteUrl: `${event.url.origin}/invite/${token}`, role: input.role };
+		});
+	},
+	revokeInvite: async (event) => {
+		const { user, form, db, clock, boardId } = await begin(event);
+		return formAction('revokeInvite', form, async () => {
+			const { id } = parseForm(idSchema, form);
+			await revokeInvite(db, boardId, user.id, id, clock.now());
+			return { action: 'revokeInvite', success: 'Invite link revoked.' };
+		});
+	},
+	changeRole: async (event) => {
+		const { user, form, db, access, boardId } = await begin(event);
+		return formAction('changeRole', form, async () => {
+			const { userId, role } = parseForm(memberRoleSchema, form);
+			await changeMemberRole(db, boardId, user.id, userId, role);
+			access.membershipChanged(boardId, userId);
+			return { action: 'changeRole', success: 'Role updated.' };
+		});
+	},
+	removeMember: async (event) => {
+		const { user, form, db, access, boardId } = await begin(event);
+		return formAction('removeMember', form, async () => {
+			const { id } = parseForm(idSchema, form);
+			await removeMember(db, boardId, user.id, id);
+			access.membershipChanged(boardId, id);
+			return { action: 'removeMember', success: 'Member removed.' };
+		});
+	},
+	leave: async (event) => {
+		const { user, form, db, access, boardId } = await begin(event);
+		const result = await formAction('leave', form, async () => {
+			await leaveBoard(db, boardId, user.id);
+			access.membershipChanged(boardId, user.id);
+			return { left: true };
+		});
+		if ('left' in result) redirect(303, '/');
+		return result;
+	}
+};
