@@ -2,24 +2,24 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { loginThrottle } from '../db/schema/accounts.ts';
 
-/** How many failures a key may have before it is locked, and how the lock grows. */
+/** After how many failures within the window a key is locked, and how the lock grows. */
 export interface ThrottlePolicy {
-	freeFailures: number;
+	lockAfter: number;
 	windowMs: number;
 	baseLockMs: number;
 	maxLockMs: number;
 }
 
-/** Per account: 5 free tries, then a lock doubling from 30 s up to 15 min. */
+/** Per account: locked after 5 failures, for 30 s, doubling with each further failure up to 15 min. */
 export const ACCOUNT_POLICY: ThrottlePolicy = {
-	freeFailures: 5,
+	lockAfter: 5,
 	windowMs: 15 * 60_000,
 	baseLockMs: 30_000,
 	maxLockMs: 15 * 60_000
 };
 /** Per client address: more room (shared offices), same growth. */
 export const ADDRESS_POLICY: ThrottlePolicy = {
-	freeFailures: 20,
+	lockAfter: 20,
 	windowMs: 15 * 60_000,
 	baseLockMs: 30_000,
 	maxLockMs: 15 * 60_000
@@ -57,14 +57,14 @@ export async function lockedForSeconds(db: Db, keys: ThrottleKey[], now: Date): 
 	return Math.ceil(longest / 1000);
 }
 
-/** Counts a failed attempt against every key, locking those past their free failures. */
+/** Counts a failed attempt against every key, locking those that reached their limit. */
 export async function recordFailure(db: Db, keys: ThrottleKey[], now: Date): Promise<void> {
 	for (const { key, policy } of keys) {
 		const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key)).limit(1);
 		const windowOpen = row && now.getTime() - row.windowStartedAt.getTime() < policy.windowMs;
 		const failures = windowOpen ? row.failures + 1 : 1;
 		const windowStartedAt = windowOpen ? row.windowStartedAt : now;
-		const excess = failures - policy.freeFailures;
+		const excess = failures - policy.lockAfter + 1;
 		const lockedUntil =
 			excess > 0
 				? new Date(now.getTime() + Math.min(policy.maxLockMs, policy.baseLockMs * 2 ** Math.min(excess - 1, 20)))
