@@ -17,7 +17,10 @@ async function main(): Promise<void> {
 	if (!existsSync(handlerPath)) throw new Error('No build found. Run `npm run build` (npm start does this for you).');
 	const app = await startFlowdeck(config);
 	// Without ORIGIN, adapter-node assumes https; tell it the socket's real scheme instead.
-	if (!config.origin) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+	if (!config.origin) {
+		delete process.env.ORIGIN; // adapter-node rejects an empty ORIGIN
+		process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+	}
 	const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: NodeHandler };
 	const server = createServer((req, res) => {
 		// Overwrite, never trust, whatever the client sent under this name.

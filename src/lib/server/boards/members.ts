@@ -67,7 +67,7 @@ async function memberRole(db: Db, boardId: string, userId: string): Promise<Role
 		.from(boardMembers)
 		.where(and(eq(boardMembers.boardId, boardId), eq(boardMembers.userId, userId)))
 		.limit(1);
-	if (!row) throw new DomainError('not_found', 'That person is not a member of this board.');
+	if (!row) throw new DomainError('invalid_input', 'That person is no longer a member of this board.');
 	return toRole(row.role);
 }
 
