@@ -1,0 +1,42 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// One throwaway data folder per run; workers inherit it through the environment.
+process.env.FLOWDECK_E2E_DATA ??= mkdtempSync(join(tmpdir(), 'flowdeck-e2e-'));
+const port = Number(process.env.FLOWDECK_E2E_PORT ?? 4173);
+
+/** Browser tests: Debian's Chromium against the production server on a fresh PGlite folder. */
+export default defineConfig({
+	testDir: 'tests/e2e',
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	workers: 1,
+	retries: 0,
+	reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+				'--disable-quic'
+			]
+		}
+	},
+	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+	webServer: {
+		command: 'node --import tsx server/index.ts',
+		url: `http://127.0.0.1:${port}/login`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: process.env.FLOWDECK_E2E_DATA, DATABASE_URL: '' }
+	}
+});
