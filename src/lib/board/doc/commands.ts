@@ -1,0 +1,345 @@
+import * as Y from 'yjs';
+import { checkMove, exitCheckKey, type MoveRefusal } from '../policy.ts';
+import { compareByRank, rankAtIndex } from '../ranks.ts';
+import type { Actor, Label, StageKind, WipMode } from '../types.ts';
+import { LOCAL, type TxOrigin } from './origins.ts';
+import { boardMaps, newDocId } from './schema.ts';
+import { readCard, readStage } from './snapshot.ts';
+
+/** A command refused because of user input (not a bug); the message is for the user. */
+export class CommandError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'CommandError';
+	}
+}
+
+/** Longest card title, stage name, checklist item or criterion. */
+export const MAX_SHORT_TEXT = 200;
+/** Longest card description. */
+export const MAX_DESCRIPTION = 20_000;
+
+function cleanText(text: string, what: string, max = MAX_SHORT_TEXT): string {
+	const clean = text.trim();
+	if (!clean) throw new CommandError(`${what} cannot be empty.`);
+	if (clean.length > max) throw new CommandError(`${what} is too long (at most ${max} characters).`);
+	return clean;
+}
+
+/** Every named write to a board document. Each runs in one transaction with the given origin. */
+export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL) {
+	const { stages, cards } = boardMaps(doc);
+	const now = () => actor.now().toISOString();
+	const tx = <T>(fn: () => T): T => {
+		let result!: T;
+		doc.transact(() => (result = fn()), origin);
+		return result;
+	};
+	const cardMap = (id: string) => {
+		const map = cards.get(id);
+		if (!map) throw new CommandError('That card no longer exists.');
+		return map;
+	};
+	const stageMap = (id: string) => {
+		const map = stages.get(id);
+		if (!map) throw new CommandError('That stage no longer exists.');
+		return map;
+	};
+	const orderedStages = () => [...stages.values()].map(readStage).sort(compareByRank);
+	const liveCardsIn = (stageId: string, exceptId?: string) =>
+		[...cards.values()]
+			.filter((c) => c.get('stageId') === stageId && c.get('archived') !== true && c.get('id') !== exceptId)
+			.map((c) => ({ id: c.get('id') as string, rank: c.get('rank') as string }))
+			.sort(compareByRank);
+	/** A nested Y type on a card, created on first write (keeps untouched cards small). */
+	const nested = <T,>(map: Y.Map<unknown>, key: string, make: () => T): T => {
+		const existing = map.get(key);
+		if (existing instanceof Y.AbstractType) return existing as T;
+		const created = make();
+		map.set(key, created as unknown as Y.AbstractType<unknown>);
+		return created;
+	};
+
+	return {
+		/** Adds a card at the bottom of a stage; returns its id. */
+		addCard(stageId: string, title: string): string {
+			const clean = cleanText(title, 'A card title');
+			const stage = readStage(stageMap(stageId));
+			const refusal = checkMove({
+				stages: orderedStages(),
+				card: { id: '', stageId: '', exitChecks: {} },
+				toStageId: stage.id,
+				cardsInTarget: liveCardsIn(stage.id).length
+			});
+			if (refusal?.code === 'wip_limit') throw new CommandError(refusal.message);
+			return tx(() => {
+				const id = newDocId();
+				const siblings = liveCardsIn(stageId);
+				const card = new Y.Map<unknown>();
+				const at = now();
+				card.set('id', id);
+				card.set('title', clean);
+				card.set('stageId', stageId);
+				card.set('rank', rankAtIndex(siblings, siblings.length));
+				card.set('createdAt', at);
+				card.set('createdBy', actor.userId);
+				cards.set(id, card);
+				return id;
+			});
+		},
+
+		/** Moves a card to `toIndex` within `toStageId`; returns why not instead of moving if a rule forbids it. */
+		moveCard(cardId: string, toStageId: string, toIndex: number): MoveRefusal | null {
+			const map = cardMap(cardId);
+			const card = readCard(map);
+			const refusal = checkMove({ stages: orderedStages(), card, toStageId, cardsInTarget: liveCardsIn(toStageId, cardId).length });
+			if (refusal) return refusal;
+			tx(() => {
+				map.set('rank', rankAtIndex(liveCardsIn(toStageId, cardId), toIndex));
+				if (card.stageId !== toStageId) {
+					map.set('stageId', toStageId);
+					map.set('movedAt', now());
+					map.set('movedBy', actor.userId);
+				}
+			});
+			return null;
+		},
+
+		/** Renames a card. */
+		setTitle(cardId: string, title: string): void {
+			const clean = cleanText(title, 'A card title');
+			tx(() => cardMap(cardId).set('title', clean));
+		},
+
+		/** Replaces the description, touching only the changed span so concurrent edits elsewhere survive. */
+		setDescription(cardId: string, next: string): void {
+			if (next.length > MAX_DESCRIPTION) throw new CommandError(`The description is too long (at most ${MAX_DESCRIPTION} characters).`);
+			tx(() => {
+				const text = nested(cardMap(cardId), 'description', () => new Y.Text());
+				const current = text.toString();
+				let start = 0;
+				while (start < current.length && start < next.length && current[start] === next[start]) start++;
+				let endCur = current.length;
+				let endNext = next.length;
+				while (endCur > start && endNext > start && current[endCur - 1] === next[endNext - 1]) {
+					endCur--;
+					endNext--;
+				}
+				if (endCur > start) text.delete(start, endCur - start);
+				if (endNext > start) text.insert(start, next.slice(start, endNext));
+			});
+		},
+
+		/** Sets or clears the due date (YYYY-MM-DD). */
+		setDue(cardId: string, due: string | null): void {
+			if (due !== null && !/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new CommandError('Use a date like 2026-12-31.');
+			tx(() => cardMap(cardId).set('due', due));
+		},
+
+		/** Replaces the card's labels. */
+		setLabels(cardId: string, labels: Label[]): void {
+			const clean = labels.map((l) => ({ name: cleanText(l.name, 'A label', 40), color: l.color }));
+			tx(() => cardMap(cardId).set('labels', clean));
+		},
+
+		/** Adds an owner (a board member's user id). */
+		addOwner(cardId: string, userId: string): void {
+			tx(() => {
+				const owners = nested(cardMap(cardId), 'owners', () => new Y.Array<string>());
+				if (!owners.toArray().includes(userId)) owners.push([userId]);
+			});
+		},
+
+		/** Removes an owner (every copy, in case two people added the same one). */
+		removeOwner(cardId: string, userId: string): void {
+			tx(() => {
+				const owners = cardMap(cardId).get('owners');
+				if (!(owners instanceof Y.Array)) return;
+				for (let i = owners.length - 1; i >= 0; i--) if (owners.get(i) === userId) owners.delete(i, 1);
+			});
+		},
+
+		/** Flags the card blocked with a reason, or clears the flag (null). */
+		setBlocked(cardId: string, reason: string | null): void {
+			const value = reason === null ? null : { reason: cleanText(reason, 'The blocking reason'), by: actor.userId, at: now() };
+			tx(() => cardMap(cardId).set('blocked', value));
+		},
+
+		/** Archives or restores a card. Restoring returns it to its stage. */
+		setArchived(cardId: string, archived: boolean): void {
+			tx(() => {
+				const map = cardMap(cardId);
+				map.set('archived', archived);
+				if (!archived && !stages.has(map.get('stageId') as string)) {
+					const first = orderedStages()[0];
+					if (first) map.set('stageId', first.id);
+				}
+			});
+		},
+
+		/** Adds a checklist item at the end; returns its id. */
+		addChecklistItem(cardId: string, text: string): string {
+			const clean = cleanText(text, 'A checklist item');
+			return tx(() => {
+				const list = nested(cardMap(cardId), 'checklist', () => new Y.Map<Y.Map<unknown>>());
+				const siblings = [...list.values()].map((i) => ({ id: i.get('id') as string, rank: i.get('rank') as string })).sort(compareByRank);
+				const id = newDocId();
+				const item = new Y.Map<unknown>();
+				item.set('id', id);
+				item.set('text', clean);
+				item.set('done', false);
+				item.set('rank', rankAtIndex(siblings, siblings.length));
+				list.set(id, item);
+				return id;
+			});
+		},
+
+		/** Ticks or unticks a checklist item. */
+		setChecklistDone(cardId: string, itemId: string, done: boolean): void {
+			tx(() => checklistItem(cardId, itemId).set('done', done));
+		},
+
+		/** Rewords a checklist item. */
+		renameChecklistItem(cardId: string, itemId: string, text: string): void {
+			const clean = cleanText(text, 'A checklist item');
+			tx(() => checklistItem(cardId, itemId).set('text', clean));
+		},
+
+		/** Moves a checklist item to `toIndex`. */
+		moveChecklistItem(cardId: string, itemId: string, toIndex: number): void {
+			tx(() => {
+				const list = cardMap(cardId).get('checklist') as Y.Map<Y.Map<unknown>>;
+				const siblings = [...list.values()]
+					.filter((i) => i.get('id') !== itemId)
+					.map((i) => ({ id: i.get('id') as string, rank: i.get('rank') as string }))
+					.sort(compareByRank);
+				checklistItem(cardId, itemId).set('rank', rankAtIndex(siblings, toIndex));
+			});
+		},
+
+		/** Deletes a checklist item. */
+		deleteChecklistItem(cardId: string, itemId: string): void {
+			tx(() => {
+				const list = cardMap(cardId).get('checklist');
+				if (list instanceof Y.Map) list.delete(itemId);
+			});
+		},
+
+		/** Records (or withdraws) that a card meets one exit criterion of a stage. */
+		setExitCheck(cardId: string, stageId: string, criterionId: string, checked: boolean): void {
+			tx(() => {
+				const checks = nested(cardMap(cardId), 'exitChecks', () => new Y.Map<unknown>());
+				const key = exitCheckKey(stageId, criterionId);
+				if (checked) checks.set(key, { by: actor.userId, at: now() });
+				else checks.delete(key);
+			});
+		},
+
+		/** Adds a stage at the end of the workflow; returns its id. */
+		addStage(name: string, kind: StageKind = 'active'): string {
+			const clean = cleanText(name, 'A stage name', 60);
+			return tx(() => {
+				const siblings = orderedStages();
+				const id = newDocId();
+				const stage = new Y.Map<unknown>();
+				stage.set('id', id);
+				stage.set('name', clean);
+				stage.set('rank', rankAtIndex(siblings, siblings.length));
+				stage.set('kind', kind);
+				stage.set('wipLimit', null);
+				stage.set('wipMode', 'soft');
+				stages.set(id, stage);
+				return id;
+			});
+		},
+
+		/** Renames a stage. */
+		renameStage(stageId: string, name: string): void {
+			const clean = cleanText(name, 'A stage name', 60);
+			tx(() => stageMap(stageId).set('name', clean));
+		},
+
+		/** Changes what a stage means for flow metrics; done stages lose their WIP limit. */
+		setStageKind(stageId: string, kind: StageKind): void {
+			tx(() => {
+				const map = stageMap(stageId);
+				map.set('kind', kind);
+				if (kind === 'done') map.set('wipLimit', null);
+			});
+		},
+
+		/** Sets a stage's WIP limit (null = none) and whether it is soft or hard. */
+		setWipLimit(stageId: string, limit: number | null, mode: WipMode): void {
+			if (limit !== null && (!Number.isInteger(limit) || limit < 1 || limit > 999)) {
+				throw new CommandError('A WIP limit is a whole number from 1 to 999, or empty for none.');
+			}
+			tx(() => {
+				const map = stageMap(stageId);
+				if (map.get('kind') === 'done' && limit !== null) throw new CommandError('Done stages have no WIP limit.');
+				map.set('wipLimit', limit);
+				map.set('wipMode', mode);
+			});
+		},
+
+		/** Moves a stage to `toIndex` in the workflow. */
+		moveStage(stageId: string, toIndex: number): void {
+			tx(() => {
+				const siblings = orderedStages().filter((s) => s.id !== stageId);
+				stageMap(stageId).set('rank', rankAtIndex(siblings, toIndex));
+			});
+		},
+
+		/** Deletes a stage; a stage with cards needs a destination for them (archived cards go too). */
+		deleteStage(stageId: string, moveCardsTo: string | null): void {
+			const inStage = [...cards.values()].filter((c) => c.get('stageId') === stageId);
+			if (orderedStages().length <= 1) throw new CommandError('A board needs at least one stage.');
+			if (inStage.length > 0 && (!moveCardsTo || moveCardsTo === stageId)) {
+				throw new CommandError('This stage has cards. Choose where they should go before deleting it.');
+			}
+			if (moveCardsTo) stageMap(moveCardsTo);
+			tx(() => {
+				if (moveCardsTo) {
+					const siblings = liveCardsIn(moveCardsTo);
+					let index = siblings.length;
+					for (const card of inStage.sort((a, b) => compareByRank(readCard(a), readCard(b)))) {
+						card.set('stageId', moveCardsTo);
+						card.set('rank', rankAtIndex(siblings, index++));
+						siblings.push({ id: card.get('id') as string, rank: card.get('rank') as string });
+					}
+				}
+				stages.delete(stageId);
+			});
+		},
+
+		/** Adds an exit criterion to a stage; returns its id. */
+		addExitCriterion(stageId: string, text: string): string {
+			const clean = cleanText(text, 'An exit criterion');
+			return tx(() => {
+				const list = nested(stageMap(stageId), 'exitCriteria', () => new Y.Array<{ id: string; text: string }>());
+				const id = newDocId();
+				list.push([{ id, text: clean }]);
+				return id;
+			});
+		},
+
+		/** Removes an exit criterion from a stage. */
+		removeExitCriterion(stageId: string, criterionId: string): void {
+			tx(() => {
+				const list = stageMap(stageId).get('exitCriteria');
+				if (!(list instanceof Y.Array)) return;
+				const items = list.toArray() as { id: string }[];
+				for (let i = items.length - 1; i >= 0; i--) if (items[i]!.id === criterionId) list.delete(i, 1);
+			});
+		}
+	};
+
+	function checklistItem(cardId: string, itemId: string): Y.Map<unknown> {
+		const list = cardMap(cardId).get('checklist');
+		const item = list instanceof Y.Map ? (list.get(itemId) as Y.Map<unknown> | undefined) : undefined;
+		if (!item) throw new CommandError('That checklist item no longer exists.');
+		return item;
+	}
+}
+
+/** The command set bound to one document and actor. */
+export type BoardCommands = ReturnType<typeof boardCommands>;

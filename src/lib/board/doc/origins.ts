@@ -1,0 +1,24 @@
+/** Kinds of transaction origin; they drive undo tracking, persistence and policy. */
+export type OriginKind = 'local' | 'remote' | 'undo' | 'policy' | 'load' | 'pubsub' | 'seed';
+
+/** A transaction origin. Origins are compared by identity, so use the shared objects below or one per connection. */
+export interface TxOrigin {
+	readonly kind: OriginKind;
+}
+
+/** This client's own edits (the only ones its undo manager tracks). */
+export const LOCAL: TxOrigin = Object.freeze({ kind: 'local' });
+/** Server-side compensations for broken invariants. */
+export const POLICY: TxOrigin = Object.freeze({ kind: 'policy' });
+/** Replaying stored state into a fresh document. */
+export const LOAD: TxOrigin = Object.freeze({ kind: 'load' });
+/** Updates received from another app instance. */
+export const PUBSUB: TxOrigin = Object.freeze({ kind: 'pubsub' });
+/** The server creating a new board's starting workflow. */
+export const SEED: TxOrigin = Object.freeze({ kind: 'seed' });
+
+/** The kind of an arbitrary origin value (Yjs passes through whatever was given, or the UndoManager). */
+export function originKind(origin: unknown): OriginKind | undefined {
+	if (origin && typeof origin === 'object' && 'kind' in origin) return (origin as TxOrigin).kind;
+	return undefined;
+}
