@@ -1,0 +1,26 @@
+/** What is stored for one board document: an optional compacted snapshot plus the updates written after it. */
+export interface StoredDocument {
+	snapshot: Uint8Array | null;
+	/** Updates in the order they were written (ascending id). */
+	updates: Uint8Array[];
+	/** Id of the last update row, or null when there is none. */
+	lastUpdateId: number | null;
+}
+
+/** Where board documents are kept. Implementations must keep appended updates in id order. */
+export interface DocumentStore {
+	/** The stored state of a board (empty when nothing was ever written). */
+	load(boardId: string): Promise<StoredDocument>;
+	/** Appends one update; resolves with its row id. Rejects with BoardGoneError when the board no longer exists. */
+	append(boardId: string, update: Uint8Array): Promise<number>;
+	/** In one transaction: replaces the snapshot with `fullState` and deletes the updates with id <= `throughUpdateId`. */
+	compact(boardId: string, fullState: Uint8Array, throughUpdateId: number): Promise<void>;
+}
+
+/** The board was deleted (foreign key violation): its pending writes can be dropped. */
+export class BoardGoneError extends Error {
+	constructor(boardId: string) {
+		super(`Board ${boardId} no longer exists`);
+		this.name = 'BoardGoneError';
+	}
+}

@@ -1,0 +1,61 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
+import type { Db } from '../../src/lib/server/db/client.ts';
+import type { Clock } from '../../src/lib/server/clock.ts';
+import { boardSnapshots, boardUpdates } from '../../src/lib/server/db/schema/documents.ts';
+import { BoardGoneError, type DocumentStore, type StoredDocument } from './document-store.ts';
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/** A DocumentStore over the `board_updates` and `board_snapshots` tables (PostgreSQL or PGlite). */
+export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
+	return {
+		async load(boardId): Promise<StoredDocument> {
+			// One transaction so a compaction running elsewhere cannot slip between the two reads.
+			return db.transaction(async (tx) => {
+				const [snap] = await tx.select({ data: boardSnapshots.data }).from(boardSnapshots).where(eq(boardSnapshots.boardId, boardId));
+				const rows = await tx
+					.select({ id: boardUpdates.id, data: boardUpdates.data })
+					.from(boardUpdates)
+					.where(eq(boardUpdates.boardId, boardId))
+					.orderBy(asc(boardUpdates.id));
+				return {
+					snapshot: snap?.data ?? null,
+					updates: rows.map((r) => r.data),
+					lastUpdateId: rows.length > 0 ? Number(rows[rows.length - 1]!.id) : null
+				};
+			});
+		},
+
+		async append(boardId, update) {
+			try {
+				const [row] = await db.insert(boardUpdates).values({ boardId, data: update, createdAt: clock.now() }).returning({ id: boardUpdates.id });
+				return Number(row!.id);
+			} catch (err) {
+				throw isForeignKeyViolation(err) ? new BoardGoneError(boardId) : err;
+			}
+		},
+
+		async compact(boardId, fullState, throughUpdateId) {
+			try {
+				await db.transaction(async (tx) => {
+					const now = clock.now();
+					await tx
+						.insert(boardSnapshots)
+						.values({ boardId, data: fullState, updatedAt: now })
+						.onConflictDoUpdate({ target: boardSnapshots.boardId, set: { data: fullState, updatedAt: now } });
+					await tx.delete(boardUpdates).where(and(eq(boardUpdates.boardId, boardId), lte(boardUpdates.id, throughUpdateId)));
+				});
+			} catch (err) {
+				throw isForeignKeyViolation(err) ? new BoardGoneError(boardId) : err;
+			}
+		}
+	};
+}
+
+/** Both drivers report the SQLSTATE as `code`; drizzle may wrap the driver's error in `cause`. */
+function isForeignKeyViolation(err: unknown): boolean {
+	for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+		if ((e as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) return true;
+	}
+	return false;
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sql } from 'drizzle-orm';
+import { dbKinds, openTestDatabase, queryRows } from '../helpers/db.ts';
+import { FakeClock } from '../helpers/clock.ts';
+import type { Database } from '../../src/lib/server/db/client.ts';
+import { signUp } from '../../src/lib/server/accounts.ts';
+import { createBoard, deleteBoard } from '../../src/lib/server/boards/boards.ts';
+import { drizzleDocumentStore } from '../../server/persistence/drizzle-document-store.ts';
+import { BoardGoneError, type DocumentStore } from '../../server/persistence/document-store.ts';
+
+describe.each(dbKinds())('document store on %s', (kind) => {
+	let database: Database;
+	let store: DocumentStore;
+	const clock = new FakeClock();
+	let userId = '';
+
+	beforeAll(async () => {
+		database = await openTestDatabase(kind);
+		store = drizzleDocumentStore(database.db, clock);
+		userId = await signUp(database.db, { name: 'Ada', email: 'ada@example.com', password: 'plum-orbit-cactus-91' }, clock.now());
+	});
+	afterAll(() => database?.close());
+
+	it('round-trips binary updates byte for byte, in write order', async () => {
+		const boardId = await createBoard(database.db, userId, 'Bytes', clock.now());
+		expect(await store.load(boardId)).toEqual({ snapshot: null, updates: [], lastUpdateId: null });
+		// Every byte value, a NUL, and a view into the middle of a larger buffer.
+		const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+		const view = new Uint8Array(all.buffer, 10, 5);
+		const first = await store.append(boardId, all);
+		const second = await store.append(boardId, view);
+		expect(second).toBeGreaterThan(first);
+		const loaded = await store.load(boardId);
+		expect(loaded.updates.map((u) => Array.from(u))).toEqual([Array.from(all), [10, 11, 12, 13, 14]]);
+		expect(loaded.updates[0]).toBeInstanceOf(Uint8Array);
+		expect(loaded.lastUpdateId).toBe(second);
+	});
+
+	it('compaction writes the snapshot and deletes only the updates it covers', async () => {
+		const boardId = await createBoard(database.db, userId, 'Compact', clock.now());
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		doc.getMap('m').set('a', 1);
+		doc.getMap('m').set('b', 2);
+		const ids = [];
+		for (const u of updates) ids.push(await store.append(boardId, u));
+		await store.compact(boardId, Y.encodeStateAsUpdate(doc), ids[0]!);
+		doc.getMap('m').set('c', 3);
+		await store.append(boardId, updates[2]!);
+		const loaded = await store.load(boardId);
+		expect(loaded.snapshot).not.toBeNull();
+		expect(loaded.updates).toHaveLength(2);
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, loaded.snapshot!);
+		for (const u of loaded.updates) Y.applyUpdate(copy, u);
+		expect(copy.getMap('m').toJSON()).toEqual({ a: 1, b: 2, c: 3 });
+		// A second compaction replaces the snapshot rather than failing on the primary key.
+		await store.compact(boardId, Y.encodeStateAsUpdate(doc), loaded.lastUpdateId!);
+		expect((await store.load(boardId)).updates).toHaveLength(0);
+	});
+
+	it('deleting a board deletes its document; writing to a deleted board says so', async () => {
+		const boardId = await createBoard(database.db, userId, 'Doomed', clock.now());
+		await store.append(boardId, new Uint8Array([1, 2, 3]));
+		await store.compact(boardId, new Uint8Array([4]), 0);
+		await deleteBoard(database.db, boardId, userId, 'Doomed');
+		const rows = await queryRows<{ n: number }>(database, sql`select count(*)::int as n from board_updates where board_id = ${boardId}`);
+		expect(rows[0]!.n).toBe(0);
+		await expect(store.append(boardId, new Uint8Array([1]))).rejects.toBeInstanceOf(BoardGoneError);
+		await expect(store.compact(boardId, new Uint8Array([1]), 1)).rejects.toBeInstanceOf(BoardGoneError);
+	});
+});
