@@ -1,0 +1,201 @@
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as decoding from 'lib0/decoding';
+import { boardCommands, CommandError, type BoardCommands } from '$lib/board/doc/commands';
+import { LOCAL } from '$lib/board/doc/origins';
+import { boardMaps } from '$lib/board/doc/schema';
+import { readSnapshot } from '$lib/board/doc/snapshot';
+import type { BoardSnapshot } from '$lib/board/types';
+import { closeReason, type ConnectionState } from './connection';
+import { peersFromAwareness, type Peer } from './presence';
+
+/** y-websocket message type of the server's "your change was refused" notice (JSON text). */
+export const MESSAGE_NOTICE = 100;
+
+/** What the board page knows when it opens a board. */
+export interface BoardStoreOptions {
+	boardId: string;
+	boardName: string;
+	user: { id: string; name: string };
+	canEdit: boolean;
+	/** `ws(s)://host/sync`; the board id is appended by the provider. */
+	syncUrl: string;
+}
+
+const EMPTY: BoardSnapshot = { name: '', stages: [], cardsByStage: {}, cards: {}, archived: [] };
+
+/**
+ * The live board in the browser: owns the Y.Doc, its server connection and offline copy,
+ * and gives components plain snapshots plus named commands (components never touch Yjs).
+ */
+export class BoardStore {
+	snapshot = $state.raw<BoardSnapshot>(EMPTY);
+	connection = $state<ConnectionState>('connecting');
+	/** True once the first server sync or the offline copy has filled the board. */
+	ready = $state(false);
+	peers = $state.raw<Peer[]>([]);
+	/** The latest message for the user (a refused move, a rejected input); cleared by `dismissNotice`. */
+	notice = $state<string | null>(null);
+	/** Set when the server ended the session for good (signed out, access removed). */
+	fatal = $state<string | null>(null);
+	canUndo = $state(false);
+	canRedo = $state(false);
+
+	readonly canEdit: boolean;
+	readonly userId: string;
+	private readonly doc = new Y.Doc();
+	private readonly provider: WebsocketProvider;
+	private readonly offline: IndexeddbPersistence;
+	private readonly undoManager: Y.UndoManager;
+	private readonly commands: BoardCommands;
+	private readonly boardName: string;
+	private refreshQueued = false;
+	private readonly cleanups: (() => void)[] = [];
+
+	constructor(options: BoardStoreOptions) {
+		this.canEdit = options.canEdit;
+		this.userId = options.user.id;
+		this.boardName = options.boardName;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not reactive state
+		this.commands = boardCommands(this.doc, { userId: options.user.id, now: () => new Date() }, LOCAL);
+		const { stages, cards } = boardMaps(this.doc);
+		// Undo only what this user did here (LOCAL origin), never someone else's edits.
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's own origin set, not reactive state
+		this.undoManager = new Y.UndoManager([stages, cards], { trackedOrigins: new Set([LOCAL]), captureTimeout: 400 });
+		const onStack = () => {
+			this.canUndo = this.undoManager.undoStack.length > 0;
+			this.canRedo = this.undoManager.redoStack.length > 0;
+		};
+		this.undoManager.on('stack-item-added', onStack);
+		this.undoManager.on('stack-item-popped', onStack);
+		this.undoManager.on('stack-cleared', onStack);
+
+		this.offline = new IndexeddbPersistence(`flowdeck:${options.user.id}:${options.boardId}`, this.doc);
+		void this.offline.whenSynced.then(() => {
+			if (this.snapshot.stages.length > 0) this.ready = true;
+		});
+		this.provider = new WebsocketProvider(options.syncUrl, options.boardId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+		this.provider.awareness.setLocalStateField('user', { id: options.user.id, name: options.user.name });
+		this.provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => this.receiveNotice(decoding.readVarString(decoder));
+		this.provider.on('status', ({ status }: { status: string }) => this.updateConnection(status));
+		this.provider.on('sync', (synced: boolean) => {
+			if (synced) {
+				this.ready = true;
+				this.updateConnection('connected');
+			}
+		});
+		this.provider.on('connection-close', (event: CloseEvent | null) => {
+			const reason = event ? closeReason(event.code) : null;
+			if (reason) {
+				this.fatal = reason;
+				this.connection = 'closed';
+			}
+		});
+		const onAwareness = () => (this.peers = peersFromAwareness(this.provider.awareness.getStates(), this.doc.clientID, this.userId));
+		this.provider.awareness.on('change', onAwareness);
+		this.doc.on('update', () => this.queueRefresh());
+
+		// Browsers keep sockets half-open when the network drops; follow the OS's online state instead.
+		const goOffline = () => {
+			this.provider.disconnect();
+			this.connection = 'offline';
+		};
+		const goOnline = () => {
+			if (this.fatal) return;
+			this.connection = 'reconnecting';
+			this.provider.connect();
+		};
+		window.addEventListener('offline', goOffline);
+		window.addEventListener('online', goOnline);
+		this.cleanups.push(() => window.removeEventListener('offline', goOffline));
+		this.cleanups.push(() => window.removeEventListener('online', goOnline));
+		if (!navigator.onLine) goOffline();
+	}
+
+	/** Runs a named command as this user; a user error becomes the notice and nothing changes. */
+	act<T>(command: (commands: BoardCommands) => T): T | undefined {
+		if (!this.canEdit) {
+			this.notice = 'You can view this board but not change it.';
+			return undefined;
+		}
+		try {
+			return command(this.commands);
+		} catch (err) {
+			if (err instanceof CommandError) {
+				this.notice = err.message;
+				return undefined;
+			}
+			throw err;
+		}
+	}
+
+	/** Moves a card; returns the refusal message (also set as the notice) or null when it moved. */
+	moveCard(cardId: string, toStageId: string, toIndex: number): string | null {
+		const refusal = this.act((c) => c.moveCard(cardId, toStageId, toIndex));
+		if (refusal === undefined) return this.notice ?? 'That move is not possible.';
+		if (refusal) {
+			this.notice = refusal.message;
+			return refusal.message;
+		}
+		return null;
+	}
+
+	/** Undoes this user's last change on this board. */
+	undo(): void {
+		if (this.canEdit) this.undoManager.undo();
+	}
+
+	/** Redoes what `undo` took back. */
+	redo(): void {
+		if (this.canEdit) this.undoManager.redo();
+	}
+
+	/** Tells others which card this user has open (null when none). */
+	setOpenCard(cardId: string | null): void {
+		this.provider.awareness.setLocalStateField('openCardId', cardId);
+	}
+
+	/** Clears the notice. */
+	dismissNotice(): void {
+		this.notice = null;
+	}
+
+	/** Disconnects and releases everything (the offline copy stays on disk). */
+	destroy(): void {
+		for (const cleanup of this.cleanups) cleanup();
+		this.provider.awareness.setLocalState(null);
+		this.provider.destroy();
+		void this.offline.destroy();
+		this.undoManager.destroy();
+		this.doc.destroy();
+	}
+
+	private receiveNotice(json: string): void {
+		try {
+			const notice = JSON.parse(json) as { message?: unknown };
+			if (typeof notice.message === 'string') this.notice = notice.message;
+		} catch {
+			// A malformed notice is not worth breaking the board over.
+		}
+	}
+
+	private updateConnection(status: string): void {
+		if (this.fatal) return;
+		if (!navigator.onLine) this.connection = 'offline';
+		else if (status === 'connected') this.connection = this.provider.synced ? 'live' : 'connecting';
+		else if (status === 'disconnected') this.connection = 'reconnecting';
+		else this.connection = this.ready ? 'reconnecting' : 'connecting';
+	}
+
+	/** Recomputes the snapshot once per burst of updates. */
+	private queueRefresh(): void {
+		if (this.refreshQueued) return;
+		this.refreshQueued = true;
+		queueMicrotask(() => {
+			this.refreshQueued = false;
+			this.snapshot = readSnapshot(this.doc, this.boardName);
+			if (this.snapshot.stages.length > 0 && this.offline.synced) this.ready = true;
+		});
+	}
+}
