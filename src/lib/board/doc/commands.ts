@@ -208,12 +208,13 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		/** Moves a checklist item to `toIndex`. */
 		moveChecklistItem(cardId: string, itemId: string, toIndex: number): void {
 			tx(() => {
+				const item = checklistItem(cardId, itemId);
 				const list = cardMap(cardId).get('checklist') as Y.Map<Y.Map<unknown>>;
 				const siblings = [...list.values()]
 					.filter((i) => i.get('id') !== itemId)
 					.map((i) => ({ id: i.get('id') as string, rank: i.get('rank') as string }))
 					.sort(compareByRank);
-				checklistItem(cardId, itemId).set('rank', rankAtIndex(siblings, toIndex));
+				item.set('rank', rankAtIndex(siblings, toIndex));
 			});
 		},
 

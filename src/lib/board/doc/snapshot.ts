@@ -69,6 +69,7 @@ export function readSnapshot(doc: Y.Doc, name = ''): BoardSnapshot {
 		else (cardsByStage[card.stageId] ?? (stageList[0] ? cardsByStage[stageList[0].id] : undefined))?.push(card);
 	}
 	for (const list of Object.values(cardsByStage)) list.sort(compareByRank);
-	archived.sort((a, b) => (a.movedAt < b.movedAt ? 1 : -1));
+	// Newest first; ties broken by id so every client lists them in the same order.
+	archived.sort((a, b) => (a.movedAt !== b.movedAt ? (a.movedAt < b.movedAt ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	return { name, stages: stageList, cardsByStage, cards: all, archived };
 }
