@@ -392,7 +392,7 @@ describe('cards: owners, due date, labels, blockers', () => {
 		cmd.addOwner(id, 'lee');
 		cmd.addOwner(id, 'kim');
 		expect(snap().cards[id]!.owners).toEqual(['kim', 'lee']);
-		expect((boardMaps(doc).cards.get(id)!.get('owners') as Y.Array<string>).toArray()).toEqual(['kim', 'lee']);
+		expect([...boardMaps(doc).owners.values()].sort()).toEqual(['kim', 'lee']);
 		cmd.removeOwner(id, 'kim');
 		expect(snap().cards[id]!.owners).toEqual(['lee']);
 		cmd.removeOwner(id, 'nobody');
@@ -500,7 +500,7 @@ describe('cards: checklist', () => {
 	it('refuses moving an item of a card whose checklist is gone (stale screen after undo) with a user message', () => {
 		const { cmd, doc, snap, stageId } = setup();
 		const id = cmd.addCard(stageId('Backlog'), 'Card');
-		const undo = new Y.UndoManager(boardMaps(doc).cards, { trackedOrigins: new Set([LOCAL]) });
+		const undo = new Y.UndoManager([boardMaps(doc).cards, boardMaps(doc).checklists], { trackedOrigins: new Set([LOCAL]) });
 		const item = cmd.addChecklistItem(id, 'First item');
 		undo.undo();
 		expect(snap().cards[id]!.checklist).toEqual([]);

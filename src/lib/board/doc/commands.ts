@@ -3,7 +3,7 @@ import { checkMove, exitCheckKey, type MoveRefusal } from '../policy.ts';
 import { compareByRank, rankAtIndex } from '../ranks.ts';
 import type { Actor, Label, StageKind, WipMode } from '../types.ts';
 import { LOCAL, type TxOrigin } from './origins.ts';
-import { boardMaps, newDocId } from './schema.ts';
+import { boardMaps, cardKey, newDocId } from './schema.ts';
 import { readCard, readStage } from './snapshot.ts';
 
 /** A command refused because of user input (not a bug); the message is for the user. */
@@ -28,7 +28,7 @@ function cleanText(text: string, what: string, max = MAX_SHORT_TEXT): string {
 
 /** Every named write to a board document. Each runs in one transaction with the given origin. */
 export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL) {
-	const { stages, cards } = boardMaps(doc);
+	const { stages, cards, owners, checklists, exitChecks, descriptions } = boardMaps(doc);
 	const now = () => actor.now().toISOString();
 	const tx = <T>(fn: () => T): T => {
 		let result!: T;
@@ -51,7 +51,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 			.filter((c) => c.get('stageId') === stageId && c.get('archived') !== true && c.get('id') !== exceptId)
 			.map((c) => ({ id: c.get('id') as string, rank: c.get('rank') as string }))
 			.sort(compareByRank);
-	/** A nested Y type on a card, created on first write (keeps untouched cards small). */
+	/** A nested Y type, created on first write (stages made before exitCriteria was created eagerly lack it). */
 	const nested = <T,>(map: Y.Map<unknown>, key: string, make: () => T): T => {
 		const existing = map.get(key);
 		if (existing instanceof Y.AbstractType) return existing as T;
@@ -115,7 +115,9 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		setDescription(cardId: string, next: string): void {
 			if (next.length > MAX_DESCRIPTION) throw new CommandError(`The description is too long (at most ${MAX_DESCRIPTION} characters).`);
 			tx(() => {
-				const text = nested(cardMap(cardId), 'description', () => new Y.Text());
+				cardMap(cardId);
+				let text = descriptions.get(cardId);
+				if (!text) descriptions.set(cardId, (text = new Y.Text()));
 				const current = text.toString();
 				let start = 0;
 				while (start < current.length && start < next.length && current[start] === next[start]) start++;
@@ -145,18 +147,14 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		/** Adds an owner (a board member's user id). */
 		addOwner(cardId: string, userId: string): void {
 			tx(() => {
-				const owners = nested(cardMap(cardId), 'owners', () => new Y.Array<string>());
-				if (!owners.toArray().includes(userId)) owners.push([userId]);
+				cardMap(cardId);
+				owners.set(cardKey(cardId, userId), userId);
 			});
 		},
 
-		/** Removes an owner (every copy, in case two people added the same one). */
+		/** Removes an owner. */
 		removeOwner(cardId: string, userId: string): void {
-			tx(() => {
-				const owners = cardMap(cardId).get('owners');
-				if (!(owners instanceof Y.Array)) return;
-				for (let i = owners.length - 1; i >= 0; i--) if (owners.get(i) === userId) owners.delete(i, 1);
-			});
+			tx(() => owners.delete(cardKey(cardId, userId)));
 		},
 
 		/** Flags the card blocked with a reason, or clears the flag (null). */
@@ -165,8 +163,13 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 			tx(() => cardMap(cardId).set('blocked', value));
 		},
 
-		/** Archives or restores a card. Restoring returns it to its stage. */
+		/** Archives or restores a card. Restoring returns it to its stage, within that stage's hard WIP limit. */
 		setArchived(cardId: string, archived: boolean): void {
+			if (!archived) {
+				const card = readCard(cardMap(cardId));
+				const refusal = checkMove({ stages: orderedStages(), card: { ...card, stageId: '' }, toStageId: card.stageId, cardsInTarget: liveCardsIn(card.stageId, cardId).length });
+				if (refusal?.code === 'wip_limit') throw new CommandError(refusal.message);
+			}
 			tx(() => {
 				const map = cardMap(cardId);
 				map.set('archived', archived);
@@ -181,15 +184,16 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		addChecklistItem(cardId: string, text: string): string {
 			const clean = cleanText(text, 'A checklist item');
 			return tx(() => {
-				const list = nested(cardMap(cardId), 'checklist', () => new Y.Map<Y.Map<unknown>>());
-				const siblings = [...list.values()].map((i) => ({ id: i.get('id') as string, rank: i.get('rank') as string })).sort(compareByRank);
+				cardMap(cardId);
+				const siblings = checklistOf(cardId);
 				const id = newDocId();
 				const item = new Y.Map<unknown>();
 				item.set('id', id);
+				item.set('cardId', cardId);
 				item.set('text', clean);
 				item.set('done', false);
 				item.set('rank', rankAtIndex(siblings, siblings.length));
-				list.set(id, item);
+				checklists.set(cardKey(cardId, id), item);
 				return id;
 			});
 		},
@@ -209,30 +213,22 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		moveChecklistItem(cardId: string, itemId: string, toIndex: number): void {
 			tx(() => {
 				const item = checklistItem(cardId, itemId);
-				const list = cardMap(cardId).get('checklist') as Y.Map<Y.Map<unknown>>;
-				const siblings = [...list.values()]
-					.filter((i) => i.get('id') !== itemId)
-					.map((i) => ({ id: i.get('id') as string, rank: i.get('rank') as string }))
-					.sort(compareByRank);
-				item.set('rank', rankAtIndex(siblings, toIndex));
+				item.set('rank', rankAtIndex(checklistOf(cardId, itemId), toIndex));
 			});
 		},
 
 		/** Deletes a checklist item. */
 		deleteChecklistItem(cardId: string, itemId: string): void {
-			tx(() => {
-				const list = cardMap(cardId).get('checklist');
-				if (list instanceof Y.Map) list.delete(itemId);
-			});
+			tx(() => checklists.delete(cardKey(cardId, itemId)));
 		},
 
 		/** Records (or withdraws) that a card meets one exit criterion of a stage. */
 		setExitCheck(cardId: string, stageId: string, criterionId: string, checked: boolean): void {
 			tx(() => {
-				const checks = nested(cardMap(cardId), 'exitChecks', () => new Y.Map<unknown>());
-				const key = exitCheckKey(stageId, criterionId);
-				if (checked) checks.set(key, { by: actor.userId, at: now() });
-				else checks.delete(key);
+				cardMap(cardId);
+				const key = cardKey(cardId, exitCheckKey(stageId, criterionId));
+				if (checked) exitChecks.set(key, { by: actor.userId, at: now() });
+				else exitChecks.delete(key);
 			});
 		},
 
@@ -249,6 +245,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 				stage.set('kind', kind);
 				stage.set('wipLimit', null);
 				stage.set('wipMode', 'soft');
+				stage.set('exitCriteria', new Y.Array());
 				stages.set(id, stage);
 				return id;
 			});
@@ -335,10 +332,19 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 	};
 
 	function checklistItem(cardId: string, itemId: string): Y.Map<unknown> {
-		const list = cardMap(cardId).get('checklist');
-		const item = list instanceof Y.Map ? (list.get(itemId) as Y.Map<unknown> | undefined) : undefined;
+		const item = checklists.get(cardKey(cardId, itemId));
 		if (!item) throw new CommandError('That checklist item no longer exists.');
 		return item;
+	}
+
+	/** A card's checklist items in order, optionally without one. */
+	function checklistOf(cardId: string, exceptItemId?: string): { id: string; rank: string }[] {
+		const prefix = cardKey(cardId, '');
+		const items: { id: string; rank: string }[] = [];
+		for (const [key, item] of checklists) {
+			if (key.startsWith(prefix) && item.get('id') !== exceptItemId) items.push({ id: item.get('id') as string, rank: item.get('rank') as string });
+		}
+		return items.sort(compareByRank);
 	}
 }
 

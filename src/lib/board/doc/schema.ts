@@ -6,11 +6,23 @@ import { SEED } from './origins.ts';
 /** Bumped when the document layout changes; readers migrate older documents. */
 export const SCHEMA_VERSION = 1;
 
-/** The root types of a board document. */
+/**
+ * The root types of a board document. A card's many-valued parts (checklist items, owners, exit checks,
+ * description) live in flat root maps keyed by card id, not in types nested in the card: a nested type
+ * created by two people at once keeps only one of them, so two "first checklist items" would lose one.
+ */
 export interface BoardMaps {
 	meta: Y.Map<unknown>;
 	stages: Y.Map<Y.Map<unknown>>;
 	cards: Y.Map<Y.Map<unknown>>;
+	/** `cardId/itemId` → item map { id, cardId, text, done, rank }. */
+	checklists: Y.Map<Y.Map<unknown>>;
+	/** `cardId/userId` → userId. */
+	owners: Y.Map<string>;
+	/** `cardId/stageId:criterionId` → { by, at }. */
+	exitChecks: Y.Map<{ by: string; at: string }>;
+	/** cardId → the description text (created on first write). */
+	descriptions: Y.Map<Y.Text>;
 	rules: Y.Map<Y.Map<unknown>>;
 }
 
@@ -20,8 +32,23 @@ export function boardMaps(doc: Y.Doc): BoardMaps {
 		meta: doc.getMap('meta'),
 		stages: doc.getMap('stages'),
 		cards: doc.getMap('cards'),
+		checklists: doc.getMap('checklists'),
+		owners: doc.getMap('owners'),
+		exitChecks: doc.getMap('exitChecks'),
+		descriptions: doc.getMap('descriptions'),
 		rules: doc.getMap('rules')
 	};
+}
+
+/** The key of one card's entry in a per-card root map. */
+export function cardKey(cardId: string, part: string): string {
+	return `${cardId}/${part}`;
+}
+
+/** Splits a per-card key into the card id and the rest. */
+export function splitCardKey(key: string): [cardId: string, part: string] {
+	const slash = key.indexOf('/');
+	return slash < 0 ? [key, ''] : [key.slice(0, slash), key.slice(slash + 1)];
 }
 
 /** A random id for stages, cards, checklist items and criteria (collision-safe across offline clients). */
@@ -46,6 +73,7 @@ export function seedBoard(doc: Y.Doc): void {
 			stage.set('kind', def.kind);
 			stage.set('wipLimit', null);
 			stage.set('wipMode', 'soft');
+			stage.set('exitCriteria', new Y.Array());
 			stages.set(id, stage);
 		});
 	}, SEED);

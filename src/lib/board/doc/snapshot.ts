@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { compareByRank } from '../ranks.ts';
 import type { BoardSnapshot, Card, ChecklistItem, ExitCheck, ExitCriterion, Label, Stage, StageKind, WipMode } from '../types.ts';
-import { boardMaps } from './schema.ts';
+import { boardMaps, splitCardKey } from './schema.ts';
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 
@@ -20,31 +20,73 @@ export function readStage(map: Y.Map<unknown>): Stage {
 	};
 }
 
-/** A plain copy of one card map. */
-export function readCard(map: Y.Map<unknown>): Card {
-	const description = map.get('description');
-	const owners = map.get('owners');
-	const checklist = map.get('checklist');
-	const exitChecks = map.get('exitChecks');
-	const items: ChecklistItem[] = [];
-	if (checklist instanceof Y.Map) {
-		for (const item of checklist.values() as IterableIterator<Y.Map<unknown>>) {
-			items.push({ id: str(item.get('id')), text: str(item.get('text')), done: item.get('done') === true, rank: str(item.get('rank')) });
-		}
-		items.sort(compareByRank);
+/** A card's many-valued parts, gathered from the per-card root maps. */
+export interface CardParts {
+	description: string;
+	owners: string[];
+	checklist: ChecklistItem[];
+	exitChecks: Record<string, ExitCheck>;
+}
+
+const emptyParts = (): CardParts => ({ description: '', owners: [], checklist: [], exitChecks: {} });
+
+/** Gathers every card's parts in one pass over the per-card root maps. */
+export function readAllCardParts(doc: Y.Doc): Map<string, CardParts> {
+	const { owners, checklists, exitChecks, descriptions } = boardMaps(doc);
+	const parts = new Map<string, CardParts>();
+	const of = (cardId: string) => {
+		let p = parts.get(cardId);
+		if (!p) parts.set(cardId, (p = emptyParts()));
+		return p;
+	};
+	for (const [key, userId] of owners) of(splitCardKey(key)[0]).owners.push(userId);
+	for (const [key, item] of checklists) of(splitCardKey(key)[0]).checklist.push(readChecklistItem(item));
+	for (const [key, check] of exitChecks) {
+		const [cardId, part] = splitCardKey(key);
+		of(cardId).exitChecks[part] = check;
 	}
+	for (const [cardId, text] of descriptions) of(cardId).description = text.toString();
+	for (const p of parts.values()) {
+		p.owners.sort();
+		p.checklist.sort(compareByRank);
+	}
+	return parts;
+}
+
+/** One card's parts (scans the per-card maps; use readAllCardParts for many cards). */
+export function readCardParts(doc: Y.Doc, cardId: string): CardParts {
+	const { owners, checklists, exitChecks, descriptions } = boardMaps(doc);
+	const prefix = `${cardId}/`;
+	const parts = emptyParts();
+	for (const [key, userId] of owners) if (key.startsWith(prefix)) parts.owners.push(userId);
+	for (const [key, item] of checklists) if (key.startsWith(prefix)) parts.checklist.push(readChecklistItem(item));
+	for (const [key, check] of exitChecks) if (key.startsWith(prefix)) parts.exitChecks[key.slice(prefix.length)] = check;
+	parts.description = descriptions.get(cardId)?.toString() ?? '';
+	parts.owners.sort();
+	parts.checklist.sort(compareByRank);
+	return parts;
+}
+
+function readChecklistItem(item: Y.Map<unknown>): ChecklistItem {
+	return { id: str(item.get('id')), text: str(item.get('text')), done: item.get('done') === true, rank: str(item.get('rank')) };
+}
+
+/** A plain copy of one card map; its parts are looked up in the document unless given. */
+export function readCard(map: Y.Map<unknown>, parts?: CardParts): Card {
+	const id = str(map.get('id'));
+	const p = parts ?? (map.doc ? readCardParts(map.doc, id) : emptyParts());
 	return {
-		id: str(map.get('id')),
+		id,
 		title: str(map.get('title'), 'Untitled'),
-		description: description instanceof Y.Text ? description.toString() : '',
+		description: p.description,
 		stageId: str(map.get('stageId')),
 		rank: str(map.get('rank')),
-		owners: owners instanceof Y.Array ? [...new Set(owners.toArray() as string[])] : [],
+		owners: p.owners,
 		due: typeof map.get('due') === 'string' ? (map.get('due') as string) : null,
 		labels: Array.isArray(map.get('labels')) ? (map.get('labels') as Label[]) : [],
 		blocked: (map.get('blocked') as Card['blocked']) ?? null,
-		checklist: items,
-		exitChecks: exitChecks instanceof Y.Map ? (exitChecks.toJSON() as Record<string, ExitCheck>) : {},
+		checklist: p.checklist,
+		exitChecks: p.exitChecks,
 		createdAt: str(map.get('createdAt')),
 		createdBy: str(map.get('createdBy')),
 		movedAt: str(map.get('movedAt'), str(map.get('createdAt'))),
@@ -61,8 +103,9 @@ export function readSnapshot(doc: Y.Doc, name = ''): BoardSnapshot {
 	for (const stage of stageList) cardsByStage[stage.id] = [];
 	const all: Record<string, Card> = {};
 	const archived: Card[] = [];
+	const parts = readAllCardParts(doc);
 	for (const map of cards.values()) {
-		const card = readCard(map);
+		const card = readCard(map, parts.get(str(map.get('id'))) ?? emptyParts());
 		all[card.id] = card;
 		if (card.archived) archived.push(card);
 		// A card whose stage was deleted concurrently is shown in the first stage rather than lost.
