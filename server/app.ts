@@ -1,39 +1,52 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import { openDatabase, type Database } from '../src/lib/server/db/client.ts';
-import { installAppContext, noAccessListener, type AppContext } from '../src/lib/server/context.ts';
+import { installAppContext, type AppContext } from '../src/lib/server/context.ts';
 import { systemClock } from '../src/lib/server/clock.ts';
 import type { ServerConfig } from './config.ts';
+import { drizzleDocumentStore } from './persistence/drizzle-document-store.ts';
+import { RoomRegistry } from './sync/room-registry.ts';
+import { createUpgradeHandler } from './sync/upgrade.ts';
+import { syncAccessListener } from './sync/access-listener.ts';
 
 /** A running Flowdeck backend: database, request context and the realtime upgrade handler. */
 export interface Flowdeck {
 	ctx: AppContext;
 	database: Database;
+	/** The open board rooms (exposed for in-process tests and diagnostics). */
+	rooms: RoomRegistry;
 	/** Handles an HTTP upgrade for `/sync/...`; returns false if the path is not ours. */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-	/** Flushes and closes everything; safe to call twice. */
+	/** Closes sockets, writes every unsaved change, closes the database; safe to call twice. */
 	close(): Promise<void>;
 }
 
-/** Opens the database (applying migrations) and builds the context the routes use. */
+/** Opens the database (applying migrations) and builds the context the routes use and the realtime endpoint. */
 export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	const database = await openDatabase(
 		config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
 		config.migrationsFolder
 	);
-	const ctx: AppContext = { db: database.db, clock: systemClock, access: noAccessListener };
+	const clock = systemClock;
+	const log = (message: string, err?: unknown) => (err === undefined ? console.error(message) : console.error(message, err));
+	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log);
+	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log) };
 	installAppContext(ctx);
+	const wss = new WebSocketServer({ noServer: true, maxPayload: config.sync.maxPayload });
+	const handleUpgrade = createUpgradeHandler({ db: database.db, clock, registry: rooms, wss, origin: config.origin, log });
 	let closing: Promise<void> | undefined;
 	return {
 		ctx,
 		database,
-		handleUpgrade(req, socket) {
-			if (!req.url?.startsWith('/sync/')) return false;
-			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-			return true;
-		},
+		rooms,
+		handleUpgrade,
 		close() {
-			closing ??= database.close();
+			closing ??= (async () => {
+				await rooms.close();
+				wss.close();
+				await database.close();
+			})();
 			return closing;
 		}
 	};

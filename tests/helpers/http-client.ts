@@ -23,6 +23,11 @@ export class HttpClient {
 		if (res.status !== 303) throw new Error(`sign-up failed: ${res.status} ${res.body.slice(0, 200)}`);
 	}
 
+	/** The Cookie header this client sends ('' when signed out), for WebSocket handshakes. */
+	get cookieHeader(): string {
+		return this.cookie ?? '';
+	}
+
 	/** Whether a session cookie is held. */
 	get signedIn(): boolean {
 		return this.cookie !== null;

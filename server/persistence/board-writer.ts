@@ -1,0 +1,138 @@
+import * as Y from 'yjs';
+import { BoardGoneError, type DocumentStore } from './document-store.ts';
+
+/** How a BoardWriter batches, retries and compacts. */
+export interface WriterOptions {
+	/** How long the first update of a batch waits for company before the batch is written. */
+	batchMs: number;
+	/** Compact to a snapshot once the board has more update rows than this. */
+	compactAfter: number;
+	/** First retry delay after a failed write; doubles up to `retryMaxMs`. */
+	retryMs: number;
+	retryMaxMs: number;
+}
+
+/** Where a writer reports trouble (the server logs it; tests may collect it). */
+export type WriterLog = (message: string, err?: unknown) => void;
+
+/**
+ * Writes one board's document updates to the store: batched within `batchMs`, merged, retried with
+ * backoff while the database is unavailable (never dropped), compacted past a threshold.
+ * Only feed it updates the server's own Y.Doc emitted: they are merged without further checks.
+ */
+export class BoardWriter {
+	private pending: Uint8Array[] = [];
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private writing: Promise<void> | null = null;
+	private failures = 0;
+	private rows: number;
+	private lastId: number | null;
+	private gone = false;
+	private stopped = false;
+	private idleWaiters: (() => void)[] = [];
+
+	constructor(
+		private readonly boardId: string,
+		private readonly store: DocumentStore,
+		private readonly options: WriterOptions,
+		/** The document's full current state, for compaction. */
+		private readonly fullState: () => Uint8Array,
+		stored: { rows: number; lastUpdateId: number | null },
+		private readonly log: WriterLog
+	) {
+		this.rows = stored.rows;
+		this.lastId = stored.lastUpdateId;
+	}
+
+	/** Queues an update; it is written within about `batchMs`. */
+	push(update: Uint8Array): void {
+		if (this.gone || this.stopped) return;
+		this.pending.push(update);
+		if (!this.timer && !this.writing) this.timer = setTimeout(() => this.run(), this.options.batchMs);
+	}
+
+	/** True when nothing is queued or being written. */
+	get idle(): boolean {
+		return this.pending.length === 0 && this.writing === null && this.timer === null;
+	}
+
+	/** Writes what is queued now and resolves once nothing is pending (retrying while the database is down). */
+	flush(): Promise<void> {
+		if (this.idle || this.gone || this.stopped) return Promise.resolve();
+		if (this.timer && this.failures === 0) {
+			clearTimeout(this.timer);
+			this.timer = null;
+			this.run();
+		}
+		return new Promise((resolve) => this.idleWaiters.push(resolve));
+	}
+
+	/** Stops for good, dropping whatever is pending (the board was deleted). */
+	discard(): void {
+		this.stopped = true;
+		this.pending = [];
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.settle();
+	}
+
+	/** Updates still waiting to be written (for shutdown reporting). */
+	get pendingCount(): number {
+		return this.pending.length;
+	}
+
+	private run(): void {
+		this.timer = null;
+		if (this.writing || this.pending.length === 0 || this.gone || this.stopped) return this.settle();
+		const batch = this.pending.splice(0);
+		// Safe: these are the server doc's own updates, never raw client bytes.
+		const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+		this.writing = this.write(merged).finally(() => {
+			this.writing = null;
+			if (this.pending.length > 0 && !this.timer && !this.stopped && !this.gone) this.run();
+			else this.settle();
+		});
+	}
+
+	private async write(merged: Uint8Array): Promise<void> {
+		try {
+			this.lastId = await this.store.append(this.boardId, merged);
+			this.rows++;
+			if (this.failures > 0) this.log(`board ${this.boardId}: database writes work again`);
+			this.failures = 0;
+		} catch (err) {
+			if (err instanceof BoardGoneError) return this.markGone();
+			// Keep the batch (first, so order holds) and try again later.
+			this.pending.unshift(merged);
+			this.failures++;
+			if (this.failures === 1) this.log(`board ${this.boardId}: could not save changes, retrying`, err);
+			const delay = Math.min(this.options.retryMs * 2 ** (this.failures - 1), this.options.retryMaxMs);
+			this.timer = setTimeout(() => this.run(), delay);
+			return;
+		}
+		if (this.rows > this.options.compactAfter && this.lastId !== null) await this.compact(this.lastId);
+	}
+
+	private async compact(throughId: number): Promise<void> {
+		try {
+			// The doc holds every update written so far (and maybe newer ones, which are re-applied harmlessly).
+			await this.store.compact(this.boardId, this.fullState(), throughId);
+			this.rows = 0;
+		} catch (err) {
+			if (err instanceof BoardGoneError) return this.markGone();
+			// Not fatal: the updates are safe; compaction is tried again after the next write.
+			this.log(`board ${this.boardId}: compaction failed`, err);
+		}
+	}
+
+	private markGone(): void {
+		this.gone = true;
+		this.pending = [];
+	}
+
+	private settle(): void {
+		if (!this.idle && !this.gone && !this.stopped) return;
+		const waiters = this.idleWaiters.splice(0);
+		for (const resolve of waiters) resolve();
+	}
+}

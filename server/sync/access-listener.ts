@@ -1,0 +1,48 @@
+import type { AccessListener } from '../../src/lib/server/context.ts';
+import type { Db } from '../../src/lib/server/db/client.ts';
+import { findBoardAccess } from '../../src/lib/server/boards/boards.ts';
+import type { RoomRegistry } from './room-registry.ts';
+import { CLOSE } from './protocol.ts';
+
+/** Tells live sockets about access changes made through the routes: sign-outs, role changes, removals, deletions. */
+export function syncAccessListener(registry: RoomRegistry, db: Db, log: (message: string, err?: unknown) => void): AccessListener {
+	// Role re-reads are async; a newer change for the same member must win over an older read finishing late.
+	const generation = new Map<string, number>();
+	return {
+		sessionEnded(sessionId) {
+			for (const { conn } of registry.connections()) {
+				if (conn.identity.sessionId === sessionId) conn.close(CLOSE.sessionEnded, 'Signed out');
+			}
+		},
+		otherSessionsEnded(userId, keepSessionId) {
+			for (const { conn } of registry.connections()) {
+				if (conn.userId === userId && conn.identity.sessionId !== keepSessionId) conn.close(CLOSE.sessionEnded, 'Signed out');
+			}
+		},
+		membershipChanged(boardId, userId) {
+			const key = `${boardId}\n${userId}`;
+			const mine = (generation.get(key) ?? 0) + 1;
+			generation.set(key, mine);
+			void findBoardAccess(db, boardId, userId)
+				.then((access) => {
+					if (generation.get(key) !== mine) return;
+					generation.delete(key);
+					for (const { boardId: b, conn } of registry.connections()) {
+						if (b !== boardId || conn.userId !== userId) continue;
+						if (access) conn.role = access.role;
+						else conn.close(CLOSE.noAccess, 'You no longer have access to this board');
+					}
+				})
+				.catch((err: unknown) => {
+					// Fail closed: if we cannot tell what their role is now, they reconnect and are checked afresh.
+					log(`could not re-check access to board ${boardId}`, err);
+					for (const { boardId: b, conn } of registry.connections()) {
+						if (b === boardId && conn.userId === userId) conn.close(CLOSE.unresponsive, 'Access check failed');
+					}
+				});
+		},
+		boardDeleted(boardId) {
+			registry.discard(boardId);
+		}
+	};
+}

@@ -1,0 +1,68 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { ProtocolError, CLOSE } from './protocol.ts';
+import type { AwarenessUser } from '../../src/lib/sync-protocol/identity.ts';
+
+/** One browser tab introduces one awareness id; a few more allow for reloads and retries, not for impersonating a crowd. */
+const MAX_IDS_PER_CONNECTION = 8;
+
+/** Who may speak for which awareness client id in a room. */
+export interface AwarenessOwners {
+	/** The connection key that introduced `clientId`, if any. */
+	ownerOf(clientId: number): object | undefined;
+	/** Records that `owner` introduced `clientId`. */
+	claim(clientId: number, owner: object): void;
+}
+
+/**
+ * Rewrites an awareness update from one connection: entries for ids another connection introduced
+ * (or the server's own) are dropped, and every state's `user` becomes the session's identity.
+ * Returns null when nothing is left; throws ProtocolError (1007) on bytes that do not decode.
+ */
+export function gateAwarenessUpdate(
+	update: Uint8Array,
+	conn: { awarenessIds: Set<number>; identity: { user: AwarenessUser } },
+	owners: AwarenessOwners,
+	reservedId: number
+): Uint8Array | null {
+	const kept: { clientId: number; clock: number; state: string }[] = [];
+	try {
+		const decoder = decoding.createDecoder(update);
+		const count = decoding.readVarUint(decoder);
+		for (let i = 0; i < count; i++) {
+			const clientId = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
+			const state: unknown = JSON.parse(decoding.readVarString(decoder));
+			if (!mayUpdate(clientId, conn, owners, reservedId)) continue;
+			kept.push({ clientId, clock, state: JSON.stringify(stamp(state, conn.identity.user)) });
+		}
+	} catch (err) {
+		throw new ProtocolError(`Malformed awareness update: ${(err as Error).message}`, CLOSE.invalidPayload);
+	}
+	if (kept.length === 0) return null;
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, kept.length);
+	for (const { clientId, clock, state } of kept) {
+		encoding.writeVarUint(encoder, clientId);
+		encoding.writeVarUint(encoder, clock);
+		encoding.writeVarString(encoder, state);
+	}
+	return encoding.toUint8Array(encoder);
+}
+
+function mayUpdate(clientId: number, conn: { awarenessIds: Set<number> }, owners: AwarenessOwners, reservedId: number): boolean {
+	if (clientId === reservedId) return false;
+	const owner = owners.ownerOf(clientId);
+	if (owner) return owner === conn;
+	if (conn.awarenessIds.size >= MAX_IDS_PER_CONNECTION) return false;
+	owners.claim(clientId, conn);
+	conn.awarenessIds.add(clientId);
+	return true;
+}
+
+/** null means "this client left" and stays null; anything else becomes an object carrying the session's identity. */
+function stamp(state: unknown, user: AwarenessUser): unknown {
+	if (state === null) return null;
+	const base = typeof state === 'object' && !Array.isArray(state) ? (state as Record<string, unknown>) : {};
+	return { ...base, user: { ...user } };
+}

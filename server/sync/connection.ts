@@ -1,0 +1,108 @@
+import type { WebSocket, RawData } from 'ws';
+import type { Role } from '../../src/lib/server/auth/permissions.ts';
+import type { TxOrigin } from '../../src/lib/board/doc/origins.ts';
+import type { AwarenessUser } from '../../src/lib/sync-protocol/identity.ts';
+import { CLOSE } from './protocol.ts';
+
+/** Who is on the other end of a socket, as established when the upgrade was authorized. */
+export interface ConnectionIdentity {
+	sessionId: string;
+	user: AwarenessUser;
+	role: Role;
+}
+
+/** The origin of transactions applied from one connection (compared by identity). */
+export interface RemoteOrigin extends TxOrigin {
+	readonly kind: 'remote';
+	readonly connection: Connection;
+}
+
+/** What a connection reports to its room. */
+export interface ConnectionEvents {
+	/** A binary frame arrived. */
+	message(conn: Connection, frame: Uint8Array): void;
+	/** The socket closed (for any reason); called once. */
+	close(conn: Connection): void;
+}
+
+/** A socket closes when this much output is queued: the client is too slow and will resync on reconnect. */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+
+/** One client socket on a board: its identity, current role, awareness ids, and keep-alive state. */
+export class Connection {
+	readonly origin: RemoteOrigin;
+	/** Current role; access changes update it in place (a demoted editor's writes are dropped from then on). */
+	role: Role;
+	/** Awareness client ids this connection introduced; it may update only these. */
+	readonly awarenessIds = new Set<number>();
+	private answeredPing = true;
+	private closed = false;
+
+	constructor(
+		private readonly ws: WebSocket,
+		readonly identity: ConnectionIdentity,
+		events: ConnectionEvents
+	) {
+		this.origin = Object.freeze({ kind: 'remote', connection: this });
+		this.role = identity.role;
+		ws.binaryType = 'nodebuffer';
+		ws.on('message', (data: RawData, isBinary: boolean) => {
+			if (this.closed) return;
+			if (!isBinary) return this.close(CLOSE.unsupported, 'Binary frames only');
+			events.message(this, toBytes(data));
+		});
+		ws.on('pong', () => (this.answeredPing = true));
+		// Errors (e.g. a frame over maxPayload) are followed by 'close'; listening keeps them from being thrown.
+		ws.on('error', () => {});
+		ws.once('close', () => {
+			this.closed = true;
+			events.close(this);
+		});
+	}
+
+	/** The signed-in user's id. */
+	get userId(): string {
+		return this.identity.user.id;
+	}
+
+	/** Whether the socket is still usable. */
+	get open(): boolean {
+		return !this.closed && this.ws.readyState === this.ws.OPEN;
+	}
+
+	/** Sends one frame; a client that stopped reading is dropped rather than buffered forever. */
+	send(frame: Uint8Array): void {
+		if (!this.open) return;
+		if (this.ws.bufferedAmount > MAX_BUFFERED) return this.terminate();
+		this.ws.send(frame);
+	}
+
+	/** Closes with a code and reason; the client sees them in its close event. */
+	close(code: number, reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.ws.close(code, reason);
+		// A peer that never answers the close handshake must not keep the socket alive.
+		setTimeout(() => this.ws.terminate(), 5_000).unref();
+	}
+
+	/** Drops the socket at once (dead or hopelessly slow peers). */
+	terminate(): void {
+		this.closed = true;
+		this.ws.terminate();
+	}
+
+	/** Keep-alive tick: a peer that did not answer the previous ping is dropped. */
+	ping(): void {
+		if (this.closed) return;
+		if (!this.answeredPing) return this.terminate();
+		this.answeredPing = false;
+		this.ws.ping();
+	}
+}
+
+function toBytes(data: RawData): Uint8Array {
+	if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,75 @@
+import * as decoding from 'lib0/decoding';
+import * as syncProtocol from 'y-protocols/sync';
+import type * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import { canEditBoard } from '../../src/lib/server/auth/permissions.ts';
+import type { Connection } from './connection.ts';
+import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, ProtocolError, awarenessFrame, syncStep2Frame } from './protocol.ts';
+
+/** What message handling needs from a room. */
+export interface MessageContext {
+	doc: Y.Doc;
+	awareness: Awareness;
+	/** Applies a document update from `conn` (already checked for write permission); throws on bytes Yjs rejects. */
+	applyUpdate(conn: Connection, update: Uint8Array): void;
+	/** Applies an awareness update from `conn` after rewriting it; throws ProtocolError on bad bytes. */
+	applyAwareness(conn: Connection, update: Uint8Array): void;
+}
+
+/**
+ * Handles one binary frame from a connection, replying on that connection where the protocol asks.
+ * Throws ProtocolError for anything malformed; the caller closes that socket with its code.
+ */
+export function handleFrame(ctx: MessageContext, conn: Connection, frame: Uint8Array): void {
+	const decoder = decoding.createDecoder(frame);
+	const type = read(() => decoding.readVarUint(decoder));
+	switch (type) {
+		case MESSAGE_SYNC:
+			return handleSync(ctx, conn, decoder);
+		case MESSAGE_AWARENESS:
+			return ctx.applyAwareness(conn, read(() => decoding.readVarUint8Array(decoder)));
+		case MESSAGE_QUERY_AWARENESS: {
+			const reply = awarenessFrame(ctx.awareness);
+			if (reply) conn.send(reply);
+			return;
+		}
+		default:
+			throw new ProtocolError(`Unsupported message type ${type}`, CLOSE.unsupported);
+	}
+}
+
+function handleSync(ctx: MessageContext, conn: Connection, decoder: decoding.Decoder): void {
+	const step = read(() => decoding.readVarUint(decoder));
+	const payload = read(() => decoding.readVarUint8Array(decoder));
+	switch (step) {
+		case syncProtocol.messageYjsSyncStep1: {
+			let reply: Uint8Array;
+			try {
+				reply = syncStep2Frame(ctx.doc, payload);
+			} catch (err) {
+				throw new ProtocolError(`Malformed state vector: ${(err as Error).message}`, CLOSE.invalidPayload);
+			}
+			return conn.send(reply);
+		}
+		case syncProtocol.messageYjsSyncStep2:
+		case syncProtocol.messageYjsUpdate:
+			// Viewers still get state (step 1 above); their writes are dropped without a word.
+			if (!canEditBoard(conn.role)) return;
+			try {
+				ctx.applyUpdate(conn, payload);
+			} catch (err) {
+				throw new ProtocolError(`Update rejected: ${(err as Error).message}`, CLOSE.invalidPayload);
+			}
+			return;
+		default:
+			throw new ProtocolError(`Unsupported sync message ${step}`, CLOSE.unsupported);
+	}
+}
+
+function read<T>(fn: () => T): T {
+	try {
+		return fn();
+	} catch (err) {
+		throw new ProtocolError(`Malformed frame: ${(err as Error).message}`, CLOSE.invalidPayload);
+	}
+}

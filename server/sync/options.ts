@@ -1,0 +1,43 @@
+import type { WriterOptions } from '../persistence/board-writer.ts';
+
+/** Tunables of the realtime endpoint; tests shorten the timers. */
+export interface SyncOptions extends WriterOptions {
+	/** Largest frame accepted, in bytes (bigger frames close the socket with 1009). */
+	maxPayload: number;
+	/** How long a room stays loaded after its last connection left. */
+	unloadGraceMs: number;
+	/** Interval between keep-alive pings; a socket that missed one is closed. */
+	pingIntervalMs: number;
+	/** On shutdown, how long to keep retrying unsaved changes before giving up. */
+	shutdownFlushMs: number;
+}
+
+/** Production defaults. */
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+	maxPayload: 2 * 1024 * 1024,
+	unloadGraceMs: 2_000,
+	pingIntervalMs: 30_000,
+	shutdownFlushMs: 10_000,
+	batchMs: 50,
+	compactAfter: 500,
+	retryMs: 100,
+	retryMaxMs: 5_000
+};
+
+/** Reads SYNC_MAX_PAYLOAD_BYTES, SYNC_UNLOAD_GRACE_MS, SYNC_PING_INTERVAL_MS and SYNC_COMPACT_AFTER over the defaults. */
+export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
+	const num = (name: string, fallback: number): number => {
+		const raw = env[name];
+		if (raw === undefined || raw === '') return fallback;
+		const value = Number(raw);
+		if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not "${raw}".`);
+		return value;
+	};
+	return {
+		...DEFAULT_SYNC_OPTIONS,
+		maxPayload: num('SYNC_MAX_PAYLOAD_BYTES', DEFAULT_SYNC_OPTIONS.maxPayload),
+		unloadGraceMs: num('SYNC_UNLOAD_GRACE_MS', DEFAULT_SYNC_OPTIONS.unloadGraceMs),
+		pingIntervalMs: num('SYNC_PING_INTERVAL_MS', DEFAULT_SYNC_OPTIONS.pingIntervalMs),
+		compactAfter: num('SYNC_COMPACT_AFTER', DEFAULT_SYNC_OPTIONS.compactAfter)
+	};
+}

@@ -1,0 +1,71 @@
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+
+/** y-websocket message types (the first varUint of every frame). 100 (notice) lives in src/lib/sync-protocol. */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+
+/** WebSocket close codes the sync endpoint uses. 44xx tell y-websocket not to reconnect. */
+export const CLOSE = {
+	/** Text frame or a message type we do not speak. */
+	unsupported: 1003,
+	/** A frame that does not decode, or an update Yjs rejects. */
+	invalidPayload: 1007,
+	/** The socket stopped answering pings or fell too far behind. */
+	unresponsive: 1011,
+	/** The server is shutting down; clients reconnect to the next one. */
+	restart: 1012,
+	/** The session ended (sign-out, password change). */
+	sessionEnded: 4401,
+	/** The board was deleted or the user lost access. */
+	noAccess: 4404
+} as const;
+
+/** A frame that breaks the protocol; the offending socket is closed with `closeCode`. */
+export class ProtocolError extends Error {
+	constructor(
+		message: string,
+		readonly closeCode: number
+	) {
+		super(message);
+		this.name = 'ProtocolError';
+	}
+}
+
+/** Sync step 1: the server's state vector (asks the client for what the server lacks). */
+export function syncStep1Frame(doc: Y.Doc): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	syncProtocol.writeSyncStep1(encoder, doc);
+	return encoding.toUint8Array(encoder);
+}
+
+/** Sync step 2: everything the peer with `stateVector` lacks. */
+export function syncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	syncProtocol.writeSyncStep2(encoder, doc, stateVector);
+	return encoding.toUint8Array(encoder);
+}
+
+/** A document update for every peer. */
+export function updateFrame(update: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	syncProtocol.writeUpdate(encoder, update);
+	return encoding.toUint8Array(encoder);
+}
+
+/** The awareness states of `clients` (all when omitted); null when there is nothing to send. */
+export function awarenessFrame(awareness: awarenessProtocol.Awareness, clients?: number[]): Uint8Array | null {
+	const ids = clients ?? [...awareness.getStates().keys()];
+	if (ids.length === 0) return null;
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+	encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, ids));
+	return encoding.toUint8Array(encoder);
+}

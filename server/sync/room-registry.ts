@@ -1,0 +1,139 @@
+import type { DocumentStore } from '../persistence/document-store.ts';
+import type { WriterLog } from '../persistence/board-writer.ts';
+import type { Connection } from './connection.ts';
+import { CLOSE } from './protocol.ts';
+import { Room } from './room.ts';
+import type { SyncOptions } from './options.ts';
+
+/** Thrown by `get` when the board was deleted while its room loaded, or the registry is shutting down. */
+export class RoomUnavailableError extends Error {
+	constructor(
+		readonly reason: 'deleted' | 'closing',
+		boardId: string
+	) {
+		super(reason === 'deleted' ? `Board ${boardId} was deleted` : 'The server is shutting down');
+		this.name = 'RoomUnavailableError';
+	}
+}
+
+interface Entry {
+	loading: Promise<Room>;
+	room: Room | null;
+	discarded: boolean;
+}
+
+/** The open rooms of this server, one per board, loaded on first use and unloaded when idle. */
+export class RoomRegistry {
+	private readonly entries = new Map<string, Entry>();
+	private readonly pingTimer: ReturnType<typeof setInterval>;
+	private closing: Promise<void> | null = null;
+
+	constructor(
+		private readonly store: DocumentStore,
+		private readonly options: SyncOptions,
+		private readonly log: WriterLog
+	) {
+		this.pingTimer = setInterval(() => {
+			for (const room of this.rooms()) room.ping();
+		}, options.pingIntervalMs);
+		this.pingTimer.unref();
+	}
+
+	/**
+	 * The board's room, loading its stored state first (concurrent callers share one load). The room is
+	 * retained for the caller, who must `release()` it once its socket is attached (or given up).
+	 */
+	async get(boardId: string): Promise<Room> {
+		for (;;) {
+			if (this.closing) throw new RoomUnavailableError('closing', boardId);
+			const entry = this.entries.get(boardId) ?? this.startLoading(boardId);
+			const room = await entry.loading;
+			// Unloaded between the load and this continuation: load it again.
+			if (room.closed) continue;
+			room.retain();
+			return room;
+		}
+	}
+
+	/** How many rooms are loaded or loading. */
+	get size(): number {
+		return this.entries.size;
+	}
+
+	/** Whether the board's room is loaded or loading. */
+	has(boardId: string): boolean {
+		return this.entries.has(boardId);
+	}
+
+	/** The loaded room of a board, if any (for tests and access changes). */
+	peek(boardId: string): Room | undefined {
+		return this.entries.get(boardId)?.room ?? undefined;
+	}
+
+	/** Every live connection, with its board. */
+	*connections(): Generator<{ boardId: string; conn: Connection }> {
+		for (const room of this.rooms()) for (const conn of room.connections) yield { boardId: room.boardId, conn };
+	}
+
+	/** The board was deleted: close its sockets and forget the room without saving. */
+	discard(boardId: string): void {
+		const entry = this.entries.get(boardId);
+		if (!entry) return;
+		this.entries.delete(boardId);
+		entry.discarded = true;
+		entry.room?.discard();
+	}
+
+	/** Closes every socket (1012), writes everything unsaved (giving up after `shutdownFlushMs`), frees the rooms. */
+	close(): Promise<void> {
+		this.closing ??= this.shutdown();
+		return this.closing;
+	}
+
+	private async shutdown(): Promise<void> {
+		clearInterval(this.pingTimer);
+		const loaded = await Promise.allSettled([...this.entries.values()].map((e) => e.loading));
+		const rooms = loaded.flatMap((r) => (r.status === 'fulfilled' && !r.value.closed ? [r.value] : []));
+		for (const room of rooms) room.closeAll(CLOSE.restart, 'Server restarting');
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.options.shutdownFlushMs)));
+		const outcome = await Promise.race([Promise.all(rooms.map((r) => r.flush())), deadline]);
+		clearTimeout(timer);
+		if (outcome === 'late') {
+			for (const room of rooms) if (room.unsaved > 0) this.log(`board ${room.boardId}: ${room.unsaved} unsaved change batches lost at shutdown (database unavailable)`);
+		}
+		for (const room of rooms) room.dispose();
+		this.entries.clear();
+	}
+
+	private startLoading(boardId: string): Entry {
+		const entry: Entry = { room: null, discarded: false, loading: Promise.resolve(null as unknown as Room) };
+		entry.loading = Room.load(boardId, {
+			store: this.store,
+			options: this.options,
+			log: this.log,
+			onUnloaded: (room) => {
+				if (this.entries.get(boardId)?.room === room) this.entries.delete(boardId);
+			}
+		}).then(
+			(room) => {
+				if (entry.discarded) {
+					room.dispose();
+					throw new RoomUnavailableError('deleted', boardId);
+				}
+				entry.room = room;
+				return room;
+			},
+			(err: unknown) => {
+				if (this.entries.get(boardId) === entry) this.entries.delete(boardId);
+				throw err;
+			}
+		);
+		this.entries.set(boardId, entry);
+		return entry;
+	}
+
+	private rooms(): Room[] {
+		return [...this.entries.values()].flatMap((e) => (e.room && !e.room.closed ? [e.room] : []));
+	}
+}

@@ -1,0 +1,225 @@
+import * as Y from 'yjs';
+import type { WebSocket } from 'ws';
+import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { LOAD, originKind } from '../../src/lib/board/doc/origins.ts';
+import { seedBoard } from '../../src/lib/board/doc/schema.ts';
+import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
+import { BoardWriter, type WriterLog } from '../persistence/board-writer.ts';
+import type { DocumentStore, StoredDocument } from '../persistence/document-store.ts';
+import { gateAwarenessUpdate } from './awareness-gate.ts';
+import { Connection, type ConnectionIdentity } from './connection.ts';
+import { handleFrame, type MessageContext } from './messages.ts';
+import { guardPolicy, type Refusal } from './policy-guard.ts';
+import { CLOSE, ProtocolError, awarenessFrame, syncStep1Frame, updateFrame } from './protocol.ts';
+import type { SyncOptions } from './options.ts';
+
+/** What a room needs from outside. */
+export interface RoomDeps {
+	store: DocumentStore;
+	options: SyncOptions;
+	log: WriterLog;
+	/** Called once the room unloaded itself (idle past the grace period, everything written). */
+	onUnloaded(room: Room): void;
+}
+
+/**
+ * One open board: the server's copy of its document, presence (awareness), the connected sockets,
+ * the writer that persists the document's own updates, and the policy safety net.
+ */
+export class Room implements MessageContext {
+	readonly doc = new Y.Doc();
+	readonly awareness: Awareness;
+	readonly connections = new Set<Connection>();
+	private readonly writer: BoardWriter;
+	private readonly owners = new Map<number, Connection>();
+	private readonly detachGuard: () => void;
+	private leases = 0;
+	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
+	/** While applying a connection's update: the doc's updates and notices, sent together afterwards. */
+	private batch: { updates: Uint8Array[]; notices: Refusal[] } | null = null;
+	private disposed = false;
+
+	/** Loads the stored document (or seeds a new board) and builds the room; no client sees it before this resolves. */
+	static async load(boardId: string, deps: RoomDeps): Promise<Room> {
+		return new Room(boardId, await deps.store.load(boardId), deps);
+	}
+
+	private constructor(
+		readonly boardId: string,
+		stored: StoredDocument,
+		private readonly deps: RoomDeps
+	) {
+		this.doc.transact(() => {
+			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, LOAD);
+			for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD);
+		}, LOAD);
+		this.writer = new BoardWriter(
+			boardId,
+			deps.store,
+			deps.options,
+			() => Y.encodeStateAsUpdate(this.doc),
+			{ rows: stored.updates.length, lastUpdateId: stored.lastUpdateId },
+			deps.log
+		);
+		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			// Replayed stored state is already stored; everything else the doc emits is written.
+			if (originKind(origin) !== 'load') this.writer.push(update);
+			if (this.batch) this.batch.updates.push(update);
+			else this.broadcast(updateFrame(update));
+		});
+		if (!stored.snapshot && stored.updates.length === 0) seedBoard(this.doc);
+		this.awareness = new Awareness(this.doc);
+		// The server is not a participant: it relays presence but has none of its own.
+		this.awareness.setLocalState(null);
+		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+			const frame = awarenessFrame(this.awareness, [...added, ...updated, ...removed]);
+			if (frame) this.broadcast(frame);
+		});
+		this.detachGuard = guardPolicy(this.doc, (r) => this.refused(r), deps.log);
+	}
+
+	/** Whether the room was unloaded or discarded (a caller holding it must get a fresh one). */
+	get closed(): boolean {
+		return this.disposed;
+	}
+
+	/** Keeps the room loaded while an upgrade is being completed. */
+	retain(): void {
+		this.leases++;
+		this.cancelUnload();
+	}
+
+	/** Ends a `retain()`. */
+	release(): void {
+		this.leases--;
+		this.maybeScheduleUnload();
+	}
+
+	/** Adds an authorized socket: sends sync step 1 and the current presence, then serves its frames. */
+	attach(ws: WebSocket, identity: ConnectionIdentity): Connection {
+		const conn = new Connection(ws, identity, {
+			message: (c, frame) => this.receive(c, frame),
+			close: (c) => this.detach(c)
+		});
+		this.connections.add(conn);
+		this.cancelUnload();
+		conn.send(syncStep1Frame(this.doc));
+		const presence = awarenessFrame(this.awareness);
+		if (presence) conn.send(presence);
+		return conn;
+	}
+
+	/** MessageContext: applies a writer's update as that connection, then relays the result and any notices. */
+	applyUpdate(conn: Connection, update: Uint8Array): void {
+		this.batch = { updates: [], notices: [] };
+		try {
+			Y.applyUpdate(this.doc, update, conn.origin);
+		} finally {
+			const { updates, notices } = this.batch;
+			this.batch = null;
+			// One frame for the edit and any compensation, so others never see a refused move flicker in.
+			if (updates.length > 0) this.broadcast(updateFrame(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)));
+			for (const notice of notices) this.sendNotice(notice);
+		}
+	}
+
+	/** MessageContext: applies presence from a connection, stamped with its identity and limited to its own ids. */
+	applyAwareness(conn: Connection, update: Uint8Array): void {
+		const owners = { ownerOf: (id: number) => this.owners.get(id), claim: (id: number) => this.owners.set(id, conn) };
+		const gated = gateAwarenessUpdate(update, conn, owners, this.doc.clientID);
+		if (gated) applyAwarenessUpdate(this.awareness, gated, conn);
+	}
+
+	/** Closes every socket with `code` (they detach as their close events arrive). */
+	closeAll(code: number, reason: string): void {
+		for (const conn of this.connections) conn.close(code, reason);
+	}
+
+	/** Resolves once every update so far is stored (retrying while the database is down). */
+	flush(): Promise<void> {
+		return this.writer.flush();
+	}
+
+	/** Updates not yet stored. */
+	get unsaved(): number {
+		return this.writer.pendingCount;
+	}
+
+	/** The board was deleted: close its sockets and drop everything unsaved. */
+	discard(): void {
+		this.writer.discard();
+		this.closeAll(CLOSE.noAccess, 'This board was deleted');
+		this.dispose();
+	}
+
+	/** Frees the document and timers; the room is unusable afterwards. */
+	dispose(): void {
+		if (this.disposed) return;
+		this.disposed = true;
+		this.cancelUnload();
+		this.detachGuard();
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+
+	/** Keep-alive tick for every socket. */
+	ping(): void {
+		for (const conn of this.connections) conn.ping();
+	}
+
+	private receive(conn: Connection, frame: Uint8Array): void {
+		if (this.disposed) return;
+		try {
+			handleFrame(this, conn, frame);
+		} catch (err) {
+			// Only the offending socket pays; the room and everyone else carry on.
+			if (err instanceof ProtocolError) conn.close(err.closeCode, err.message.slice(0, 120));
+			else {
+				this.deps.log(`board ${this.boardId}: frame handling failed`, err);
+				conn.close(CLOSE.unresponsive, 'Internal error');
+			}
+		}
+	}
+
+	private detach(conn: Connection): void {
+		this.connections.delete(conn);
+		if (this.disposed) return;
+		const ids = [...conn.awarenessIds].filter((id) => this.owners.get(id) === conn);
+		for (const id of ids) this.owners.delete(id);
+		removeAwarenessStates(this.awareness, ids, 'connection closed');
+		this.maybeScheduleUnload();
+	}
+
+	private refused(refusal: Refusal): void {
+		if (this.batch) this.batch.notices.push(refusal);
+		else this.sendNotice(refusal);
+	}
+
+	private sendNotice({ origin, cardId, refusal }: Refusal): void {
+		const conn = (origin as { connection?: unknown }).connection;
+		if (conn instanceof Connection) conn.send(encodeNotice({ type: 'refused', message: refusal.message, cardId }));
+	}
+
+	private broadcast(frame: Uint8Array): void {
+		for (const conn of this.connections) conn.send(frame);
+	}
+
+	private maybeScheduleUnload(): void {
+		if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
+		this.unloadTimer = setTimeout(() => void this.unloadWhenIdle(), this.deps.options.unloadGraceMs);
+	}
+
+	private cancelUnload(): void {
+		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		this.unloadTimer = null;
+	}
+
+	private async unloadWhenIdle(): Promise<void> {
+		this.unloadTimer = null;
+		await this.writer.flush();
+		// Someone may have joined while the last writes completed.
+		if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
+		this.dispose();
+		this.deps.onUnloaded(this);
+	}
+}

@@ -1,0 +1,53 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+/**
+ * The y-websocket message type of a server notice. Types 0-3 belong to y-websocket (sync, awareness,
+ * auth, query awareness); 100 leaves room for its future types. The browser registers
+ * `provider.messageHandlers[MESSAGE_NOTICE]`.
+ */
+export const MESSAGE_NOTICE = 100;
+
+/** Something the server tells one connection: so far only that it reverted one of its edits. */
+export interface SyncNotice {
+	type: 'refused';
+	/** The refusal as shown to the user (names the WIP limit or the missing exit criteria). */
+	message: string;
+	/** The card the refused edit was about. */
+	cardId?: string;
+}
+
+/** A whole notice frame: the message type, then the notice as a JSON varString. */
+export function encodeNotice(notice: SyncNotice): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_NOTICE);
+	encoding.writeVarString(encoder, JSON.stringify(notice));
+	return encoding.toUint8Array(encoder);
+}
+
+/**
+ * Reads a notice's body from a decoder positioned after the message type (what a y-websocket
+ * message handler receives); null when the body is not a notice this version understands.
+ */
+export function readNotice(decoder: decoding.Decoder): SyncNotice | null {
+	try {
+		const value: unknown = JSON.parse(decoding.readVarString(decoder));
+		if (!value || typeof value !== 'object') return null;
+		const { type, message, cardId } = value as Record<string, unknown>;
+		if (type !== 'refused' || typeof message !== 'string') return null;
+		return typeof cardId === 'string' ? { type, message, cardId } : { type, message };
+	} catch {
+		return null;
+	}
+}
+
+/** Decodes a whole frame; null when it is not a notice frame. */
+export function decodeNotice(frame: Uint8Array): SyncNotice | null {
+	try {
+		const decoder = decoding.createDecoder(frame);
+		if (decoding.readVarUint(decoder) !== MESSAGE_NOTICE) return null;
+		return readNotice(decoder);
+	} catch {
+		return null;
+	}
+}

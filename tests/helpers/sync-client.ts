@@ -1,0 +1,124 @@
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { MESSAGE_NOTICE, readNotice, type SyncNotice } from '../../src/lib/sync-protocol/notice.ts';
+import { boardMaps } from '../../src/lib/board/doc/schema.ts';
+import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
+import type { BoardSnapshot } from '../../src/lib/board/types.ts';
+
+/** A stock y-websocket client on one board, as the browser will run it. */
+export interface SyncClient {
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	/** Notices (message type 100) received, oldest first. */
+	notices: SyncNotice[];
+	/** Close codes the server sent, oldest first. */
+	closeCodes: number[];
+	/** The board as plain data. */
+	snapshot(): BoardSnapshot;
+	/** Resolves once the first sync step 2 arrived (the server's state is in `doc`). */
+	synced(timeoutMs?: number): Promise<void>;
+	/** Disconnects and frees the provider. */
+	destroy(): void;
+}
+
+/** Options for `connectBoard`. */
+export interface ConnectOptions {
+	/** Cookie header (the signed-in user); '' for none. */
+	cookie: string;
+	/** Origin header; defaults to the server's own origin; null sends none. */
+	origin?: string | null;
+	/** A doc to use (e.g. one holding offline edits). */
+	doc?: Y.Doc;
+}
+
+/** Connects a real `y-websocket` WebsocketProvider to `${baseUrl}/sync/<boardId>` with the given cookie and Origin. */
+export function connectBoard(baseUrl: string, boardId: string, options: ConnectOptions): SyncClient {
+	const doc = options.doc ?? new Y.Doc();
+	const headers: Record<string, string> = {};
+	if (options.cookie) headers.cookie = options.cookie;
+	const origin = options.origin === undefined ? baseUrl : options.origin;
+	if (origin !== null) headers.origin = origin;
+	// y-websocket constructs `new WS(url, protocols)`; this subclass adds what a browser would send.
+	class BrowserLikeSocket extends WebSocket {
+		constructor(url: string, protocols?: string | string[]) {
+			super(url, protocols, { headers });
+		}
+	}
+	const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/sync', boardId, doc, {
+		WebSocketPolyfill: BrowserLikeSocket as unknown as typeof globalThis.WebSocket,
+		// Node has BroadcastChannel: without this, two clients in one test process would sync through it, not the server.
+		disableBc: true,
+		maxBackoffTime: 200
+	});
+	const notices: SyncNotice[] = [];
+	provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
+		const notice = readNotice(decoder);
+		if (notice) notices.push(notice);
+	};
+	const closeCodes: number[] = [];
+	provider.on('connection-close', (event) => {
+		if (event) closeCodes.push(event.code);
+	});
+	return {
+		doc,
+		provider,
+		notices,
+		closeCodes,
+		snapshot: () => readSnapshot(doc),
+		synced: (timeoutMs = 10_000) =>
+			provider.synced
+				? Promise.resolve()
+				: new Promise<void>((resolve, reject) => {
+						const timer = setTimeout(() => reject(new Error(`not synced within ${timeoutMs} ms (close codes: ${closeCodes.join(',')})`)), timeoutMs);
+						provider.once('sync', (state: boolean) => {
+							if (!state) return;
+							clearTimeout(timer);
+							resolve();
+						});
+					}),
+		destroy: () => {
+			provider.destroy();
+			doc.destroy();
+		}
+	};
+}
+
+/** Polls `condition` until it returns a truthy value (returned) or `timeoutMs` passes (throws with `what`). */
+export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 5_000, everyMs = 10): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await condition();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+		await new Promise((r) => setTimeout(r, everyMs));
+	}
+}
+
+/** Resolves to the stage ids of a board doc in board order. */
+export function stageIds(doc: Y.Doc): string[] {
+	return readSnapshot(doc).stages.map((s) => s.id);
+}
+
+/** Which stage a card is in, or undefined. */
+export function stageOf(doc: Y.Doc, cardId: string): string | undefined {
+	return boardMaps(doc).cards.get(cardId)?.get('stageId') as string | undefined;
+}
+
+/** The result of a raw upgrade attempt: the HTTP status (101 when accepted). */
+export async function upgradeStatus(baseUrl: string, path: string, headers: Record<string, string>): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, { headers });
+		ws.once('unexpected-response', (_req, res) => {
+			resolve(res.statusCode ?? 0);
+			res.resume();
+			ws.terminate();
+		});
+		ws.once('open', () => {
+			resolve(101);
+			ws.close();
+		});
+		// After a refusal ws may still report the aborted handshake; only the first outcome counts.
+		ws.on('error', (err) => reject(err));
+	});
+}
