@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { guardPolicy, type Refusal } from '../../server/sync/policy-guard.ts';
+import { boardCommands } from '../../src/lib/board/doc/commands.ts';
+import { boardMaps, seedBoard } from '../../src/lib/board/doc/schema.ts';
+import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
+import { POLICY, originKind } from '../../src/lib/board/doc/origins.ts';
+
+const actor = { userId: 'u1', now: () => new Date('2026-03-01T10:00:00Z') };
+
+/** A server doc with the guard, and a client doc whose edits reach it as a connection's transactions. */
+function setup() {
+	const server = new Y.Doc();
+	seedBoard(server);
+	const refusals: Refusal[] = [];
+	const origins: unknown[] = [];
+	server.on('update', (_u: Uint8Array, origin: unknown) => origins.push(origin));
+	guardPolicy(server, (r) => refusals.push(r), (m, e) => {
+		throw new Error(`${m}: ${String(e)}`);
+	});
+	const client = new Y.Doc();
+	Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+	const conn = { kind: 'remote' as const };
+	/** Runs `edit` on the client, ships the resulting update to the server as one connection frame, and syncs back. */
+	const send = (edit: (doc: Y.Doc) => void) => {
+		const sv = Y.encodeStateVector(server);
+		edit(client);
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(client, sv), conn);
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
+	};
+	const ids = readSnapshot(server).stages.map((s) => s.id);
+	const stage = { backlog: ids[0]!, todo: ids[1]!, doing: ids[2]!, review: ids[3]!, done: ids[4]! };
+	return { server, client, send, refusals, origins, conn, stage, cmd: boardCommands(server, actor, POLICY) };
+}
+const stageOf = (doc: Y.Doc, id: string) => boardMaps(doc).cards.get(id)?.get('stageId');
+const rawMove = (id: string, to: string) => (doc: Y.Doc) => doc.transact(() => boardMaps(doc).cards.get(id)!.set('stageId', to));
+
+describe('the server’s policy safety net', () => {
+	it('of several cards moved into a stage at once, only those that fit stay; the rest go back with their rank', () => {
+		const { server, client, send, refusals, stage, cmd, conn } = setup();
+		cmd.setWipLimit(stage.doing, 2, 'hard');
+		cmd.addCard(stage.doing, 'Already there');
+		const ids = ['One', 'Two', 'Three'].map((t) => cmd.addCard(stage.todo, t));
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
+		const ranks = ids.map((id) => boardMaps(server).cards.get(id)!.get('rank'));
+		send((doc) => doc.transact(() => ids.forEach((id) => boardMaps(doc).cards.get(id)!.set('stageId', stage.doing))));
+		expect(ids.map((id) => stageOf(server, id))).toEqual([stage.doing, stage.todo, stage.todo]);
+		expect(ids.map((id) => stageOf(client, id))).toEqual([stage.doing, stage.todo, stage.todo]);
+		expect(ids.slice(1).map((id) => boardMaps(server).cards.get(id)!.get('rank'))).toEqual(ranks.slice(1));
+		expect(refusals.map((r) => [r.cardId, r.refusal.code, r.origin])).toEqual([
+			[ids[1], 'wip_limit', conn],
+			[ids[2], 'wip_limit', conn]
+		]);
+	});
+
+	it('restores movedAt/movedBy of a refused command move, and compensates under the POLICY origin', () => {
+		const { server, client, send, stage, cmd, origins } = setup();
+		cmd.addExitCriterion(stage.todo, 'Brief approved');
+		const id = cmd.addCard(stage.todo, 'Campaign');
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
+		const before = boardMaps(server).cards.get(id)!.toJSON();
+		send((doc) => {
+			// What an outdated client would write: the command's fields, without the command's check.
+			doc.transact(() => {
+				const map = boardMaps(doc).cards.get(id)!;
+				map.set('stageId', stage.doing);
+				map.set('rank', 'zz');
+				map.set('movedAt', '2026-03-01T11:00:00Z');
+				map.set('movedBy', 'u2');
+			});
+		});
+		expect(boardMaps(server).cards.get(id)!.toJSON()).toEqual(before);
+		expect(originKind(origins.at(-1))).toBe('policy');
+	});
+
+	it('allows swaps between full stages, backward moves past criteria, moves out of a deleted stage, and archived cards', () => {
+		const { server, client, send, refusals, stage, cmd } = setup();
+		cmd.setWipLimit(stage.todo, 1, 'hard');
+		cmd.setWipLimit(stage.doing, 1, 'hard');
+		cmd.addExitCriterion(stage.doing, 'Reviewed');
+		const a = cmd.addCard(stage.todo, 'A');
+		const b = cmd.addCard(stage.doing, 'B');
+		const archived = cmd.addCard(stage.backlog, 'Old');
+		cmd.setArchived(archived, true);
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
+		// B goes backward (criteria do not apply), A forward into the slot B left.
+		send((doc) => doc.transact(() => {
+			rawMove(b, stage.todo)(doc);
+			rawMove(a, stage.doing)(doc);
+		}));
+		expect([stageOf(server, a), stageOf(server, b)]).toEqual([stage.doing, stage.todo]);
+		send(rawMove(archived, stage.doing));
+		expect(stageOf(server, archived)).toBe(stage.doing);
+		const c = cmd.addCard(stage.review, 'C');
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
+		send((doc) => boardCommands(doc, actor).deleteStage(stage.review, stage.doing));
+		expect(stageOf(server, c)).toBe(stage.doing);
+		expect(refusals).toEqual([]);
+	});
+
+	it('moves a new card written into a full stage to the first stage with room, and ignores the server’s own edits', () => {
+		const { server, send, refusals, stage, cmd } = setup();
+		cmd.setWipLimit(stage.backlog, 1, 'hard');
+		cmd.setWipLimit(stage.doing, 1, 'hard');
+		cmd.addCard(stage.backlog, 'Fills the backlog');
+		cmd.addCard(stage.doing, 'Fills doing');
+		// The server's own (non-remote) transactions are not second-guessed.
+		server.transact(() => boardMaps(server).cards.get(cmd.addCard(stage.todo, 'Server'))!.set('stageId', stage.doing), POLICY);
+		expect(refusals).toEqual([]);
+		send((doc) => {
+			const doc2 = boardMaps(doc);
+			Y.applyUpdate(doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(doc)));
+			const card = new Y.Map<unknown>();
+			doc.transact(() => {
+				card.set('id', 'new1');
+				card.set('stageId', stage.doing);
+				card.set('rank', 'a0');
+				doc2.cards.set('new1', card);
+			});
+		});
+		expect(stageOf(server, 'new1')).toBe(stage.todo);
+		expect(refusals.map((r) => [r.cardId, r.refusal.code])).toEqual([['new1', 'wip_limit']]);
+	});
+});
