@@ -102,6 +102,7 @@ export class BoardWriter {
 			this.failures = 0;
 		} catch (err) {
 			if (err instanceof BoardGoneError) return this.markGone();
+			if (this.stopped) return;
 			// Keep the batch (first, so order holds) and try again later.
 			this.pending.unshift(merged);
 			this.failures++;
@@ -110,7 +111,7 @@ export class BoardWriter {
 			this.timer = setTimeout(() => this.run(), delay);
 			return;
 		}
-		if (this.rows > this.options.compactAfter && this.lastId !== null) await this.compact(this.lastId);
+		if (this.rows > this.options.compactAfter && this.lastId !== null && !this.stopped) await this.compact(this.lastId);
 	}
 
 	private async compact(throughId: number): Promise<void> {

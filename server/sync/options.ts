@@ -17,7 +17,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 	maxPayload: 2 * 1024 * 1024,
 	unloadGraceMs: 2_000,
 	pingIntervalMs: 30_000,
-	shutdownFlushMs: 10_000,
+	shutdownFlushMs: 8_000,
 	batchMs: 50,
 	compactAfter: 500,
 	retryMs: 100,

@@ -156,6 +156,8 @@ export class Room implements MessageContext {
 	dispose(): void {
 		if (this.disposed) return;
 		this.disposed = true;
+		// Normally idle by now; after a shutdown deadline this stops a late write from compacting a freed doc.
+		this.writer.discard();
 		this.cancelUnload();
 		this.detachGuard();
 		this.awareness.destroy();

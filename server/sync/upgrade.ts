@@ -7,7 +7,7 @@ import { validateSessionToken } from '../../src/lib/server/auth/sessions.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie.ts';
 import { findBoardAccess } from '../../src/lib/server/boards/boards.ts';
 import { userColor } from '../../src/lib/sync-protocol/identity.ts';
-import type { RoomRegistry } from './room-registry.ts';
+import { RoomUnavailableError, type RoomRegistry } from './room-registry.ts';
 
 /** The path prefix of the realtime endpoint: the browser's WebsocketProvider uses `${origin}/sync` + `/<boardId>`. */
 export const SYNC_PATH = '/sync/';
@@ -69,7 +69,7 @@ async function authorizeAndConnect(deps: UpgradeDeps, req: IncomingMessage, sock
 	try {
 		room = await deps.registry.get(boardId);
 	} catch (err) {
-		if ((err as Error).name === 'RoomUnavailableError') return refuse(socket, (err as { reason?: string }).reason === 'deleted' ? 404 : 503);
+		if (err instanceof RoomUnavailableError) return refuse(socket, err.reason === 'deleted' ? 404 : 503);
 		throw err;
 	}
 	try {

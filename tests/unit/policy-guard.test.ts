@@ -98,6 +98,19 @@ describe('the server’s policy safety net', () => {
 		expect(refusals).toEqual([]);
 	});
 
+	it('sends a card restored into a full stage back to the archive', () => {
+		const { server, client, send, refusals, stage, cmd } = setup();
+		const old = cmd.addCard(stage.doing, 'Old work');
+		cmd.setArchived(old, true);
+		cmd.setWipLimit(stage.doing, 1, 'hard');
+		cmd.addCard(stage.doing, 'Current work');
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
+		send((doc) => doc.transact(() => boardMaps(doc).cards.get(old)!.set('archived', false)));
+		expect(boardMaps(server).cards.get(old)!.get('archived')).toBe(true);
+		expect(boardMaps(client).cards.get(old)!.get('archived')).toBe(true);
+		expect(refusals.map((r) => [r.cardId, r.refusal.code])).toEqual([[old, 'wip_limit']]);
+	});
+
 	it('moves a new card written into a full stage to the first stage with room, and ignores the server’s own edits', () => {
 		const { server, send, refusals, stage, cmd } = setup();
 		cmd.setWipLimit(stage.backlog, 1, 'hard');
