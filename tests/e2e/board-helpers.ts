@@ -70,6 +70,8 @@ export async function addCard(page: Page, stageName: string, title: string): Pro
 
 /** Drags a card with the mouse onto a stage's card area (as a person would, in small steps). */
 export async function dragCardTo(page: Page, title: string, stageName: string): Promise<void> {
+	// A new drag cannot start while the previous drop is still animating.
+	await expect(page.getByTestId('drag-overlay')).toHaveCount(0);
 	const from = await card(page, title).boundingBox();
 	const to = await stage(page, stageName).getByTestId('stage-cards').boundingBox();
 	if (!from || !to) throw new Error('card or stage not visible');
