@@ -31,7 +31,11 @@ export default defineConfig({
 			]
 		}
 	},
-	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+	projects: [
+		// `npm test`: behaviour. The browser performance measurement runs with `npm run bench:browser`.
+		{ name: 'chromium', use: { browserName: 'chromium' }, testIgnore: /performance\.test\.ts$/ },
+		{ name: 'perf', use: { browserName: 'chromium' }, testMatch: /performance\.test\.ts$/ }
+	],
 	webServer: {
 		command: 'node --import tsx server/index.ts',
 		url: `http://127.0.0.1:${port}/login`,

@@ -46,8 +46,9 @@ export async function newPerson(browser: Browser, name: string): Promise<Person>
 
 /** Waits until the board is hydrated, synced and showing its stages. */
 export async function waitForBoard(page: Page): Promise<void> {
-	await expect(page.getByTestId('board')).toHaveAttribute('data-ready', 'true');
-	await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
+	// Generous: on a busy 2-core CI machine the first sync can take a while.
+	await expect(page.getByTestId('board')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+	await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
 }
 
 /** A stage column by its name. */
@@ -89,4 +90,10 @@ export async function openStageSettings(page: Page, stageName: string): Promise<
 	const dialog = page.getByTestId('stage-dialog');
 	await expect(dialog).toBeVisible();
 	return dialog;
+}
+
+/** Moves a card with its "Move to…" menu (the non-drag path). */
+export async function moveWithMenu(page: Page, title: string, stageName: string): Promise<void> {
+	await card(page, title).getByTestId('move-to').click();
+	await page.getByTestId('move-menu').getByRole('menuitem', { name: stageName, exact: true }).click();
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { addCard, boardWithPeople, card, dragCardTo, openStageSettings, stage, waitForBoard, type Person } from './board-helpers.ts';
+import { addCard, boardWithPeople, card, dragCardTo, moveWithMenu, openStageSettings, stage, waitForBoard, type Person } from './board-helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -81,7 +81,7 @@ test('an unmet exit criterion refuses a forward move and lists what is missing; 
 	await dialog.getByRole('button', { name: 'Add', exact: true }).click();
 	await dialog.getByRole('button', { name: 'Close' }).click();
 
-	await card(editor.page, 'Write launch blog post').getByTestId('move-to').selectOption({ label: 'Review' });
+	await moveWithMenu(editor.page, 'Write launch blog post', 'Review');
 	await expect(editor.page.getByTestId('notice')).toContainText("Can't leave In progress yet. Still to do: SEO keywords in title; Legal approved.");
 	await expect(stage(editor.page, 'In progress').getByTestId('card')).toHaveCount(1);
 
@@ -89,10 +89,10 @@ test('an unmet exit criterion refuses a forward move and lists what is missing; 
 	const cardDialog = editor.page.getByTestId('card-dialog');
 	await cardDialog.getByLabel('SEO keywords in title').check();
 	await cardDialog.getByRole('button', { name: 'Close' }).click();
-	await card(editor.page, 'Write launch blog post').getByTestId('move-to').selectOption({ label: 'Review' });
+	await moveWithMenu(editor.page, 'Write launch blog post', 'Review');
 	await expect(editor.page.getByTestId('notice')).toContainText('Still to do: Legal approved.');
 
-	await card(editor.page, 'Write launch blog post').getByTestId('move-to').selectOption({ label: 'Backlog' });
+	await moveWithMenu(editor.page, 'Write launch blog post', 'Backlog');
 	await expect(stage(owner.page, 'Backlog').getByTestId('card-title')).toHaveText(['Write launch blog post']);
 });
 

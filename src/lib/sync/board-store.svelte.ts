@@ -71,6 +71,7 @@ export class BoardStore {
 		this.undoManager.on('stack-item-popped', onStack);
 		this.undoManager.on('stack-cleared', onStack);
 
+		performance.mark('flowdeck:store-created');
 		this.offline = new IndexeddbPersistence(`flowdeck:${options.user.id}:${options.boardId}`, this.doc);
 		void this.offline.whenSynced.then(() => {
 			if (this.snapshot.stages.length > 0) this.ready = true;
@@ -81,6 +82,7 @@ export class BoardStore {
 		this.provider.on('status', ({ status }: { status: string }) => this.updateConnection(status));
 		this.provider.on('sync', (synced: boolean) => {
 			if (synced) {
+				performance.mark('flowdeck:synced');
 				this.ready = true;
 				this.updateConnection('connected');
 			}
