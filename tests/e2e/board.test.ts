@@ -127,4 +127,23 @@ test('undo takes back only my own change', async () => {
 	await expect(card(owner.page, 'Editor idea')).toBeVisible();
 	await owner.page.getByRole('button', { name: 'Redo' }).click();
 	await expect(card(editor.page, 'Owner idea')).toBeVisible();
+	// The keyboard shortcuts do the same.
+	await owner.page.getByTestId('board').click({ position: { x: 5, y: 5 } });
+	await owner.page.keyboard.press('Control+z');
+	await expect(card(editor.page, 'Owner idea')).toHaveCount(0);
+	await owner.page.keyboard.press('Control+Shift+z');
+	await expect(card(editor.page, 'Owner idea')).toBeVisible();
+});
+
+test('a soft WIP limit lets the move happen and shows the stage over its limit', async () => {
+	const dialog = await openStageSettings(owner.page, 'Backlog');
+	await dialog.getByLabel('WIP limit').fill('2');
+	await dialog.getByLabel('Soft (warn)').check();
+	await dialog.getByRole('button', { name: 'Save limit' }).click();
+	await dialog.getByRole('button', { name: 'Close' }).click();
+	const backlog = stage(editor.page, 'Backlog');
+	const count = await backlog.getByTestId('card').count();
+	expect(count).toBeGreaterThan(2);
+	await expect(backlog.getByTestId('wip')).toHaveText(`${count} / 2`);
+	await expect(backlog).toHaveAttribute('data-over-limit', 'true');
 });
