@@ -15,6 +15,14 @@ export interface TestServer {
 	output(): string;
 	/** SIGTERM and wait for exit. */
 	stop(): Promise<number | null>;
+	/** SIGKILL (a crash: nothing is flushed) and wait for exit. */
+	crash(): Promise<void>;
+}
+
+/** Options for `startServer`. */
+export interface StartOptions {
+	/** Listen on this port (e.g. the port a crashed server had, so its clients reconnect); default a free one. */
+	port?: number;
 }
 
 /** A TCP port nobody is listening on right now. */
@@ -36,9 +44,9 @@ export function tempDataDir(): { dir: string; remove(): void } {
 }
 
 /** Starts the production server (server/index.ts over build/) and waits until it listens. */
-export async function startServer(env: { DATABASE_URL?: string; DATA_DIR?: string; [key: string]: string | undefined }): Promise<TestServer> {
+export async function startServer(env: { DATABASE_URL?: string; DATA_DIR?: string; [key: string]: string | undefined }, options: StartOptions = {}): Promise<TestServer> {
 	if (!existsSync(join(root, 'build', 'handler.js'))) throw new Error('No build/: run `npm run build` first (npm test does).');
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'index.ts')], {
 		cwd: root,
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: undefined, ...env },
@@ -70,6 +78,10 @@ export async function startServer(env: { DATABASE_URL?: string; DATA_DIR?: strin
 		async stop() {
 			if (child.exitCode === null) child.kill('SIGTERM');
 			return exited;
+		},
+		async crash() {
+			if (child.exitCode === null) child.kill('SIGKILL');
+			await exited;
 		}
 	};
 }

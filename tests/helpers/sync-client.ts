@@ -5,6 +5,7 @@ import { MESSAGE_NOTICE, readNotice, type SyncNotice } from '../../src/lib/sync-
 import { boardMaps } from '../../src/lib/board/doc/schema.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import type { BoardSnapshot } from '../../src/lib/board/types.ts';
+import { delayedSocketClass } from './delayed-socket.ts';
 
 /** A stock y-websocket client on one board, as the browser will run it. */
 export interface SyncClient {
@@ -30,6 +31,8 @@ export interface ConnectOptions {
 	origin?: string | null;
 	/** A doc to use (e.g. one holding offline edits). */
 	doc?: Y.Doc;
+	/** When given, every frame in either direction is delayed by this many ms (order kept): a slow, jittery network. */
+	delayMs?: () => number;
 }
 
 /** Connects a real `y-websocket` WebsocketProvider to `${baseUrl}/sync/<boardId>` with the given cookie and Origin. */
@@ -45,8 +48,9 @@ export function connectBoard(baseUrl: string, boardId: string, options: ConnectO
 			super(url, protocols, { headers });
 		}
 	}
+	const socketClass = options.delayMs ? delayedSocketClass(headers, options.delayMs) : BrowserLikeSocket;
 	const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/sync', boardId, doc, {
-		WebSocketPolyfill: BrowserLikeSocket as unknown as typeof globalThis.WebSocket,
+		WebSocketPolyfill: socketClass as unknown as typeof globalThis.WebSocket,
 		// Node has BroadcastChannel: without this, two clients in one test process would sync through it, not the server.
 		disableBc: true,
 		maxBackoffTime: 200
