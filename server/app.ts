@@ -18,6 +18,8 @@ export interface Flowdeck {
 	rooms: RoomRegistry;
 	/** Handles an HTTP upgrade for `/sync/...`; returns false if the path is not ours. */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+	/** Changes applied in memory but not yet written, over the boards with open sockets (for the shutdown log). */
+	unsaved(): { boards: number; changes: number };
 	/** Closes sockets, writes every unsaved change, closes the database; safe to call twice. */
 	close(): Promise<void>;
 }
@@ -41,6 +43,16 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 		database,
 		rooms,
 		handleUpgrade,
+		unsaved() {
+			const boards = new Set<string>();
+			let changes = 0;
+			for (const { boardId } of rooms.connections()) {
+				if (boards.has(boardId)) continue;
+				boards.add(boardId);
+				changes += rooms.peek(boardId)?.unsaved ?? 0;
+			}
+			return { boards: boards.size, changes };
+		},
 		close() {
 			closing ??= (async () => {
 				await rooms.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { configFromEnv, projectRoot } from './config.ts';
 import { startFlowdeck } from './app.ts';
+import { hardenServer } from './sync/harden.ts';
 import { DataDirLockedError } from '../src/lib/server/db/client.ts';
 
 const PROTOCOL_HEADER = 'x-flowdeck-proto';
@@ -33,13 +34,16 @@ async function main(): Promise<void> {
 	server.on('upgrade', (req, socket, head) => {
 		if (!app.handleUpgrade(req, socket, head)) socket.destroy();
 	});
+	hardenServer(server, config.sync);
 	server.listen(config.port, config.host, () => {
 		const where = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
 		const shown = config.origin ?? `http://localhost:${config.port}`;
 		console.log(`Flowdeck is listening on ${shown} (database: ${where})`);
 	});
 	const shutdown = (signal: string) => {
-		console.log(`${signal}: saving and shutting down…`);
+		// Counted before the sockets close: this is what the shutdown must still write.
+		const { boards, changes } = app.unsaved();
+		console.log(`${signal}: saving and shutting down… (${changes} changes queued for writing on ${boards} open boards)`);
 		server.close();
 		server.closeAllConnections();
 		app.close().then(

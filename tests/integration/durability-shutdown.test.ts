@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { dbKinds } from '../helpers/db.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { waitFor, type SyncClient } from '../helpers/sync-client.ts';
+import { boardWithMembers, cloneDoc, joinedClient, serverDatabase } from '../helpers/board-fixture.ts';
+import { describeDifference } from '../helpers/board-state.ts';
+import { mulberry32 } from '../helpers/prng.ts';
+import { EDIT_ONLY, RandomEditor, sleep, type Peer } from '../helpers/random-edits.ts';
+
+const WRITERS = 4;
+/** Edits per writer in the burst; SIGTERM goes out after SIGTERM_AT of them. */
+const BURST = 150;
+const SIGTERM_AT = 90;
+
+describe.each(dbKinds())('SIGTERM writes every change the server accepted (%s)', (kind) => {
+	let server: TestServer;
+	let env: Record<string, string>;
+	let remove: () => Promise<void> | void = () => {};
+	let boardId = '';
+	let cookies: string[] = [];
+	const open: SyncClient[] = [];
+
+	beforeAll(async () => {
+		const database = await serverDatabase(kind);
+		env = database.env;
+		remove = database.remove;
+		server = await startServer(env);
+		({ boardId, cookies } = await boardWithMembers(server.url, ['Olga', 'Ed', 'Emi', 'Ezra', 'Eli'], 'Shutdown board'));
+	}, 90_000);
+	afterAll(async () => {
+		for (const c of open.splice(0)) c.destroy();
+		await server?.stop();
+		await remove();
+	});
+
+	it('a burst of edits from several clients with SIGTERM in the middle: what the server relayed is exactly what is stored', async () => {
+		// A passive observer: everything the server applied it relays to the observer before closing its socket.
+		const observer = await joinedClient(server.url, boardId, cookies[0]!);
+		open.push(observer);
+		observer.provider.on('connection-close', () => (observer.provider.shouldConnect = false));
+		const writers: Peer[] = [];
+		for (let i = 0; i < WRITERS; i++) {
+			const client = await joinedClient(server.url, boardId, cookies[1 + (i % (cookies.length - 1))]!);
+			open.push(client);
+			writers.push({ name: `w${i}`, userId: `user-${i}`, client, online: true });
+		}
+		const rng = mulberry32(0x5157);
+		const editors = writers.map((w, i) => new RandomEditor(rng, [w], `w${i}`, { weights: EDIT_ONLY }));
+		// Edits well before the shutdown, long since written.
+		for (let i = 0; i < 10; i++) for (const e of editors) await e.step();
+		await sleep(300);
+
+		let sigtermAt = 0;
+		const started = performance.now();
+		for (let i = 0; i < BURST; i++) {
+			for (const e of editors) await e.step();
+			if (i === SIGTERM_AT) {
+				server.process.kill('SIGTERM');
+				sigtermAt = performance.now();
+			}
+			// Let frames go out between rounds, as typing and dragging would.
+			if (i % 3 === 0) await new Promise((r) => setImmediate(r));
+		}
+		const burstMs = performance.now() - started;
+		// The writers vanish: nothing they still hold can be resent to the next server.
+		for (const w of writers) w.client.destroy();
+		expect(await server.stop()).toBe(0);
+		const exitMs = performance.now() - sigtermAt;
+		const queued = Number(/(\d+) changes queued for writing/.exec(server.output())?.[1] ?? -1);
+		// The shutdown had work left to do (else this test would prove nothing).
+		expect(queued, `changes queued at SIGTERM, from the log:\n${server.output().slice(-500)}`).toBeGreaterThan(0);
+		await waitFor('the observer saw the server close (1012)', () => observer.closeCodes.includes(1012), 5_000);
+		const relayed = cloneDoc(observer.doc);
+		observer.destroy();
+
+		server = await startServer(env, { port: server.port });
+		const fresh = await joinedClient(server.url, boardId, cookies[0]!);
+		open.push(fresh);
+		expect(describeDifference(fresh.doc, relayed), 'stored vs relayed before the shutdown').toBe('');
+		// Yjs clocks count a client's operations (insertions, by length): how much of each writer's work is stored.
+		const made = writers.reduce((sum, w) => sum + Y.getState(relayed.store, w.client.doc.clientID), 0);
+		expect(made, 'most of the burst reached the server before SIGTERM').toBeGreaterThan(WRITERS * SIGTERM_AT * 0.5);
+		console.log(
+			`[${kind}] SIGTERM mid-burst: ${WRITERS}×${BURST} edits in ${Math.round(burstMs)} ms, SIGTERM after ${SIGTERM_AT} rounds; ` +
+				`${queued} changes were queued for writing at SIGTERM; stored ${made} writer operations (Yjs clock), exactly what was relayed; exit after ${Math.round(exitMs)} ms`
+		);
+	}, 90_000);
+});
