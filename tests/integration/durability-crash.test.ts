@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import postgres from 'postgres';
 import { dbKinds } from '../helpers/db.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { connectBoard, waitFor, type SyncClient } from '../helpers/sync-client.ts';
@@ -84,6 +85,35 @@ describe.each(dbKinds())('kill -9 of the production server (%s)', (kind) => {
 		expect(describeDifference(fresh.doc, reference)).toBe('');
 		console.log(`[${kind}] kill -9 under edits: ${made.beforeKill} edits before the kill, ${made.whileDown} while down, ${made.afterRestart} after; none missing`);
 	}, 90_000);
+
+	// KNOWN BUG (reported, not ours to fix here: server/sync/room.ts + seedBoard in src/lib/board/doc/schema.ts):
+	// a room seeds an empty board with random stage ids under the server doc's random client id. If the server
+	// dies before that seed is stored (normally a ~50-100 ms window after a board's first open; here the database
+	// refuses the write, so the window stays open), the restarted server seeds again and the reconnecting client
+	// resends the first seed: every stage appears twice, for good. Two instances opening a new board at once
+	// (REDIS_URL scale-out) do the same. A deterministic seed (fixed client id and stage ids derived from the
+	// board id) would make both seeds the same operations. Once fixed, this `it.fails` fails: make it `it`.
+	// PostgreSQL only: a trigger holds the window open deterministically.
+	(kind === 'postgres' ? it.fails : it.skip)('a crash before a new board’s first write does not duplicate its stages', async () => {
+		const { boardId: fresh, cookies: owner } = await boardWithMembers(server.url, ['Nia'], 'Brand new');
+		const sql = postgres(env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+		try {
+			await sql.unsafe(`create or replace function flowdeck_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'writes refused by the test'; end $$`);
+			await sql.unsafe(`create trigger flowdeck_test_refuse before insert on board_updates for each row when (new.board_id = '${fresh}') execute function flowdeck_test_refuse()`);
+			const client = await joinedClient(server.url, fresh, owner[0]!);
+			open.push(client);
+			await server.crash();
+			await sql.unsafe('drop trigger flowdeck_test_refuse on board_updates');
+			await restart();
+			await converged([client]);
+			const late = await joinedClient(server.url, fresh, owner[0]!);
+			open.push(late);
+			expect(readSnapshot(late.doc).stages.map((s) => s.name)).toEqual(['Backlog', 'To do', 'In progress', 'Review', 'Done']);
+		} finally {
+			await sql.unsafe('drop trigger if exists flowdeck_test_refuse on board_updates');
+			await sql.end();
+		}
+	}, 60_000);
 
 	it('measures the loss window: edits made Δ ms before a kill -9 by a client that then vanishes', async () => {
 		const stats = new Map(DELTAS.map((d) => [d, { lost: 0, total: 0, measured: [] as number[] }]));
