@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFolder } from '../helpers/db.ts';
@@ -110,11 +111,16 @@ describe.skipIf(!haveBinaries)('PostgreSQL stopped for a few seconds under load 
 });
 
 describe('PGlite data folder', () => {
-	it('a second server on the same data folder is refused with a clear message, and the first keeps serving', async () => {
+	const lockPid = (dir: string) => Number(readFileSync(join(dir, 'flowdeck.lock'), 'utf8').trim().split(/\s+/)[0]);
+
+	it('a second server on the same folder is refused with a clear message; after a crash the lock is taken over even if its pid was reused', async () => {
 		const data = tempDataDir();
 		const env = { DATA_DIR: data.dir, DATABASE_URL: '' };
 		let first: TestServer | undefined;
+		let third: TestServer | undefined;
 		const clients: SyncClient[] = [];
+		// Any live process that is not a Flowdeck server.
+		const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
 		try {
 			first = await startServer(env);
 			const pid = first.process.pid!;
@@ -127,16 +133,31 @@ describe('PGlite data folder', () => {
 			);
 			expect(refused).toMatch(/server exited with 1:/);
 			expect(refused).toContain(`The data folder ${data.dir} is in use by another Flowdeck process (pid ${pid})`);
-			expect(readFileSync(join(data.dir, 'flowdeck.lock'), 'utf8')).toBe(String(pid));
+			expect(lockPid(data.dir)).toBe(pid);
 			// The refused process touched nothing: the first still signs people up and syncs boards.
 			const { boardId, cookies } = await boardWithMembers(first.url, ['Olga'], 'Still here');
 			const client = await joinedClient(first.url, boardId, cookies[0]!);
 			clients.push(client);
-			expect(readSnapshot(client.doc).stages.length).toBeGreaterThan(0);
+			const stages = readSnapshot(client.doc).stages.length;
+			expect(stages).toBeGreaterThan(0);
+			client.destroy();
+
+			// A crash leaves the lock behind, and the OS may hand the dead server's pid to another process.
+			await sleep(300);
+			await first.crash();
+			const lockFile = join(data.dir, 'flowdeck.lock');
+			writeFileSync(lockFile, readFileSync(lockFile, 'utf8').replace(String(pid), String(bystander.pid)));
+			third = await startServer(env);
+			expect(lockPid(data.dir)).toBe(third.process.pid);
+			const again = await joinedClient(third.url, boardId, cookies[0]!);
+			clients.push(again);
+			expect(readSnapshot(again.doc).stages.length).toBe(stages);
 		} finally {
+			bystander.kill();
 			for (const c of clients) c.destroy();
 			await first?.stop();
+			await third?.stop();
 			data.remove();
 		}
-	}, 90_000);
+	}, 120_000);
 });

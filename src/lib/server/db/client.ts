@@ -64,26 +64,34 @@ export async function openDatabase(options: DatabaseOptions, migrationsFolder: s
 	}
 }
 
-/** PGlite is single-process: a lock file with our pid keeps a second server off the same folder. */
+/**
+ * PGlite is single-process: a `flowdeck.lock` file with our pid (and, on Linux, the kernel's start time of our
+ * process) keeps a second server off the same folder. A lock whose process is gone is stale and taken over; so is
+ * one whose pid now belongs to a process that started later (after a crash the OS may reuse the pid, e.g. in a
+ * restarted container, and we must not refuse to start because of an unrelated process).
+ */
 function lockDataDir(dir: string): () => void {
 	mkdirSync(dir, { recursive: true });
 	const lockPath = join(dir, 'flowdeck.lock');
+	const mine = `${process.pid} ${processStartTime(process.pid) ?? ''}`.trim();
 	for (let attempt = 0; attempt < 2; attempt++) {
 		try {
 			const fd = openSync(lockPath, 'wx');
-			writeFileSync(fd, String(process.pid));
+			writeFileSync(fd, mine);
 			closeSync(fd);
 			return () => {
 				try {
-					unlinkSync(lockPath);
+					// Only our own lock: never remove one another process took over.
+					if (readFileSync(lockPath, 'utf8') === mine) unlinkSync(lockPath);
 				} catch {
 					// already gone: nothing to release
 				}
 			};
 		} catch (err) {
 			if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-			const holder = Number(readFileSync(lockPath, 'utf8'));
-			if (holder && holder !== process.pid && isAlive(holder)) throw new DataDirLockedError(dir, holder);
+			const [pidText, started] = readFileSync(lockPath, 'utf8').trim().split(/\s+/);
+			const holder = Number(pidText);
+			if (holder && holder !== process.pid && isAlive(holder) && sameProcess(holder, started)) throw new DataDirLockedError(dir, holder);
 			// A stale lock from a crashed process: take it over.
 			unlinkSync(lockPath);
 		}
@@ -97,5 +105,23 @@ function isAlive(pid: number): boolean {
 		return true;
 	} catch (err) {
 		return (err as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** Whether `pid` is still the process that wrote the lock (unknowable without a start time: assume it is). */
+function sameProcess(pid: number, startedAtLock: string | undefined): boolean {
+	if (!startedAtLock) return true;
+	const now = processStartTime(pid);
+	return now === null || now === startedAtLock;
+}
+
+/** The kernel's start time of a process (field 22 of /proc/<pid>/stat, Linux), or null where unavailable. */
+function processStartTime(pid: number): string | null {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// Field 2 (the command name) may hold spaces and parentheses: count from after its closing one (field 3 on).
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+	} catch {
+		return null;
 	}
 }
