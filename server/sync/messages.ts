@@ -4,6 +4,7 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { canEditBoard } from '../../src/lib/server/auth/permissions.ts';
 import type { Connection } from './connection.ts';
+import { assertStateVector, assertUpdateV1 } from './update-guard.ts';
 import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, ProtocolError, awarenessFrame, syncStep2Frame } from './protocol.ts';
 
 /** What message handling needs from a room. */
@@ -43,6 +44,7 @@ function handleSync(ctx: MessageContext, conn: Connection, decoder: decoding.Dec
 	const payload = read(() => decoding.readVarUint8Array(decoder));
 	switch (step) {
 		case syncProtocol.messageYjsSyncStep1: {
+			assertStateVector(payload);
 			let reply: Uint8Array;
 			try {
 				reply = syncStep2Frame(ctx.doc, payload);
@@ -55,6 +57,8 @@ function handleSync(ctx: MessageContext, conn: Connection, decoder: decoding.Dec
 		case syncProtocol.messageYjsUpdate:
 			// Viewers still get state (step 1 above); their writes are dropped without a word.
 			if (!canEditBoard(conn.role)) return;
+			// Yjs trusts the bytes it decodes (see update-guard.ts): check them first.
+			assertUpdateV1(payload);
 			try {
 				ctx.applyUpdate(conn, payload);
 			} catch (err) {

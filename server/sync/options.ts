@@ -10,6 +10,12 @@ export interface SyncOptions extends WriterOptions {
 	pingIntervalMs: number;
 	/** On shutdown, how long to keep retrying unsaved changes before giving up. */
 	shutdownFlushMs: number;
+	/** Most sockets one user may hold open (or be opening) at once, across boards; 0 = no cap. Extras close with 4429. */
+	maxSocketsPerUser: number;
+	/** A connection must have sent its request and, for an upgrade, been authorized within this; else it is dropped. */
+	handshakeTimeoutMs: number;
+	/** How long the server keeps a client's changes whose dependencies it has not seen, before dropping them. */
+	pendingTimeoutMs: number;
 }
 
 /** Production defaults. */
@@ -18,13 +24,19 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 	unloadGraceMs: 2_000,
 	pingIntervalMs: 30_000,
 	shutdownFlushMs: 8_000,
+	maxSocketsPerUser: 32,
+	handshakeTimeoutMs: 10_000,
+	pendingTimeoutMs: 10_000,
 	batchMs: 50,
 	compactAfter: 500,
 	retryMs: 100,
 	retryMaxMs: 5_000
 };
 
-/** Reads SYNC_MAX_PAYLOAD_BYTES, SYNC_UNLOAD_GRACE_MS, SYNC_PING_INTERVAL_MS and SYNC_COMPACT_AFTER over the defaults. */
+/**
+ * Reads SYNC_MAX_PAYLOAD_BYTES, SYNC_UNLOAD_GRACE_MS, SYNC_PING_INTERVAL_MS, SYNC_COMPACT_AFTER,
+ * SYNC_MAX_SOCKETS_PER_USER and SYNC_HANDSHAKE_TIMEOUT_MS over the defaults.
+ */
 export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 	const num = (name: string, fallback: number): number => {
 		const raw = env[name];
@@ -38,6 +50,8 @@ export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 		maxPayload: num('SYNC_MAX_PAYLOAD_BYTES', DEFAULT_SYNC_OPTIONS.maxPayload),
 		unloadGraceMs: num('SYNC_UNLOAD_GRACE_MS', DEFAULT_SYNC_OPTIONS.unloadGraceMs),
 		pingIntervalMs: num('SYNC_PING_INTERVAL_MS', DEFAULT_SYNC_OPTIONS.pingIntervalMs),
-		compactAfter: num('SYNC_COMPACT_AFTER', DEFAULT_SYNC_OPTIONS.compactAfter)
+		compactAfter: num('SYNC_COMPACT_AFTER', DEFAULT_SYNC_OPTIONS.compactAfter),
+		maxSocketsPerUser: num('SYNC_MAX_SOCKETS_PER_USER', DEFAULT_SYNC_OPTIONS.maxSocketsPerUser),
+		handshakeTimeoutMs: num('SYNC_HANDSHAKE_TIMEOUT_MS', DEFAULT_SYNC_OPTIONS.handshakeTimeoutMs)
 	};
 }

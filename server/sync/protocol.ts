@@ -2,6 +2,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { withoutPending } from './pending.ts';
 
 /** y-websocket message types (the first varUint of every frame). 100 (notice) lives in src/lib/sync-protocol. */
 export const MESSAGE_SYNC = 0;
@@ -15,14 +16,20 @@ export const CLOSE = {
 	unsupported: 1003,
 	/** A frame that does not decode, or an update Yjs rejects. */
 	invalidPayload: 1007,
-	/** The socket stopped answering pings or fell too far behind. */
+	/** A frame over maxPayload (sent by ws itself), or a presence state over its cap. */
+	tooBig: 1009,
+	/** Internal error, or an access re-check that failed (fail closed). */
 	unresponsive: 1011,
+	/** Overloaded: too much input queued while the connection's access was re-checked. */
+	tryAgain: 1013,
 	/** The server is shutting down; clients reconnect to the next one. */
 	restart: 1012,
 	/** The session ended (sign-out, password change). */
 	sessionEnded: 4401,
 	/** The board was deleted or the user lost access. */
-	noAccess: 4404
+	noAccess: 4404,
+	/** The user already has `maxSocketsPerUser` sockets open. */
+	tooManySockets: 4429
 } as const;
 
 /** A frame that breaks the protocol; the offending socket is closed with `closeCode`. */
@@ -44,11 +51,11 @@ export function syncStep1Frame(doc: Y.Doc): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
-/** Sync step 2: everything the peer with `stateVector` lacks. */
+/** Sync step 2: everything the peer with `stateVector` lacks (integrated state only, never another client's pending bytes). */
 export function syncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	syncProtocol.writeSyncStep2(encoder, doc, stateVector);
+	withoutPending(doc, () => syncProtocol.writeSyncStep2(encoder, doc, stateVector));
 	return encoding.toUint8Array(encoder);
 }
 

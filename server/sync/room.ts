@@ -10,6 +10,7 @@ import { gateAwarenessUpdate } from './awareness-gate.ts';
 import { Connection, type ConnectionIdentity } from './connection.ts';
 import { handleFrame, type MessageContext } from './messages.ts';
 import { guardPolicy, type Refusal } from './policy-guard.ts';
+import { dropPending, pendingBytes, withoutPending } from './pending.ts';
 import { CLOSE, ProtocolError, awarenessFrame, syncStep1Frame, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
 
@@ -37,6 +38,8 @@ export class Room implements MessageContext {
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
 	/** While applying a connection's update: the doc's updates and notices, sent together afterwards. */
 	private batch: { updates: Uint8Array[]; notices: Refusal[] } | null = null;
+	/** Runs while the doc holds client changes whose dependencies never arrived (see pending.ts). */
+	private pendingTimer: ReturnType<typeof setTimeout> | null = null;
 	private disposed = false;
 
 	/** Loads the stored document (or seeds a new board) and builds the room; no client sees it before this resolves. */
@@ -57,7 +60,8 @@ export class Room implements MessageContext {
 			boardId,
 			deps.store,
 			deps.options,
-			() => Y.encodeStateAsUpdate(this.doc),
+			// Snapshots hold integrated state only, never a client's pending bytes.
+			() => withoutPending(this.doc, () => Y.encodeStateAsUpdate(this.doc)),
 			{ rows: stored.updates.length, lastUpdateId: stored.lastUpdateId },
 			deps.log
 		);
@@ -121,6 +125,7 @@ export class Room implements MessageContext {
 			if (updates.length > 0) this.broadcast(updateFrame(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)));
 			for (const notice of notices) this.sendNotice(notice);
 		}
+		this.boundPending();
 	}
 
 	/** MessageContext: applies presence from a connection, stamped with its identity and limited to its own ids. */
@@ -128,6 +133,32 @@ export class Room implements MessageContext {
 		const owners = { ownerOf: (id: number) => this.owners.get(id), claim: (id: number) => this.owners.set(id, conn) };
 		const gated = gateAwarenessUpdate(update, conn, owners, this.doc.clientID);
 		if (gated) applyAwarenessUpdate(this.awareness, gated, conn);
+	}
+
+	/**
+	 * Changes whose dependencies have not arrived wait in the doc for a round trip at most in real use. Past
+	 * `maxPayload` bytes the update that pushed them over is refused (1007); past `pendingTimeoutMs` they
+	 * are dropped. Either way their senders resend them on their next sync, if they were real.
+	 */
+	private boundPending(): void {
+		const bytes = pendingBytes(this.doc);
+		if (bytes === 0) return this.clearPendingTimer();
+		if (bytes > this.deps.options.maxPayload) {
+			dropPending(this.doc);
+			this.clearPendingTimer();
+			throw new ProtocolError('Update depends on too many changes the server does not have', CLOSE.invalidPayload);
+		}
+		this.pendingTimer ??= setTimeout(() => {
+			this.pendingTimer = null;
+			if (this.disposed || pendingBytes(this.doc) === 0) return;
+			this.deps.log(`board ${this.boardId}: dropped ${pendingBytes(this.doc)} bytes of changes whose dependencies never arrived`);
+			dropPending(this.doc);
+		}, this.deps.options.pendingTimeoutMs);
+	}
+
+	private clearPendingTimer(): void {
+		if (this.pendingTimer) clearTimeout(this.pendingTimer);
+		this.pendingTimer = null;
 	}
 
 	/** Closes every socket with `code` (they detach as their close events arrive). */
@@ -159,6 +190,7 @@ export class Room implements MessageContext {
 		// Normally idle by now; after a shutdown deadline this stops a late write from compacting a freed doc.
 		this.writer.discard();
 		this.cancelUnload();
+		this.clearPendingTimer();
 		this.detachGuard();
 		this.awareness.destroy();
 		this.doc.destroy();
