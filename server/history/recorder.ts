@@ -1,0 +1,254 @@
+import * as Y from 'yjs';
+import { boardMaps, splitCardKey } from '../../src/lib/board/doc/schema.ts';
+import { originKind } from '../../src/lib/board/doc/origins.ts';
+import { readStage } from '../../src/lib/board/doc/snapshot.ts';
+import { compareByRank } from '../../src/lib/board/ranks.ts';
+import { stageHasLimit } from '../../src/lib/board/policy.ts';
+
+/** One row for `card_events`, before it is written. */
+export interface NewCardEvent {
+	cardId: string;
+	type: string;
+	at: Date;
+	actorId: string | null;
+	fromStageId: string | null;
+	toStageId: string | null;
+	data: Record<string, unknown>;
+}
+
+/** A stage's latest metadata (or its deletion) for `board_stages`. */
+export interface StageRecord {
+	stageId: string;
+	name: string;
+	kind: string;
+	rank: string;
+	deleted: boolean;
+	at: Date;
+}
+
+/** Where recorded history goes. */
+export interface HistorySink {
+	events(events: NewCardEvent[]): void;
+	stages(stages: StageRecord[]): void;
+}
+
+/** Every stage of the document as a record (used once when a room loads, so older boards get their stages). */
+export function currentStages(doc: Y.Doc, at: Date): StageRecord[] {
+	return [...boardMaps(doc).stages.values()].map((map) => {
+		const s = readStage(map);
+		return { stageId: s.id, name: s.name, kind: s.kind, rank: s.rank, deleted: false, at };
+	});
+}
+
+/**
+ * Watches a board document on the server and turns applied changes into history: card created, moved
+ * (forward/backward), blocked/unblocked, owners, due date, checklist completed, exit criterion checked,
+ * archived/restored, soft WIP breaches, and stage metadata. Replayed state (`load`) is ignored; a move the
+ * policy net reverts in the same update is dropped, so refused moves never reach the history.
+ * Returns a function that stops recording.
+ */
+export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: unknown) => string | null, now: () => Date): () => void {
+	const { cards, stages, owners, checklists, exitChecks } = boardMaps(doc);
+	let pending: NewCardEvent[] = [];
+	let pendingStages = new Map<string, StageRecord>();
+	// A deleted stage's map is emptied by Yjs, so remember what each stage last looked like.
+	const knownStages = new Map(currentStages(doc, now()).map((r) => [r.stageId, r]));
+	let flushQueued = false;
+
+	const stageList = () => [...stages.values()].map(readStage).sort(compareByRank);
+	const ignore = (tr: Y.Transaction) => {
+		const kind = originKind(tr.origin);
+		return kind === 'load' || kind === 'pubsub';
+	};
+	const push = (event: Omit<NewCardEvent, 'at' | 'fromStageId' | 'toStageId' | 'data'> & Partial<NewCardEvent>) => {
+		pending.push({ at: now(), fromStageId: null, toStageId: null, data: {}, ...event });
+		queueFlush();
+	};
+	const queueFlush = () => {
+		if (flushQueued) return;
+		flushQueued = true;
+		// After the whole incoming update (and any policy compensation applied synchronously within it).
+		queueMicrotask(flush);
+	};
+
+	const onCards = (events: Y.YEvent<Y.Map<unknown>>[], tr: Y.Transaction) => {
+		if (ignore(tr)) return;
+		const policy = originKind(tr.origin) === 'policy';
+		const actorId = actorOf(tr.origin);
+		for (const event of events) {
+			if (event.target === cards) {
+				for (const [cardId, change] of (event as Y.YMapEvent<Y.Map<unknown>>).keys) {
+					if (change.action !== 'add' || policy) continue;
+					const card = cards.get(cardId);
+					if (!card) continue;
+					push({ cardId, type: 'created', actorId, toStageId: String(card.get('stageId') ?? ''), data: { title: card.get('title') } });
+					checkSoftLimit(cardId, String(card.get('stageId') ?? ''), actorId);
+				}
+				continue;
+			}
+			const card = event.target as Y.Map<unknown>;
+			const cardId = String(card.get('id') ?? '');
+			for (const [key, change] of (event as Y.YMapEvent<unknown>).keys) {
+				const value = card.get(key);
+				if (key === 'stageId') {
+					if (policy) {
+						revertMove(cardId, String(value));
+						continue;
+					}
+					const from = String(change.oldValue ?? '');
+					push({ cardId, type: 'moved', actorId, fromStageId: from, toStageId: String(value), data: {} });
+					checkSoftLimit(cardId, String(value), actorId);
+				} else if (policy) {
+					if (key === 'archived') pending = pending.filter((e) => !(e.cardId === cardId && (e.type === 'restored' || e.type === 'archived')));
+				} else if (key === 'archived') {
+					push({ cardId, type: value === true ? 'archived' : 'restored', actorId, toStageId: String(card.get('stageId') ?? '') });
+				} else if (key === 'blocked') {
+					const blocked = value as { reason?: string } | null;
+					push({ cardId, type: blocked ? 'blocked' : 'unblocked', actorId, data: blocked ? { reason: blocked.reason } : {} });
+				} else if (key === 'due') {
+					push({ cardId, type: 'due_changed', actorId, data: { due: value ?? null, previous: change.oldValue ?? null } });
+				}
+			}
+		}
+	};
+
+	/** A card arrived in a stage: past a soft limit, record who pushed it over and by how much (counted now, not at flush). */
+	function checkSoftLimit(cardId: string, stageId: string, actorId: string | null) {
+		const map = stages.get(stageId);
+		if (!map) return;
+		const stage = readStage(map);
+		if (!stageHasLimit(stage) || stage.wipMode !== 'soft') return;
+		const count = [...cards.values()].filter((c) => c.get('stageId') === stageId && c.get('archived') !== true).length;
+		if (count > stage.wipLimit) push({ cardId, type: 'wip_breach', actorId, toStageId: stageId, data: { limit: stage.wipLimit, count, over: count - stage.wipLimit } });
+	}
+
+	/** The policy net put a card back: forget the refused move (or re-place a refused new card). */
+	function revertMove(cardId: string, restoredStage: string) {
+		pending = pending.filter((e) => !(e.cardId === cardId && e.type === 'wip_breach'));
+		for (let i = pending.length - 1; i >= 0; i--) {
+			const event = pending[i]!;
+			if (event.cardId !== cardId) continue;
+			if (event.type === 'moved') {
+				pending.splice(i, 1);
+				return;
+			}
+			if (event.type === 'created') {
+				event.toStageId = restoredStage;
+				return;
+			}
+		}
+	}
+
+	const onOwners = (event: Y.YMapEvent<string>, tr: Y.Transaction) => {
+		if (ignore(tr) || originKind(tr.origin) === 'policy') return;
+		for (const [key, change] of event.keys) {
+			const [cardId, userId] = splitCardKey(key);
+			if (change.action === 'update') continue;
+			push({ cardId, type: change.action === 'add' ? 'owner_added' : 'owner_removed', actorId: actorOf(tr.origin), data: { userId } });
+		}
+	};
+
+	const onExitChecks = (event: Y.YMapEvent<{ by: string; at: string }>, tr: Y.Transaction) => {
+		if (ignore(tr) || originKind(tr.origin) === 'policy') return;
+		for (const [key, change] of event.keys) {
+			if (change.action !== 'add') continue;
+			const [cardId, part] = splitCardKey(key);
+			const [stageId, criterionId] = part.split(':');
+			push({ cardId, type: 'exit_checked', actorId: actorOf(tr.origin), toStageId: stageId ?? null, data: { criterionId } });
+		}
+	};
+
+	const onChecklists = (events: Y.YEvent<Y.Map<unknown>>[], tr: Y.Transaction) => {
+		if (ignore(tr) || originKind(tr.origin) === 'policy') return;
+		const touched = new Set<string>();
+		for (const event of events) {
+			if (event.target === checklists) for (const key of (event as Y.YMapEvent<unknown>).keys.keys()) touched.add(splitCardKey(key)[0]);
+			else if ((event as Y.YMapEvent<unknown>).keys.has('done')) touched.add(String((event.target as Y.Map<unknown>).get('cardId') ?? ''));
+		}
+		for (const cardId of touched) {
+			const { done, total } = checklistCounts(cardId);
+			// Only the tick that completes the list counts (not adding items to an already complete one).
+			const justTicked = events.some((e) => e.target !== checklists && (e as Y.YMapEvent<unknown>).keys.get('done')?.oldValue === false);
+			if (total > 0 && done === total && justTicked) push({ cardId, type: 'checklist_completed', actorId: actorOf(tr.origin), data: { total } });
+		}
+	};
+
+	const onStages = (events: Y.YEvent<Y.Map<unknown>>[], tr: Y.Transaction) => {
+		if (originKind(tr.origin) === 'load') return;
+		const at = now();
+		for (const event of events) {
+			if (event.target === stages) {
+				for (const [stageId, change] of (event as Y.YMapEvent<unknown>).keys) {
+					if (change.action === 'delete') {
+						const known = knownStages.get(stageId);
+						pendingStages.set(stageId, { stageId, name: known?.name ?? '', kind: known?.kind ?? 'queue', rank: known?.rank ?? '', deleted: true, at });
+					} else {
+						const map = stages.get(stageId);
+						if (map) pendingStages.set(stageId, { ...toRecord(map, at) });
+					}
+				}
+			} else {
+				// A change inside a stage (its exit criteria): climb to the stage map itself.
+				let node: unknown = event.target;
+				while (node instanceof Y.AbstractType && node.parent !== stages) node = node.parent;
+				if (node instanceof Y.Map) pendingStages.set(String(node.get('id')), toRecord(node as Y.Map<unknown>, at));
+			}
+		}
+		if (pendingStages.size > 0) queueFlush();
+	};
+
+	function toRecord(map: Y.Map<unknown>, at: Date): StageRecord {
+		const s = readStage(map);
+		const record = { stageId: s.id, name: s.name, kind: s.kind, rank: s.rank, deleted: false, at };
+		knownStages.set(s.id, record);
+		return record;
+	}
+
+	function checklistCounts(cardId: string): { done: number; total: number } {
+		let done = 0;
+		let total = 0;
+		const prefix = `${cardId}/`;
+		for (const [key, item] of checklists) {
+			if (!key.startsWith(prefix)) continue;
+			total++;
+			if (item.get('done') === true) done++;
+		}
+		return { done, total };
+	}
+
+	function flush() {
+		flushQueued = false;
+		const events = pending;
+		pending = [];
+		if (events.length > 0) {
+			const ordered = stageList();
+			const position = new Map(ordered.map((s, i) => [s.id, i]));
+			for (const event of events) {
+				if (event.type !== 'moved') continue;
+				const from = position.get(event.fromStageId ?? '') ?? -1;
+				const to = position.get(event.toStageId ?? '') ?? -1;
+				event.data.direction = to > from ? 'forward' : 'backward';
+				event.data.checklist = checklistCounts(event.cardId);
+			}
+			sink.events(events);
+		}
+		if (pendingStages.size > 0) {
+			const records = [...pendingStages.values()];
+			pendingStages = new Map();
+			sink.stages(records);
+		}
+	}
+
+	cards.observeDeep(onCards);
+	owners.observe(onOwners);
+	exitChecks.observe(onExitChecks);
+	checklists.observeDeep(onChecklists);
+	stages.observeDeep(onStages);
+	return () => {
+		cards.unobserveDeep(onCards);
+		owners.unobserve(onOwners);
+		exitChecks.unobserve(onExitChecks);
+		checklists.unobserveDeep(onChecklists);
+		stages.unobserveDeep(onStages);
+	};
+}

@@ -1,0 +1,71 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from './db/client.ts';
+import { boardStages, cardEvents } from './db/schema/history.ts';
+
+/** A history row to insert (the server writes these; nobody else). */
+export interface CardEventRow {
+	boardId: string;
+	cardId: string;
+	type: string;
+	at: Date;
+	actorId: string | null;
+	fromStageId: string | null;
+	toStageId: string | null;
+	data: Record<string, unknown>;
+}
+
+/** A stage's latest metadata to upsert. */
+export interface StageRow {
+	boardId: string;
+	stageId: string;
+	name: string;
+	kind: string;
+	rank: string;
+	deleted: boolean;
+	at: Date;
+}
+
+/** Appends history rows in one statement. */
+export async function insertCardEvents(db: Db, rows: readonly CardEventRow[]): Promise<void> {
+	if (rows.length === 0) return;
+	await db.insert(cardEvents).values(rows.map((r) => ({ ...r })));
+}
+
+/** Inserts or updates stage metadata (a deletion keeps the row, marked deleted). */
+export async function upsertStages(db: Db, rows: readonly StageRow[]): Promise<void> {
+	for (const r of rows) {
+		const values = { boardId: r.boardId, stageId: r.stageId, name: r.name, kind: r.kind, rank: r.rank, updatedAt: r.at, deletedAt: r.deleted ? r.at : null };
+		await db
+			.insert(boardStages)
+			.values(values)
+			.onConflictDoUpdate({
+				target: [boardStages.boardId, boardStages.stageId],
+				// A deleted stage's last known name/kind is kept; only undeleted writes overwrite them.
+				set: r.deleted ? { deletedAt: r.at, updatedAt: r.at } : { name: r.name, kind: r.kind, rank: r.rank, updatedAt: r.at, deletedAt: null }
+			});
+	}
+}
+
+/** A board's history, oldest first. */
+export async function readCardEvents(db: Db, boardId: string) {
+	return db.select().from(cardEvents).where(eq(cardEvents.boardId, boardId)).orderBy(asc(cardEvents.at), asc(cardEvents.id));
+}
+
+/** Every stage a board has had (deleted ones included), in workflow order. */
+export async function readStages(db: Db, boardId: string) {
+	return db
+		.select()
+		.from(boardStages)
+		.where(eq(boardStages.boardId, boardId))
+		.orderBy(sql`${boardStages.rank} collate "C"`, asc(boardStages.stageId));
+}
+
+/** One card's history, newest first (the card dialog's activity list). */
+export async function readCardActivity(db: Db, boardId: string, cardId: string, limit = 100) {
+	return db
+		.select()
+		.from(cardEvents)
+		.where(and(eq(cardEvents.boardId, boardId), eq(cardEvents.cardId, cardId)))
+		.orderBy(sql`${cardEvents.at} desc`, sql`${cardEvents.id} desc`)
+		.limit(limit);
+}
