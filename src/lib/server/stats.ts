@@ -1,6 +1,6 @@
 import type { Db } from './db/client.ts';
 import { readCardEvents, readStages } from './history.ts';
-import { buildTimelines, type FlowEvent, type StageInfo } from '../board/metrics/history.ts';
+import { buildTimelines, stageAt, type FlowEvent, type StageInfo } from '../board/metrics/history.ts';
 import {
 	cardTimes,
 	cumulativeFlow,
@@ -78,6 +78,9 @@ function toFlowEvent(row: Awaited<ReturnType<typeof readCardEvents>>[number]): F
 	}
 }
 
+/** The stats response (see docs/stats.md). */
+export type BoardStats = Awaited<ReturnType<typeof boardStats>>;
+
 /** Every flow figure of a board over a date range (durations in hours), computed from its recorded history. */
 export async function boardStats(db: Db, boardId: string, query: StatsQuery & { range: Range }, now: Date) {
 	const [rows, stageRows] = await Promise.all([readCardEvents(db, boardId), readStages(db, boardId)]);
@@ -88,7 +91,16 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 	const times = cardTimes(timelines, query.range);
 	const { leadTime, cycleTime } = leadAndCycle(times);
 	const samples = dailyThroughput(timelines, nowMs, FORECAST_WEEKS * 7);
+	const titles = new Map(rows.filter((r) => r.type === 'created').map((r) => [r.cardId, String(r.data.title ?? 'Untitled')]));
+	const ageing = timelines.flatMap((card) => {
+		const stageId = stageAt(card, nowMs);
+		if (stageId === null || card.finishedAt !== null || card.archivedAt !== null) return [];
+		const since = card.startedAt ?? card.createdAt;
+		return [{ cardId: card.cardId, title: titles.get(card.cardId) ?? 'Untitled', stageId, ageHours: (nowMs - since) / 3_600_000, started: card.startedAt !== null }];
+	});
 	return {
+		titles: Object.fromEntries(titles),
+		ageing,
 		range: { from: query.from, to: query.to },
 		stages: stages.map((s) => ({ id: s.id, name: s.name, kind: s.kind, deleted: stageRows[s.order]!.deletedAt !== null })),
 		cfd: cumulativeFlow(timelines, stages, query.range, nowMs),

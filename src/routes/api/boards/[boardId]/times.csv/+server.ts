@@ -1,0 +1,23 @@
+import { error } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { requireBoardAction } from '$lib/server/boards/boards';
+import { boardStats, parseStatsQuery } from '$lib/server/stats';
+import { DomainError, statusForCode } from '$lib/server/errors';
+import { csvHeaders, toCsv } from '$lib/server/csv';
+
+/** GET /api/boards/<id>/times.csv?from&to — per-card lead and cycle times (hours) of cards finished in the range. */
+export const GET: RequestHandler = async ({ locals, params, url }) => {
+	if (!locals.user) error(401, 'Log in to export board statistics.');
+	const { db, clock } = locals.ctx;
+	try {
+		const board = await requireBoardAction(db, params.boardId, locals.user.id, 'view');
+		const now = clock.now();
+		const stats = await boardStats(db, board.id, parseStatsQuery(url.searchParams, now), now);
+		const cycle = new Map(stats.cycleTime.cards.map((c) => [c.cardId, c.hours]));
+		const rows = stats.leadTime.cards.map((c) => [c.cardId, stats.titles[c.cardId] ?? '', c.finishedAt, c.hours.toFixed(2), cycle.has(c.cardId) ? cycle.get(c.cardId)!.toFixed(2) : '']);
+		return new Response(toCsv(['card_id', 'title', 'finished_at', 'lead_time_hours', 'cycle_time_hours'], rows), { headers: csvHeaders(`${board.name}-lead-cycle.csv`) });
+	} catch (err) {
+		if (err instanceof DomainError) error(statusForCode[err.code], err.message);
+		throw err;
+	}
+};
