@@ -32,27 +32,35 @@ export const STEP_WEIGHTS = {
 	exitCriteria: 2,
 	toggleConnection: 6,
 	allOffline: 1,
+	join: 1,
 	pause: 5
 } as const;
 
 /** Weights for plain editing: commands only, no connection changes, pauses or rules that make the server revert moves. */
-export const EDIT_ONLY: Partial<Record<StepKind, number>> = { toggleConnection: 0, allOffline: 0, pause: 0, stageWip: 0, exitCriteria: 0, deleteStage: 0 };
+export const EDIT_ONLY: Partial<Record<StepKind, number>> = { toggleConnection: 0, allOffline: 0, join: 0, pause: 0, stageWip: 0, exitCriteria: 0, deleteStage: 0 };
 
 /** A step kind. */
 export type StepKind = keyof typeof STEP_WEIGHTS;
 
-/** Carries out random steps on a set of peers; every choice comes from `rng`, so a seed replays the same script. */
+/**
+ * Carries out random steps on a set of peers; every choice comes from `rng`. Choices are made against what each
+ * peer currently sees, so a replayed seed follows the same script until network timing makes a view differ.
+ */
 export class RandomEditor {
 	/** Steps taken, by kind (for the run summary). */
 	readonly counts: Partial<Record<StepKind, number>> = {};
-	/** Commands the domain refused (stale view, WIP limit…): expected under concurrency, counted for the record. */
+	/** Commands the domain refused locally (WIP limit, exit criteria, stale view): expected, counted for the record. */
 	refused = 0;
+	/** What the script created and deleted, to check afterwards that nothing created went missing. */
+	readonly made = { cards: new Set<string>(), items: new Set<string>(), deletedItems: new Set<string>(), stages: new Set<string>(), deletedStages: new Set<string>() };
 	/** The card every peer fights over in `hotMove` steps. */
 	private hotCard: string | null = null;
 	private serial = 0;
 
 	private readonly weights: Record<StepKind, number>;
 	private readonly afterAllOffline: (() => Promise<void>) | undefined;
+	private readonly join: (() => Peer) | undefined;
+	private readonly maxPeers: number;
 
 	constructor(
 		private readonly rng: Rng,
@@ -63,10 +71,15 @@ export class RandomEditor {
 			weights?: Partial<Record<StepKind, number>>;
 			/** Awaited after an `allOffline` step (e.g. to wait until the server unloaded the room). */
 			afterAllOffline?: () => Promise<void>;
+			/** A new peer joining mid-run (the `join` step does nothing without it, or once `maxPeers` are there). */
+			join?: () => Peer;
+			maxPeers?: number;
 		} = {}
 	) {
 		this.weights = { ...STEP_WEIGHTS, ...options.weights };
 		this.afterAllOffline = options.afterAllOffline;
+		this.join = options.join;
+		this.maxPeers = options.maxPeers ?? 8;
 	}
 
 	/** Runs one random step; resolves after any wait the step itself involves. */
@@ -81,6 +94,9 @@ export class RandomEditor {
 			case 'allOffline':
 				for (const p of this.peers) setOnline(p, false);
 				await this.afterAllOffline?.();
+				break;
+			case 'join':
+				if (this.join && this.peers.length < this.maxPeers) this.peers.push(this.join());
 				break;
 			case 'pause':
 				await sleep(this.rng.int(1, 15));
@@ -107,7 +123,7 @@ export class RandomEditor {
 			this.attempt(peer, (cmd, snap) => {
 				if (!snap.cards[hot] || snap.stages.length === 0) return;
 				const stage = this.rng.pick(snap.stages);
-				cmd.moveCard(hot, stage.id, this.rng.int(0, (snap.cardsByStage[stage.id]?.length ?? 0) + 1));
+				if (cmd.moveCard(hot, stage.id, this.rng.int(0, (snap.cardsByStage[stage.id]?.length ?? 0) + 1))) this.refused++;
 			});
 		}
 	}
@@ -135,7 +151,7 @@ export class RandomEditor {
 		if (snap.stages.length === 0) return;
 		switch (kind) {
 			case 'addCard':
-				cmd.addCard(stage().id, this.text('Card'));
+				this.made.cards.add(cmd.addCard(stage().id, this.text('Card')));
 				return;
 			case 'setTitle':
 				if (cards.length) cmd.setTitle(card().id, this.text('Title'));
@@ -152,7 +168,7 @@ export class RandomEditor {
 			case 'moveCard': {
 				if (!live.length) return;
 				const to = stage();
-				cmd.moveCard(rng.pick(live).id, to.id, rng.int(0, (snap.cardsByStage[to.id]?.length ?? 0) + 1));
+				if (cmd.moveCard(rng.pick(live).id, to.id, rng.int(0, (snap.cardsByStage[to.id]?.length ?? 0) + 1))) this.refused++;
 				return;
 			}
 			case 'checklist': {
@@ -160,11 +176,14 @@ export class RandomEditor {
 				const c = card();
 				const item = c.checklist.length ? rng.pick(c.checklist) : null;
 				const op = item ? rng.pick(['add', 'tick', 'rename', 'move', 'delete'] as const) : 'add';
-				if (op === 'add' || !item) cmd.addChecklistItem(c.id, this.text('Step'));
+				if (op === 'add' || !item) this.made.items.add(`${c.id}/${cmd.addChecklistItem(c.id, this.text('Step'))}`);
 				else if (op === 'tick') cmd.setChecklistDone(c.id, item.id, !item.done);
 				else if (op === 'rename') cmd.renameChecklistItem(c.id, item.id, this.text('Step'));
 				else if (op === 'move') cmd.moveChecklistItem(c.id, item.id, rng.int(0, c.checklist.length));
-				else cmd.deleteChecklistItem(c.id, item.id);
+				else {
+					cmd.deleteChecklistItem(c.id, item.id);
+					this.made.deletedItems.add(`${c.id}/${item.id}`);
+				}
 				return;
 			}
 			case 'archive':
@@ -188,7 +207,7 @@ export class RandomEditor {
 				return;
 			}
 			case 'addStage':
-				cmd.addStage(this.text('Stage'), rng.pick(STAGE_KINDS));
+				this.made.stages.add(cmd.addStage(this.text('Stage'), rng.pick(STAGE_KINDS)));
 				return;
 			case 'renameStage':
 				cmd.renameStage(stage().id, this.text('Stage'));
@@ -204,6 +223,7 @@ export class RandomEditor {
 				const gone = stage();
 				const dest = rng.pick(snap.stages.filter((s) => s.id !== gone.id));
 				cmd.deleteStage(gone.id, dest.id);
+				this.made.deletedStages.add(gone.id);
 				return;
 			}
 			case 'moveStage':
@@ -222,6 +242,20 @@ export class RandomEditor {
 				throw new Error(`not a command step: ${kind}`);
 		}
 	}
+}
+
+/**
+ * What the script created that is missing from `snap` (cards are never deleted, only archived; checklist items
+ * and stages only by the steps that delete them): '[]' when nothing any client made was lost.
+ */
+export function missingCreations(editor: RandomEditor, snap: BoardSnapshot): string[] {
+	const { cards, items, deletedItems, stages, deletedStages } = editor.made;
+	const itemKeys = new Set(Object.values(snap.cards).flatMap((c) => c.checklist.map((i) => `${c.id}/${i.id}`)));
+	return [
+		...[...cards].filter((id) => !snap.cards[id]).map((id) => `card ${id}`),
+		...[...items].filter((key) => !deletedItems.has(key) && !itemKeys.has(key)).map((key) => `checklist item ${key}`),
+		...[...stages].filter((id) => !deletedStages.has(id) && !snap.stages.some((s) => s.id === id)).map((id) => `stage ${id}`)
+	];
 }
 
 /** Takes a peer's provider off or back on the network (its doc keeps every edit made meanwhile). */
