@@ -37,10 +37,11 @@ export default defineConfig({
 		{ name: 'perf', use: { browserName: 'chromium' }, testMatch: /performance\.test\.ts$/ }
 	],
 	webServer: {
-		command: 'node --import tsx server/index.ts',
+		// The demo board (90 days of history) is seeded first, for the stats tests.
+		command: 'node --import tsx scripts/seed-demo.ts && node --import tsx server/index.ts',
 		url: `http://127.0.0.1:${port}/login`,
 		reuseExistingServer: false,
-		timeout: 60_000,
+		timeout: 180_000,
 		env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: process.env.FLOWDECK_E2E_DATA, DATABASE_URL: '' }
 	}
 });

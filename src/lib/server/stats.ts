@@ -36,17 +36,19 @@ export interface StatsQuery {
 /** Parses and checks a stats query; defaults to the last 30 days. Throws invalid_input with a clear message. */
 export function parseStatsQuery(params: URLSearchParams, now: Date): StatsQuery & { range: Range } {
 	const today = now.toISOString().slice(0, 10);
-	const to = params.get('to') ?? today;
-	const from = params.get('from') ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
+	// Empty form fields count as absent.
+	const param = (name: string) => params.get(name) || undefined;
+	const to = param('to') ?? today;
+	const from = param('from') ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
 	const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 	if (!isDate(from) || !isDate(to)) throw new DomainError('invalid_input', 'Dates must look like 2026-11-22.');
 	const range = { from: Date.parse(`${from}T00:00:00Z`), to: Date.parse(`${to}T00:00:00Z`) + DAY };
 	if (range.from >= range.to) throw new DomainError('invalid_input', '"from" must be on or before "to".');
 	if (range.to - range.from > 731 * DAY) throw new DomainError('invalid_input', 'Choose a range of at most two years.');
-	const forecastBy = params.get('forecastBy') ?? undefined;
+	const forecastBy = param('forecastBy');
 	if (forecastBy !== undefined && !isDate(forecastBy)) throw new DomainError('invalid_input', 'forecastBy must look like 2026-12-31.');
-	const countParam = params.get('forecastCount');
-	const forecastCount = countParam === null ? undefined : Number(countParam);
+	const countParam = param('forecastCount');
+	const forecastCount = countParam === undefined ? undefined : Number(countParam);
 	if (forecastCount !== undefined && (!Number.isInteger(forecastCount) || forecastCount < 1 || forecastCount > 10_000)) {
 		throw new DomainError('invalid_input', 'forecastCount must be a whole number from 1 to 10000.');
 	}
