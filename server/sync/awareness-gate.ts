@@ -5,6 +5,8 @@ import type { AwarenessUser } from '../../src/lib/sync-protocol/identity.ts';
 
 /** One browser tab introduces one awareness id; a few more allow for reloads and retries, not for impersonating a crowd. */
 const MAX_IDS_PER_CONNECTION = 8;
+/** Presence is a name, a colour and what you are looking at; anything bigger is relayed to everyone for nothing. */
+export const MAX_AWARENESS_STATE = 16 * 1024;
 
 /** Who may speak for which awareness client id in a room. */
 export interface AwarenessOwners {
@@ -17,7 +19,8 @@ export interface AwarenessOwners {
 /**
  * Rewrites an awareness update from one connection: entries for ids another connection introduced
  * (or the server's own) are dropped, and every state's `user` becomes the session's identity.
- * Returns null when nothing is left; throws ProtocolError (1007) on bytes that do not decode.
+ * Returns null when nothing is left; throws ProtocolError on bytes that do not decode (1007) or a state
+ * over MAX_AWARENESS_STATE (1009).
  */
 export function gateAwarenessUpdate(
 	update: Uint8Array,
@@ -32,11 +35,14 @@ export function gateAwarenessUpdate(
 		for (let i = 0; i < count; i++) {
 			const clientId = decoding.readVarUint(decoder);
 			const clock = decoding.readVarUint(decoder);
-			const state: unknown = JSON.parse(decoding.readVarString(decoder));
+			const json = decoding.readVarString(decoder);
+			if (json.length > MAX_AWARENESS_STATE) throw new ProtocolError(`Presence state over ${MAX_AWARENESS_STATE} characters`, CLOSE.tooBig);
+			const state: unknown = JSON.parse(json);
 			if (!mayUpdate(clientId, conn, owners, reservedId)) continue;
 			kept.push({ clientId, clock, state: JSON.stringify(stamp(state, conn.identity.user)) });
 		}
 	} catch (err) {
+		if (err instanceof ProtocolError) throw err;
 		throw new ProtocolError(`Malformed awareness update: ${(err as Error).message}`, CLOSE.invalidPayload);
 	}
 	if (kept.length === 0) return null;

@@ -27,6 +27,8 @@ export interface ConnectionEvents {
 
 /** A socket closes when this much output is queued: the client is too slow and will resync on reconnect. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
+/** Most input held while access is re-checked (a re-check takes milliseconds; this is a flood). */
+const MAX_HELD = 8 * 1024 * 1024;
 
 /** One client socket on a board: its identity, current role, awareness ids, and keep-alive state. */
 export class Connection {
@@ -37,11 +39,15 @@ export class Connection {
 	readonly awarenessIds = new Set<number>();
 	private answeredPing = true;
 	private closed = false;
+	/** While > 0, incoming frames wait in `held` (in order) instead of being handled. */
+	private holds = 0;
+	private held: Uint8Array[] = [];
+	private heldBytes = 0;
 
 	constructor(
 		private readonly ws: WebSocket,
 		readonly identity: ConnectionIdentity,
-		events: ConnectionEvents
+		private readonly events: ConnectionEvents
 	) {
 		this.origin = Object.freeze({ kind: 'remote', connection: this });
 		this.role = identity.role;
@@ -49,7 +55,11 @@ export class Connection {
 		ws.on('message', (data: RawData, isBinary: boolean) => {
 			if (this.closed) return;
 			if (!isBinary) return this.close(CLOSE.unsupported, 'Binary frames only');
-			events.message(this, toBytes(data));
+			const frame = toBytes(data);
+			if (this.holds === 0) return events.message(this, frame);
+			this.heldBytes += frame.length;
+			if (this.heldBytes > MAX_HELD) return this.close(CLOSE.tryAgain, 'Too much input while access was checked');
+			this.held.push(frame);
 		});
 		ws.on('pong', () => (this.answeredPing = true));
 		// Errors (e.g. a frame over maxPayload) are followed by 'close'; listening keeps them from being thrown.
@@ -70,6 +80,30 @@ export class Connection {
 		return !this.closed && this.ws.readyState === this.ws.OPEN;
 	}
 
+	/**
+	 * Stops handling this socket's frames until a matching `release()`: they queue, in order. Used while its
+	 * access is re-read after a role change, so that no write slips in under the old role.
+	 */
+	hold(): void {
+		this.holds++;
+	}
+
+	/** Ends one `hold()`; once none is left, the queued frames are handled in the order they arrived. */
+	release(): void {
+		if (this.holds === 0) return;
+		this.holds--;
+		while (this.holds === 0 && !this.closed && this.held.length > 0) {
+			const frame = this.held.shift()!;
+			this.heldBytes -= frame.length;
+			this.events.message(this, frame);
+		}
+	}
+
+	/** Whether frames are being held (an access re-check is under way). */
+	get onHold(): boolean {
+		return this.holds > 0;
+	}
+
 	/** Sends one frame; a client that stopped reading is dropped rather than buffered forever. */
 	send(frame: Uint8Array): void {
 		if (!this.open) return;
@@ -81,6 +115,7 @@ export class Connection {
 	close(code: number, reason: string): void {
 		if (this.closed) return;
 		this.closed = true;
+		this.held = [];
 		this.ws.close(code, reason);
 		// A peer that never answers the close handshake must not keep the socket alive.
 		setTimeout(() => this.ws.terminate(), 5_000).unref();

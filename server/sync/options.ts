@@ -16,6 +16,10 @@ export interface SyncOptions extends WriterOptions {
 	handshakeTimeoutMs: number;
 	/** How long the server keeps a client's changes whose dependencies it has not seen, before dropping them. */
 	pendingTimeoutMs: number;
+	/** Refused upgrades (bad session, unknown board, too many sockets) a session may pile up before the rest get 429 unread. */
+	refusedUpgradeBurst: number;
+	/** Refused upgrades per second a session is forgiven; 0 = no limit. */
+	refusedUpgradesPerSecond: number;
 }
 
 /** Production defaults. */
@@ -27,6 +31,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 	maxSocketsPerUser: 32,
 	handshakeTimeoutMs: 10_000,
 	pendingTimeoutMs: 10_000,
+	refusedUpgradeBurst: 20,
+	refusedUpgradesPerSecond: 2,
 	batchMs: 50,
 	compactAfter: 500,
 	retryMs: 100,
@@ -35,7 +41,9 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 
 /**
  * Reads SYNC_MAX_PAYLOAD_BYTES, SYNC_UNLOAD_GRACE_MS, SYNC_PING_INTERVAL_MS, SYNC_COMPACT_AFTER,
- * SYNC_MAX_SOCKETS_PER_USER and SYNC_HANDSHAKE_TIMEOUT_MS over the defaults.
+ * SYNC_MAX_SOCKETS_PER_USER, SYNC_HANDSHAKE_TIMEOUT_MS, SYNC_REFUSED_UPGRADE_BURST and
+ * SYNC_REFUSED_UPGRADES_PER_SECOND
+ * over the defaults.
  */
 export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 	const num = (name: string, fallback: number): number => {
@@ -52,6 +60,8 @@ export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 		pingIntervalMs: num('SYNC_PING_INTERVAL_MS', DEFAULT_SYNC_OPTIONS.pingIntervalMs),
 		compactAfter: num('SYNC_COMPACT_AFTER', DEFAULT_SYNC_OPTIONS.compactAfter),
 		maxSocketsPerUser: num('SYNC_MAX_SOCKETS_PER_USER', DEFAULT_SYNC_OPTIONS.maxSocketsPerUser),
-		handshakeTimeoutMs: num('SYNC_HANDSHAKE_TIMEOUT_MS', DEFAULT_SYNC_OPTIONS.handshakeTimeoutMs)
+		handshakeTimeoutMs: num('SYNC_HANDSHAKE_TIMEOUT_MS', DEFAULT_SYNC_OPTIONS.handshakeTimeoutMs),
+		refusedUpgradeBurst: num('SYNC_REFUSED_UPGRADE_BURST', DEFAULT_SYNC_OPTIONS.refusedUpgradeBurst),
+		refusedUpgradesPerSecond: num('SYNC_REFUSED_UPGRADES_PER_SECOND', DEFAULT_SYNC_OPTIONS.refusedUpgradesPerSecond)
 	};
 }

@@ -4,7 +4,7 @@ import type * as Y from 'yjs';
  * Yjs keeps an update whose dependencies it has not seen ("pending") in `doc.store` and adds it to every
  * `encodeStateAsUpdate`. On the server those bytes came from one client and were never integrated: they
  * must not be sent to others or stored. A real client's pending part lasts a round trip (its sync step 2
- * fills the gap); anything else is dropped after a while or when it grows too big.
+ * fills the gap); anything else is dropped after a while or when it grows too big (room.ts).
  */
 
 /** Bytes of not-yet-integrated client changes the doc holds (0 when none). */

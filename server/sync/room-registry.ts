@@ -4,6 +4,7 @@ import type { Connection } from './connection.ts';
 import { CLOSE } from './protocol.ts';
 import { Room } from './room.ts';
 import type { SyncOptions } from './options.ts';
+import { Admissions } from './admissions.ts';
 
 /** Thrown by `get` when the board was deleted while its room loaded, or the registry is shutting down. */
 export class RoomUnavailableError extends Error {
@@ -27,6 +28,8 @@ export class RoomRegistry {
 	private readonly entries = new Map<string, Entry>();
 	private readonly pingTimer: ReturnType<typeof setInterval>;
 	private closing: Promise<void> | null = null;
+	/** Socket slots, refusal allowances and the access-change epoch, shared by the upgrade handler and the access listener. */
+	readonly admissions: Admissions;
 
 	constructor(
 		private readonly store: DocumentStore,
@@ -37,6 +40,7 @@ export class RoomRegistry {
 			for (const room of this.rooms()) room.ping();
 		}, options.pingIntervalMs);
 		this.pingTimer.unref();
+		this.admissions = new Admissions(options);
 	}
 
 	/**

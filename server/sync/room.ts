@@ -137,13 +137,13 @@ export class Room implements MessageContext {
 
 	/**
 	 * Changes whose dependencies have not arrived wait in the doc for a round trip at most in real use. Past
-	 * `maxPayload` bytes the update that pushed them over is refused (1007); past `pendingTimeoutMs` they
-	 * are dropped. Either way their senders resend them on their next sync, if they were real.
+	 * a quarter of `maxPayload` the update that pushed them over is refused (1007); past `pendingTimeoutMs`
+	 * they are dropped. Either way their senders resend them on their next sync, if they were real.
 	 */
 	private boundPending(): void {
 		const bytes = pendingBytes(this.doc);
 		if (bytes === 0) return this.clearPendingTimer();
-		if (bytes > this.deps.options.maxPayload) {
+		if (bytes > this.deps.options.maxPayload / 4) {
 			dropPending(this.doc);
 			this.clearPendingTimer();
 			throw new ProtocolError('Update depends on too many changes the server does not have', CLOSE.invalidPayload);

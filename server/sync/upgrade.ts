@@ -5,9 +5,12 @@ import type { Db } from '../../src/lib/server/db/client.ts';
 import type { Clock } from '../../src/lib/server/clock.ts';
 import { validateSessionToken } from '../../src/lib/server/auth/sessions.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie.ts';
-import { findBoardAccess } from '../../src/lib/server/boards/boards.ts';
+import { findBoardAccess, type BoardAccess } from '../../src/lib/server/boards/boards.ts';
 import { userColor } from '../../src/lib/sync-protocol/identity.ts';
 import { RoomUnavailableError, type RoomRegistry } from './room-registry.ts';
+import { settleHandshake } from './harden.ts';
+import { CLOSE } from './protocol.ts';
+import { hashToken } from '../../src/lib/server/ids.ts';
 
 /** The path prefix of the realtime endpoint: the browser's WebsocketProvider uses `${origin}/sync` + `/<boardId>`. */
 export const SYNC_PATH = '/sync/';
@@ -32,13 +35,16 @@ const STATUS_TEXT: Record<number, string> = {
 	401: 'Unauthorized',
 	403: 'Forbidden',
 	404: 'Not Found',
+	429: 'Too Many Requests',
 	503: 'Service Unavailable'
 };
 
 /**
  * Handles HTTP upgrades: returns false for paths that are not ours. For `/sync/<boardId>` it checks,
  * in order, the path, the Origin (403), the session cookie (401) and membership (404) before any room
- * is created or loaded, then completes the handshake once the board's stored state is in memory.
+ * is created or loaded, then completes the handshake once the board's stored state is in memory. A user
+ * past `maxSocketsPerUser` is turned away (4429); if access changed meanwhile, session and membership are
+ * read again first. A session whose upgrades keep being refused gets 429 without any database read.
  */
 export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean {
 	return (req, socket, head) => {
@@ -60,36 +66,90 @@ async function authorizeAndConnect(deps: UpgradeDeps, req: IncomingMessage, sock
 	if (!originAllowed(req, deps.origin)) return refuse(socket, 403);
 	const token = readCookie(req.headers.cookie, SESSION_COOKIE);
 	if (!token) return refuse(socket, 401);
-	const auth = await validateSessionToken(deps.db, token, deps.clock.now());
-	if (!auth) return refuse(socket, 401);
-	const access = await findBoardAccess(deps.db, boardId, auth.user.id);
-	if (!access) return refuse(socket, 404);
-	if (socket.destroyed) return;
-	let room;
-	try {
-		room = await deps.registry.get(boardId);
-	} catch (err) {
-		if (err instanceof RoomUnavailableError) return refuse(socket, err.reason === 'deleted' ? 404 : 503);
-		throw err;
+	const { admissions } = deps.registry;
+	// Keyed by what the session id will be, so a flood costs no database read.
+	const sessionId = hashToken(token);
+	if (!admissions.mayTry(sessionId)) return refuse(socket, 429);
+	const refused = (status: number) => {
+		admissions.refused(sessionId);
+		refuse(socket, status);
+	};
+	let epoch = admissions.epoch;
+	let grant = await authorize(deps, token, boardId);
+	if (typeof grant === 'number') return refused(grant);
+	// Only members reach the cap: anyone else gets the same 404 as for a board that does not exist.
+	const giveBack = admissions.reserve(grant.auth.user.id);
+	if (!giveBack) {
+		admissions.refused(sessionId);
+		return turnAway(deps, req, socket, head);
 	}
+	let handedOver = false;
 	try {
 		if (socket.destroyed) return;
-		deps.wss.handleUpgrade(req, socket, head, (ws) => {
-			try {
-				room.attach(ws, {
-					sessionId: auth.session.id,
-					role: access.role,
-					user: { id: auth.user.id, name: auth.user.name, color: userColor(auth.user.id) }
-				});
-			} catch (err) {
-				// The handshake is done: answer in WebSocket terms, not HTTP.
-				deps.log('sync attach failed', err);
-				ws.close(1011, 'Internal error');
+		let room;
+		try {
+			room = await deps.registry.get(boardId);
+		} catch (err) {
+			if (err instanceof RoomUnavailableError) return refuse(socket, err.reason === 'deleted' ? 404 : 503);
+			throw err;
+		}
+		try {
+			// A sign-out or role change while we waited found no socket to act on yet: read both again.
+			for (let tries = 0; admissions.epoch !== epoch; tries++) {
+				if (tries === 3) return refuse(socket, 503);
+				epoch = admissions.epoch;
+				grant = await authorize(deps, token, boardId);
+				if (typeof grant === 'number') return refused(grant);
 			}
-		});
+			if (socket.destroyed) return;
+			const { auth, access } = grant;
+			settleHandshake(socket);
+			// Synchronous from here to attach: no access change can slip in between the check above and the socket.
+			deps.wss.handleUpgrade(req, socket, head, (ws) => {
+				handedOver = true;
+				ws.once('close', giveBack);
+				try {
+					room.attach(ws, {
+						sessionId: auth.session.id,
+						role: access.role,
+						user: { id: auth.user.id, name: auth.user.name, color: userColor(auth.user.id) }
+					});
+				} catch (err) {
+					// The handshake is done: answer in WebSocket terms, not HTTP.
+					deps.log('sync attach failed', err);
+					ws.close(1011, 'Internal error');
+				}
+			});
+		} finally {
+			room.release();
+		}
 	} finally {
-		room.release();
+		if (!handedOver) giveBack();
 	}
+}
+
+interface Grant {
+	auth: NonNullable<Awaited<ReturnType<typeof validateSessionToken>>>;
+	access: BoardAccess;
+}
+
+/** The session behind `token` and its membership of the board, or the status to refuse with. */
+async function authorize(deps: UpgradeDeps, token: string, boardId: string): Promise<Grant | 401 | 404> {
+	const auth = await validateSessionToken(deps.db, token, deps.clock.now());
+	if (!auth) return 401;
+	const access = await findBoardAccess(deps.db, boardId, auth.user.id);
+	if (!access) return 404;
+	return { auth, access };
+}
+
+/**
+ * The user already holds `maxSocketsPerUser` sockets: complete the handshake only to close with 4429, which
+ * y-websocket treats as final (no retry storm) and which carries a reason, unlike a refused upgrade.
+ */
+function turnAway(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+	if (socket.destroyed) return;
+	settleHandshake(socket);
+	deps.wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE.tooManySockets, 'Too many open connections'));
 }
 
 /** Browsers always send Origin on WebSocket handshakes; one from another site is cross-site WebSocket hijacking. */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startFlowdeck, type Flowdeck } from '../../server/app.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../../server/sync/options.ts';
+import { hardenServer } from '../../server/sync/harden.ts';
 import { createSession } from '../../src/lib/server/auth/sessions.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie.ts';
 import { signUp } from '../../src/lib/server/accounts.ts';
@@ -47,6 +48,7 @@ export async function startInProcess(kind: DbKind, sync: Partial<SyncOptions> = 
 	server.on('upgrade', (req, socket, head) => {
 		if (!app.handleUpgrade(req, socket, head)) socket.destroy();
 	});
+	hardenServer(server, { handshakeTimeoutMs: sync.handshakeTimeoutMs ?? DEFAULT_SYNC_OPTIONS.handshakeTimeoutMs });
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	return {
