@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { openDatabase, type Database } from '../src/lib/server/db/client.ts';
 import { installAppContext, type AppContext } from '../src/lib/server/context.ts';
+import { roomHistoryFactory } from './history/room-history.ts';
 import { systemClock } from '../src/lib/server/clock.ts';
 import type { ServerConfig } from './config.ts';
 import { drizzleDocumentStore } from './persistence/drizzle-document-store.ts';
@@ -32,7 +33,7 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	);
 	const clock = systemClock;
 	const log = (message: string, err?: unknown) => (err === undefined ? console.error(message) : console.error(message, err));
-	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log);
+	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, roomHistoryFactory(database.db, clock, log));
 	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log) };
 	installAppContext(ctx);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: config.sync.maxPayload });

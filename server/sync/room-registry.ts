@@ -2,7 +2,7 @@ import type { DocumentStore } from '../persistence/document-store.ts';
 import type { WriterLog } from '../persistence/board-writer.ts';
 import type { Connection } from './connection.ts';
 import { CLOSE } from './protocol.ts';
-import { Room } from './room.ts';
+import { Room, type RoomDeps } from './room.ts';
 import type { SyncOptions } from './options.ts';
 import { Admissions } from './admissions.ts';
 
@@ -34,7 +34,9 @@ export class RoomRegistry {
 	constructor(
 		private readonly store: DocumentStore,
 		private readonly options: SyncOptions,
-		private readonly log: WriterLog
+		private readonly log: WriterLog,
+		/** Starts a board's history recording when its room loads. */
+		private readonly history?: RoomDeps['history']
 	) {
 		this.pingTimer = setInterval(() => {
 			for (const room of this.rooms()) room.ping();
@@ -116,6 +118,7 @@ export class RoomRegistry {
 			store: this.store,
 			options: this.options,
 			log: this.log,
+			history: this.history,
 			onUnloaded: (room) => {
 				if (this.entries.get(boardId)?.room === room) this.entries.delete(boardId);
 			}

@@ -21,6 +21,15 @@ export interface RoomDeps {
 	log: WriterLog;
 	/** Called once the room unloaded itself (idle past the grace period, everything written). */
 	onUnloaded(room: Room): void;
+	/** Starts recording the board's history from its document (optional: tests may run without). */
+	history?: (boardId: string, doc: Y.Doc) => RoomHistory;
+}
+
+/** A board's history recorder as a room drives it. */
+export interface RoomHistory {
+	flush(): Promise<void>;
+	discard(): void;
+	stop(): void;
 }
 
 /**
@@ -34,6 +43,7 @@ export class Room implements MessageContext {
 	private readonly writer: BoardWriter;
 	private readonly owners = new Map<number, Connection>();
 	private readonly detachGuard: () => void;
+	private readonly history: RoomHistory | undefined;
 	private leases = 0;
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
 	/** While applying a connection's update: the doc's updates and notices, sent together afterwards. */
@@ -80,6 +90,7 @@ export class Room implements MessageContext {
 			if (frame) this.broadcast(frame);
 		});
 		this.detachGuard = guardPolicy(this.doc, (r) => this.refused(r), deps.log);
+		this.history = deps.history?.(boardId, this.doc);
 	}
 
 	/** Whether the room was unloaded or discarded (a caller holding it must get a fresh one). */
@@ -168,7 +179,7 @@ export class Room implements MessageContext {
 
 	/** Resolves once every update so far is stored (retrying while the database is down). */
 	flush(): Promise<void> {
-		return this.writer.flush();
+		return Promise.all([this.writer.flush(), this.history?.flush()]).then(() => undefined);
 	}
 
 	/** Updates not yet stored. */
@@ -179,6 +190,7 @@ export class Room implements MessageContext {
 	/** The board was deleted: close its sockets and drop everything unsaved. */
 	discard(): void {
 		this.writer.discard();
+		this.history?.discard();
 		this.closeAll(CLOSE.noAccess, 'This board was deleted');
 		this.dispose();
 	}
@@ -187,6 +199,7 @@ export class Room implements MessageContext {
 	dispose(): void {
 		if (this.disposed) return;
 		this.disposed = true;
+		this.history?.stop();
 		// Normally idle by now; after a shutdown deadline this stops a late write from compacting a freed doc.
 		this.writer.discard();
 		this.cancelUnload();
@@ -251,6 +264,7 @@ export class Room implements MessageContext {
 	private async unloadWhenIdle(): Promise<void> {
 		this.unloadTimer = null;
 		await this.writer.flush();
+		await this.history?.flush();
 		// Someone may have joined while the last writes completed.
 		if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
 		this.dispose();

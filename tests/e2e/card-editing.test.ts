@@ -58,6 +58,9 @@ test('the card dialog edits every field, and the card face shows them to everyon
 	expect(await editor.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
 	await expect(editorDialog.getByTestId('description-rendered').locator('a[href^="javascript"]')).toHaveCount(0);
 	await expect(editorDialog.getByTestId('description-rendered').locator('[onerror]')).toHaveCount(0);
+	// Its history, recorded by the server, names who did what.
+	await expect(editorDialog.getByTestId('activity')).toContainText('Olivia Owner created it in To do');
+	await expect(editorDialog.getByTestId('activity')).toContainText('Olivia Owner marked it blocked: Waiting for stats from analytics');
 	await editorDialog.getByRole('button', { name: 'Close' }).click();
 	await expect(card(owner.page, 'Q3 trends post').getByTestId('card-viewers')).toHaveCount(0);
 });
@@ -110,4 +113,7 @@ test('stages can be added, renamed, reordered by dragging, and deleted after cho
 	await dialog.getByRole('button', { name: 'Delete stage' }).click();
 	await expect(editor.page.getByTestId('stage-name')).toHaveText(['Backlog', 'In progress', 'Review', 'Scheduled', 'Done']);
 	await expect(stage(editor.page, 'Backlog').getByTestId('card-title')).toHaveText(['Q3 trends post (final)']);
+	await editor.page.getByRole('button', { name: 'Activity' }).click();
+	await expect(editor.page.getByTestId('activity').first()).toContainText('Olivia Owner on “Q3 trends post (final)” moved it from Ready to Backlog');
+	await expect(editor.page.getByTestId('activity').first()).toContainText('Eddie 0 on “Q3 trends post (final)” archived it');
 });

@@ -60,12 +60,13 @@ export async function readStages(db: Db, boardId: string) {
 		.orderBy(sql`${boardStages.rank} collate "C"`, asc(boardStages.stageId));
 }
 
-/** One card's history, newest first (the card dialog's activity list). */
-export async function readCardActivity(db: Db, boardId: string, cardId: string, limit = 100) {
+/** A board's (or one card's) latest history, newest first: the activity feed and the card dialog's list. */
+export async function readActivity(db: Db, boardId: string, options: { cardId?: string; limit?: number } = {}) {
+	const where = options.cardId ? and(eq(cardEvents.boardId, boardId), eq(cardEvents.cardId, options.cardId)) : eq(cardEvents.boardId, boardId);
 	return db
 		.select()
 		.from(cardEvents)
-		.where(and(eq(cardEvents.boardId, boardId), eq(cardEvents.cardId, cardId)))
+		.where(where)
 		.orderBy(sql`${cardEvents.at} desc`, sql`${cardEvents.id} desc`)
-		.limit(limit);
+		.limit(options.limit ?? 50);
 }
