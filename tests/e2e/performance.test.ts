@@ -1,5 +1,4 @@
 import { expect, test } from '@playwright/test';
-import * as Y from 'yjs';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { LOCAL } from '../../src/lib/board/doc/origins.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
