@@ -69,6 +69,18 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
 		running = false;
 	};
 	await start();
+	// If the test process ends without destroy() (a crash, a timeout), do not leave a postmaster behind.
+	const orphanGuard = () => {
+		if (!running) return;
+		const args = ['-D', data, '-m', 'immediate', 'stop'];
+		try {
+			if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', bins.pgCtl, ...args], { stdio: 'ignore' });
+			else execFileSync(bins.pgCtl, args, { stdio: 'ignore' });
+		} catch {
+			// best effort
+		}
+	};
+	process.once('exit', orphanGuard);
 	return {
 		url: `postgres://postgres@127.0.0.1:${port}/postgres`,
 		port,
@@ -76,6 +88,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
 		stop,
 		log: readLog,
 		async destroy() {
+			process.off('exit', orphanGuard);
 			if (running) await stop().catch(() => {});
 			rmSync(dir, { recursive: true, force: true });
 		}

@@ -157,11 +157,13 @@ describe.each(dbKinds())('kill -9 of the production server (%s)', (kind) => {
 			}
 			fresh.destroy();
 		}
+		const width = Math.max(13, ...DELTAS.map((d) => stats.get(d)!.measured.join('/').length));
 		const rows = DELTAS.map((d) => {
 			const s = stats.get(d)!;
-			return `| ${String(d).padStart(4)} | ${s.measured.join('/').padEnd(14)} | ${String(s.lost).padStart(2)} / ${s.total} | ${((100 * s.lost) / s.total).toFixed(0).padStart(3)} % |`;
+			return `| ${String(d).padStart(4)} | ${s.measured.join('/').padEnd(width)} | ${`${s.lost} / ${s.total}`.padStart(7)} | ${((100 * s.lost) / s.total).toFixed(0).padStart(3)} % |`;
 		});
-		console.log(`[${kind}] loss window over ${CYCLES} kill -9 cycles:\n| Δ ms | measured Δ ms  | lost   | rate  |\n|------|----------------|--------|-------|\n${rows.join('\n')}`);
+		const head = `| Δ ms | ${'measured Δ ms'.padEnd(width)} |    lost |  rate |\n|------|-${'-'.repeat(width)}-|---------|-------|`;
+		console.log(`[${kind}] loss window over ${CYCLES} kill -9 cycles, ${EDITS_PER_DELTA} edits per Δ each:\n${head}\n${rows.join('\n')}`);
 		for (const d of DELTAS.filter((x) => x >= 500)) expect(stats.get(d)!.lost, `edits made ${d} ms before the kill were lost`).toBe(0);
 	}, 120_000);
 });
