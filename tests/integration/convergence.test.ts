@@ -196,7 +196,7 @@ describe.each(dbKinds())('convergence property (%s)', (kind) => {
 		const ms = results.map((r) => r.ms).sort((a, b) => a - b);
 		console.log(
 			`[${kind}] ${results.length}/${seeds.length} runs passed in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
-				`(base seed ${BASE}; per run p50 ${ms[Math.floor(ms.length / 2)] ?? 0} ms, max ${ms[ms.length - 1] ?? 0} ms; ` +
+				`(${SEED !== undefined ? `replayed seed ${SEED}` : `seeds ${BASE}…${BASE + seeds.length - 1}`}; per run p50 ${ms[Math.floor(ms.length / 2)] ?? 0} ms, max ${ms[ms.length - 1] ?? 0} ms; ` +
 				`${results.reduce((s, r) => s + r.steps, 0)} steps, ${results.reduce((s, r) => s + r.refused, 0)} refused by the domain, ` +
 				`${results.reduce((s, r) => s + r.cards, 0)} cards, ${results.reduce((s, r) => s + r.notices, 0)} policy refusals from the server, ` +
 				`${results.reduce((s, r) => s + r.reloads, 0)} mid-run reloads from the database; ` +
