@@ -1,0 +1,62 @@
+/** Sizes and durations of one benchmark run (`--quick` shrinks everything to finish in under 3 minutes). */
+export interface BenchConfig {
+	quick: boolean;
+	/** Admin URL of a PostgreSQL server to create a scratch database on; PGlite when unset. */
+	adminDatabaseUrl: string | undefined;
+	fanout: { clients: number[]; rate: number; seconds: number; rounds: number; warmupMoves: number; cards: number };
+	initialSync: { cards: number; moves: number; samples: number; unloadWaitMs: number };
+	idle: { connections: number; perBoard: number; settleSeconds: number };
+	persistLag: { updates: number; rate: number; clients: number };
+	soak: { minutes: number; clients: number; boards: number; warmupSeconds: number; settleSeconds: number };
+	/** BENCH_PROFILE=1: CPU-profile our server during the fan-out (largest size) and initial-sync windows. */
+	profile: boolean;
+	resultsPath: string;
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, not "${raw}".`);
+	return value;
+}
+
+/** Reads `--quick` and the BENCH_* environment variables. */
+export function benchConfig(argv: string[], env: NodeJS.ProcessEnv, resultsPath: string): BenchConfig {
+	const unknown = argv.filter((a) => a !== '--quick');
+	if (unknown.length > 0) throw new Error(`Unknown argument(s): ${unknown.join(' ')} (only --quick is understood)`);
+	const quick = argv.includes('--quick');
+	return {
+		quick,
+		adminDatabaseUrl: env.BENCH_DATABASE_URL || undefined,
+		fanout: {
+			clients: [10, 50, 100],
+			rate: 20,
+			seconds: envNumber(env, 'BENCH_FANOUT_SECONDS', quick ? 2 : 30),
+			// Alternating rounds spread other load on the machine over both servers alike.
+			rounds: quick ? 1 : 3,
+			// The first second is JIT warm-up on both sides; it is not counted.
+			warmupMoves: 20,
+			cards: 40
+		},
+		initialSync: {
+			cards: envNumber(env, 'BENCH_SYNC_CARDS', quick ? 1_000 : 10_000),
+			moves: envNumber(env, 'BENCH_SYNC_MOVES', quick ? 5_000 : 50_000),
+			samples: envNumber(env, 'BENCH_SYNC_SAMPLES', quick ? 3 : 20),
+			// Our server unloads a room 2 s after its last client left; each sample must find it unloaded.
+			unloadWaitMs: quick ? 3_000 : 4_000
+		},
+		idle: { connections: envNumber(env, 'BENCH_IDLE_CONNECTIONS', quick ? 250 : 5_000), perBoard: 25, settleSeconds: quick ? 2 : 10 },
+		persistLag: { updates: quick ? 100 : 400, rate: 20, clients: 5 },
+		soak: {
+			minutes: envNumber(env, 'BENCH_SOAK_MINUTES', quick ? 0.25 : 5),
+			clients: 40,
+			boards: 8,
+			warmupSeconds: quick ? 3 : 30,
+			// The target says "a minute after all clients leave"; --quick waits 8 s instead.
+			settleSeconds: envNumber(env, 'BENCH_SOAK_SETTLE_SECONDS', quick ? 8 : 60)
+		},
+		profile: env.BENCH_PROFILE === '1',
+		resultsPath
+	};
+}

@@ -1,0 +1,121 @@
+import type { FanoutFigures } from './fanout.ts';
+
+/** What a server process did during the sending windows: CPU share and its own event-loop delay. */
+export interface ServerProbe {
+	/** CPU time used ÷ wall time while the moves were being sent (100 = one core). */
+	server_cpu_pct: number;
+	/** The server's event-loop delay (p99 over the rounds' windows, and the worst), sampled every 5 ms. */
+	server_loop_delay_p99_ms: number;
+	server_loop_delay_max_ms: number;
+}
+
+/** One server's fan-out result in results.json. */
+export type FanoutEntry = FanoutFigures & ServerProbe;
+
+/** `tests/bench/results.json`: the issue's shape, with extra fields where they help. */
+export interface BenchResults {
+	fanout: { clients: number; rate: number; rounds: number; ours: FanoutEntry; reference: FanoutEntry }[];
+	initialSync: {
+		cards: number;
+		moves: number;
+		ours_p95_ms: number;
+		reference_p95_ms: number;
+		doc_bytes: number;
+		[extra: string]: unknown;
+	};
+	idle: { connections: number; ours_rss_kb_per_conn: number; reference_rss_kb_per_conn: number; [extra: string]: unknown };
+	persistLag: { p99_ms: number; missing?: number; [extra: string]: unknown };
+	soak: { minutes: number; rss_growth_pct: number; [extra: string]: unknown };
+	targets?: TargetCheck[];
+	conditions?: Record<string, unknown>;
+}
+
+/** One target from the issue and whether this run met it. */
+export interface TargetCheck {
+	figure: string;
+	target: string;
+	measured: string;
+	pass: boolean;
+}
+
+/** Documents above this many bytes miss the size target ("≤ 1.5 MB", read as 1.5 × 10⁶ bytes). */
+export const DOC_BYTES_TARGET = 1_500_000;
+
+/** Checks every target of the issue against the results. */
+export function checkTargets(r: BenchResults): TargetCheck[] {
+	const checks: TargetCheck[] = [];
+	const biggest = r.fanout.reduce((a, b) => (b.clients > a.clients ? b : a), r.fanout[0]!);
+	if (biggest) {
+		const limit = Math.min(50, 1.5 * biggest.reference.p99_ms);
+		checks.push({
+			figure: `fan-out p99, ${biggest.clients} clients, ${biggest.rate} updates/s`,
+			target: `≤ 50 ms and ≤ 1.5 × reference (${ms(1.5 * biggest.reference.p99_ms)})`,
+			measured: `${ms(biggest.ours.p99_ms)} (reference ${ms(biggest.reference.p99_ms)})`,
+			pass: biggest.ours.p99_ms <= limit && biggest.ours.lost === 0
+		});
+	}
+	const s = r.initialSync;
+	checks.push({
+		figure: `initial sync p95, ${s.cards.toLocaleString('en')} cards + ${s.moves.toLocaleString('en')} moves, cold`,
+		target: '≤ 500 ms',
+		measured: ms(s.ours_p95_ms),
+		pass: s.ours_p95_ms <= 500
+	});
+	checks.push({ figure: 'document size', target: '≤ 1.5 MB', measured: mb(s.doc_bytes), pass: s.doc_bytes <= DOC_BYTES_TARGET });
+	checks.push({
+		figure: `idle memory (${r.idle.connections.toLocaleString('en')} authenticated connections)`,
+		target: '≤ 50 KB RSS per connection',
+		measured: `${r.idle.ours_rss_kb_per_conn} KB`,
+		pass: r.idle.ours_rss_kb_per_conn <= 50
+	});
+	checks.push({ figure: 'persistence lag p99', target: '≤ 500 ms', measured: ms(r.persistLag.p99_ms), pass: r.persistLag.p99_ms <= 500 && r.persistLag.missing === 0 });
+	checks.push({
+		figure: `soak (${r.soak.minutes} min), RSS after all left`,
+		target: 'within 10 % of baseline',
+		measured: `${r.soak.rss_growth_pct > 0 ? '+' : ''}${r.soak.rss_growth_pct} %`,
+		pass: r.soak.rss_growth_pct <= 10
+	});
+	return checks;
+}
+
+/** The markdown report printed at the end of a run. */
+export function markdownReport(r: BenchResults, checks: TargetCheck[], heading: string): string {
+	const lines = [heading, '', '| figure | ours | reference |', '| --- | --- | --- |'];
+	for (const f of r.fanout) {
+		lines.push(
+			`| fan-out, ${f.clients} clients, ${f.rate} updates/s: p50 / p99 (all received p99) | ${ms(f.ours.p50_ms)} / ${ms(f.ours.p99_ms)} (${ms(f.ours.p99_all_received_ms)})${lost(f.ours)} | ${ms(f.reference.p50_ms)} / ${ms(f.reference.p99_ms)} (${ms(f.reference.p99_all_received_ms)})${lost(f.reference)} |`
+		);
+	}
+	const s = r.initialSync;
+	lines.push(
+		`| initial sync p95, ${s.cards.toLocaleString('en')} cards + ${s.moves.toLocaleString('en')} moves (ours cold from the database) | ${ms(s.ours_p95_ms)} | ${ms(s.reference_p95_ms)} |`,
+		`| … of which until the sync frame arrived (p95) | ${ms(Number(s.ours_received_p95_ms))} | ${ms(Number(s.reference_received_p95_ms))} |`,
+		`| document (V1 state update) | ${mb(s.doc_bytes)} | same document |`,
+		`| idle RSS per connection, ${r.idle.connections.toLocaleString('en')} connections (V8 heap per connection) | ${r.idle.ours_rss_kb_per_conn} KB (${String(r.idle.ours_heap_kb_per_conn)} KB) | ${r.idle.reference_rss_kb_per_conn} KB (${String(r.idle.reference_heap_kb_per_conn)} KB) |`,
+		`| persistence lag p50 / p99 (${String(r.persistLag.method)}) | ${ms(Number(r.persistLag.p50_ms))} / ${ms(r.persistLag.p99_ms)} | — (no persistence) |`,
+		`| soak ${r.soak.minutes} min: RSS baseline → peak → ${String(r.soak.settle_seconds)} s after all left | ${mbKb(Number(r.soak.baseline_rss_kb))} → ${mbKb(Number(r.soak.peak_rss_kb))} → ${mbKb(Number(r.soak.after_rss_kb))} (${r.soak.rss_growth_pct > 0 ? '+' : ''}${r.soak.rss_growth_pct} %); V8 heap after GC ${mbKb(Number(r.soak.baseline_heap_kb))} → ${mbKb(Number(r.soak.after_gc_heap_kb))} | — |`
+	);
+	lines.push('', '| target | goal | measured | result |', '| --- | --- | --- | --- |');
+	for (const c of checks) lines.push(`| ${c.figure} | ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : '**MISS**'} |`);
+	const mode = String(r.conditions?.mode ?? '');
+	if (mode.startsWith('quick')) lines.push('', '_Quick run: reduced sizes and durations, so pass/fail is only indicative; the targets apply to the full run._');
+	const load = r.conditions?.load_average_1min_during as { mean: number; max: number } | undefined;
+	if (load) lines.push('', `Load average (1 min) during the run: mean ${load.mean}, max ${load.max} on ${String(r.conditions?.cores)} cores.`);
+	return lines.join('\n');
+}
+
+function ms(value: number): string {
+	return Number.isFinite(value) ? `${value >= 100 ? Math.round(value) : Math.round(value * 10) / 10} ms` : 'n/a';
+}
+
+function mb(bytes: number): string {
+	return `${(bytes / 1e6).toFixed(2)} MB`;
+}
+
+function mbKb(kb: number): string {
+	return `${Math.round(kb / 1024)} MiB`;
+}
+
+function lost(f: FanoutEntry): string {
+	return f.lost > 0 ? `, ${f.lost} lost` : '';
+}

@@ -1,0 +1,164 @@
+// `npm run bench [-- --quick]`: our server and the reference server side by side, on loopback, with
+// the load driver in a third process. Prints a markdown table and writes tests/bench/results.json.
+import { spawnSync, execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { benchConfig } from './config.ts';
+import { signUpAccounts } from './accounts.ts';
+import { createScratchDatabase, readPgliteBoardUpdates, storedSize } from './database.ts';
+import { startDriver } from './driver-client.ts';
+import { fanoutPhase, idlePhase, initialSyncPhase, loadBigBoard, persistLagPhase, soakPhase, type PhaseContext } from './phases.ts';
+import { persistenceLag } from './persist-lag.ts';
+import { checkTargets, markdownReport, type BenchResults } from './report.ts';
+import { snapshotApp } from './snapshot.ts';
+import { freePort, root, startOurServer, startReferenceServer, type BenchServer, type OurDatabase } from './servers.ts';
+
+const started = Date.now();
+const log = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+
+/** Re-runs this process under a raised open-files limit when the idle phase's sockets would not fit. */
+function ensureFileLimit(needed: number): void {
+	const soft = execSync('ulimit -n', { shell: '/bin/sh' }).toString().trim();
+	if (soft === 'unlimited' || Number(soft) >= needed) return;
+	const hard = execSync('ulimit -Hn', { shell: '/bin/sh' }).toString().trim();
+	if (process.env.BENCH_NOFILE_RAISED || (hard !== 'unlimited' && Number(hard) < needed)) {
+		throw new Error(`The open-files limit is ${soft} (hard ${hard}); this run needs ${needed}. Raise it (ulimit -n) or lower BENCH_IDLE_CONNECTIONS.`);
+	}
+	log(`raising the open-files limit from ${soft} to ${hard} for the benchmark's processes`);
+	const result = spawnSync('/bin/sh', ['-c', `ulimit -n ${hard} && exec "$0" "$@"`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+		stdio: 'inherit',
+		env: { ...process.env, BENCH_NOFILE_RAISED: '1' }
+	});
+	process.exit(result.status ?? 1);
+}
+
+async function main(): Promise<void> {
+	const cfg = benchConfig(process.argv.slice(2), process.env, join(root, 'tests', 'bench', 'results.json'));
+	const idleBoards = Math.ceil(cfg.idle.connections / cfg.idle.perBoard);
+	// Each process (driver, server) holds one descriptor per socket, plus files and the database.
+	ensureFileLimit(cfg.idle.connections + idleBoards + 2_000);
+	if (!existsSync(join(root, 'build', 'handler.js'))) {
+		log('no build/ yet: building the app (our server serves its pages from it)');
+		const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+		if (spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+	}
+	const cleanups: (() => Promise<void> | void)[] = [];
+	const servers: BenchServer[] = [];
+	try {
+		const app = await snapshotApp();
+		cleanups.push(() => app.remove());
+		const migrations = join(app.dir, 'drizzle');
+		log(`running our server from a copy of the app at ${app.commit}${app.dirty.length ? ` plus ${app.dirty.length} uncommitted server/src file(s)` : ''}`);
+		let database: OurDatabase;
+		if (cfg.adminDatabaseUrl) {
+			const scratch = await createScratchDatabase(cfg.adminDatabaseUrl);
+			cleanups.push(() => scratch.drop());
+			database = { url: scratch.url };
+		} else {
+			const dataDir = mkdtempSync(join(tmpdir(), 'flowdeck-bench-'));
+			cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+			database = { dataDir };
+		}
+		const dbName = 'url' in database ? 'PostgreSQL' : 'PGlite';
+		const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
+		// Other work on the machine distorts every figure: keep a record of it.
+		const loadSamples: number[] = [];
+		const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]!), 10_000);
+		cleanups.push(() => clearInterval(loadTimer));
+		log(`${cfg.quick ? 'quick run' : 'full run'}; our server on ${dbName}; ${cpus().length} cores, load average ${loadAtStart.join(' ')}`);
+		const [oursPort, refPort] = [await freePort(), await freePort()];
+		const [ours, reference] = await Promise.all([startOurServer(database, oursPort, app.dir), startReferenceServer(refPort)]);
+		servers.push(ours, reference);
+		cleanups.push(() => Promise.all(servers.map((s) => s.stop())).then(() => {}));
+		const driver = startDriver();
+		cleanups.push(() => driver.stop());
+		// Enough accounts that each idle board has its own owner (the per-user socket cap).
+		const accounts = await signUpAccounts(ours.url, Math.max(idleBoards, cfg.soak.boards, 8));
+		log(`signed up ${accounts.length} accounts`);
+		const ctx: PhaseContext = { cfg, driver, ours, reference, database, accounts, stamp: Date.now().toString(36), log };
+
+		// On the fresh process first, so the idle connections do not fit into heap left over from other phases.
+		const idle = await idlePhase(ctx);
+		const fanout = await fanoutPhase(ctx);
+		const lagRun = await persistLagPhase(ctx);
+		const big = await loadBigBoard(ctx);
+
+		// Restart our server: from here on it serves the big board only from the database.
+		await ours.stop();
+		const lagRows = lagRun.polled ?? (await readPgliteBoardUpdates((database as { dataDir: string }).dataDir, lagRun.board.boardId, migrations));
+		const persistLag = persistenceLag(lagRun.sends, lagRows, lagRun.polled ? 'seen' : 'created');
+		const stored = await storedSize(database, big.board.boardId, migrations);
+		log(`persistence lag p50 ${persistLag.p50_ms} / p99 ${persistLag.p99_ms} ms (${persistLag.method})`);
+		ctx.ours = await startOurServer(database, oursPort, app.dir);
+		servers[0] = ctx.ours;
+
+		const soak = await soakPhase(ctx);
+		const sync = await initialSyncPhase(ctx, big);
+
+		const results: BenchResults = {
+			fanout,
+			initialSync: {
+				cards: cfg.initialSync.cards,
+				moves: cfg.initialSync.moves,
+				ours_p95_ms: sync.ours.synced_p95_ms,
+				reference_p95_ms: sync.reference.synced_p95_ms,
+				doc_bytes: big.pushed.docBytes,
+				doc_bytes_v2: big.pushed.docBytesV2,
+				stored_bytes: stored.bytes + stored.snapshotBytes,
+				stored_rows: stored.rows,
+				sync_frame_bytes: sync.ours.stepTwoBytes,
+				ours_p50_ms: sync.ours.synced_p50_ms,
+				ours_received_p95_ms: sync.ours.received_p95_ms,
+				ours_first_after_restart_ms: sync.ours.first_ms,
+				ours_samples_ms: sync.ours.samples,
+				reference_p50_ms: sync.reference.synced_p50_ms,
+				reference_received_p95_ms: sync.reference.received_p95_ms,
+				reference_samples_ms: sync.reference.samples,
+				generated_in_shards: big.pushed.shards,
+				...(sync.profile ? { ours_profile: sync.profile } : {})
+			},
+			idle,
+			persistLag,
+			soak,
+			conditions: {
+				mode: cfg.quick ? 'quick (reduced sizes: not the targets’ workloads)' : 'full',
+				commit: app.commit,
+				uncommitted_server_files: app.dirty,
+				database: dbName,
+				node: process.version,
+				cores: cpus().length,
+				cpu: cpus()[0]?.model,
+				memory_gib: Math.round(totalmem() / 2 ** 30),
+				load_average_at_start: loadAtStart,
+				load_average_at_end: loadavg().map((l) => Math.round(l * 100) / 100),
+				load_average_1min_during: {
+					min: Math.min(...loadSamples),
+					mean: Math.round((loadSamples.reduce((a, b) => a + b, 0) / Math.max(1, loadSamples.length)) * 100) / 100,
+					max: Math.max(...loadSamples)
+				},
+				duration_s: Math.round((Date.now() - started) / 1000),
+				date: new Date().toISOString()
+			}
+		};
+		const checks = checkTargets(results);
+		results.targets = checks;
+		writeFileSync(cfg.resultsPath, JSON.stringify(results, null, '\t') + '\n');
+		const title = `## Flowdeck sync benchmark (${cfg.quick ? 'quick' : 'full'}, ${dbName}, ${Math.round((Date.now() - started) / 1000)} s)`;
+		console.log('\n' + markdownReport(results, checks, title));
+		console.log(`\nWrote ${cfg.resultsPath}`);
+	} catch (err) {
+		for (const server of servers) console.error(`--- ${server.name} server output (tail) ---\n${server.output().slice(-3000)}`);
+		throw err;
+	} finally {
+		for (const fn of cleanups.reverse()) await fn();
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(err: unknown) => {
+		console.error(err);
+		process.exit(1);
+	}
+);
