@@ -29,6 +29,13 @@ export interface ConnectionEvents {
 const MAX_BUFFERED = 16 * 1024 * 1024;
 /** Most input held while access is re-checked (a re-check takes milliseconds; this is a flood). */
 const MAX_HELD = 8 * 1024 * 1024;
+/**
+ * Requests for the whole state (sync step 1, presence query) answered per socket: two at once, then one per
+ * 10 s. Each answer encodes the whole document (about 100 ms for 3,000 cards); y-websocket sends one per
+ * connection, so more is a loop or an attack.
+ */
+const STATE_REQUESTS_BURST = 2;
+const STATE_REQUEST_EVERY_MS = 10_000;
 
 /** One client socket on a board: its identity, current role, awareness ids, and keep-alive state. */
 export class Connection {
@@ -43,6 +50,7 @@ export class Connection {
 	private holds = 0;
 	private held: Uint8Array[] = [];
 	private heldBytes = 0;
+	private stateRequests = { tokens: STATE_REQUESTS_BURST, at: performance.now() };
 
 	constructor(
 		private readonly ws: WebSocket,
@@ -97,6 +105,15 @@ export class Connection {
 			this.heldBytes -= frame.length;
 			this.events.message(this, frame);
 		}
+	}
+
+	/** Takes one answer to a whole-state request (sync step 1, presence query); false when this socket used them up. */
+	takeStateRequest(): boolean {
+		const now = performance.now();
+		const { tokens, at } = this.stateRequests;
+		const refilled = Math.min(STATE_REQUESTS_BURST, tokens + (now - at) / STATE_REQUEST_EVERY_MS);
+		this.stateRequests = { tokens: refilled >= 1 ? refilled - 1 : refilled, at: now };
+		return refilled >= 1;
 	}
 
 	/** Whether frames are being held (an access re-check is under way). */

@@ -30,6 +30,7 @@ export function handleFrame(ctx: MessageContext, conn: Connection, frame: Uint8A
 		case MESSAGE_AWARENESS:
 			return ctx.applyAwareness(conn, read(() => decoding.readVarUint8Array(decoder)));
 		case MESSAGE_QUERY_AWARENESS: {
+			if (!conn.takeStateRequest()) return;
 			const reply = awarenessFrame(ctx.awareness);
 			if (reply) conn.send(reply);
 			return;
@@ -44,6 +45,8 @@ function handleSync(ctx: MessageContext, conn: Connection, decoder: decoding.Dec
 	const payload = read(() => decoding.readVarUint8Array(decoder));
 	switch (step) {
 		case syncProtocol.messageYjsSyncStep1: {
+			// Answering encodes the whole document: a socket asking again and again is ignored, not served.
+			if (!conn.takeStateRequest()) return;
 			assertStateVector(payload);
 			let reply: Uint8Array;
 			try {

@@ -375,6 +375,26 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 		s.ws.close();
 	});
 
+	it('a socket asking for the whole state over and over is answered twice, then ignored', async () => {
+		const s = raw(viewer.cookie);
+		const replies = () => s.received.filter((f) => f[0] === 0 && f[1] === 1).length;
+		await attack('whole-state requests, 600 on one socket', async () => {
+			await s.opened;
+			const empty = Y.encodeStateVector(new Y.Doc());
+			for (let i = 0; i < 300; i++) {
+				s.ws.send(step1Frame(empty));
+				s.ws.send(Uint8Array.from([3]));
+			}
+			await waitFor('first answers', () => replies() >= 1, 2_000);
+			await sleep(300);
+		});
+		// At most two answers (step 1 and presence queries share the allowance), and the socket is still served.
+		expect(replies()).toBeGreaterThanOrEqual(1);
+		expect(replies()).toBeLessThanOrEqual(2);
+		expect(await endingWithin(s, 0)).toBe('open');
+		s.ws.close();
+	});
+
 	it('forged presence: identity comes from the session; other clients’ ids, the server’s id and a crowd of ids are ignored; a huge state closes 1009', async () => {
 		const s = raw(viewer.cookie);
 		const liar = JSON.stringify({ user: { id: owner.id, name: 'Owner', color: '#000000' }, openCardId: 'c1' });
