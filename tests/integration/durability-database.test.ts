@@ -120,10 +120,13 @@ describe('PGlite data folder', () => {
 		let first: TestServer | undefined;
 		let third: TestServer | undefined;
 		const clients: SyncClient[] = [];
-		// Any live process that is not a Flowdeck server.
-		const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
+		let bystander: ReturnType<typeof spawn> | undefined;
 		try {
 			first = await startServer(env);
+			// Any live process that is not a Flowdeck server, started after it (start times tick every 10 ms,
+			// and a process that reuses a dead server's pid always started later than it).
+			await sleep(50);
+			bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
 			const pid = first.process.pid!;
 			const refused = await startServer(env).then(
 				async (second) => {
@@ -147,14 +150,14 @@ describe('PGlite data folder', () => {
 			await sleep(300);
 			await first.crash();
 			const lockFile = join(data.dir, 'flowdeck.lock');
-			writeFileSync(lockFile, readFileSync(lockFile, 'utf8').replace(String(pid), String(bystander.pid)));
+			writeFileSync(lockFile, readFileSync(lockFile, 'utf8').replace(String(pid), String(bystander!.pid)));
 			third = await startServer(env);
 			expect(lockPid(data.dir)).toBe(third.process.pid);
 			const again = await joinedClient(third.url, boardId, cookies[0]!);
 			clients.push(again);
 			expect(readSnapshot(again.doc).stages.length).toBe(stages);
 		} finally {
-			bystander.kill();
+			bystander?.kill();
 			for (const c of clients) c.destroy();
 			await first?.stop();
 			await third?.stop();
