@@ -240,14 +240,14 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 	it('a 10 MB frame is cut off at maxPayload with 1009, without the server buffering it', async () => {
 		let ending = 'open' as Ending | 'open';
 		let heapGrowth = 0;
+		// Made before the attack, and sent with a zero mask: this test process must not spend the stall budget
+		// on allocating or masking 10 MB.
+		const big = new Uint8Array(10 * 1024 * 1024);
+		const s = raw(mallory.cookie, boardId, { generateMask: (mask: Buffer) => mask.fill(0) });
+		await s.opened;
 		collectGarbage();
 		const heapBefore = process.memoryUsage().heapUsed;
 		await attack('10 MB frame', async () => {
-			// A zero mask keeps this test process from spending the stall budget on masking 10 MB.
-			const s = raw(mallory.cookie, boardId, { generateMask: (mask: Buffer) => mask.fill(0) });
-			await s.opened;
-			const big = new Uint8Array(10 * 1024 * 1024);
-			big[0] = 0;
 			s.ws.send(big);
 			ending = await endingWithin(s, 5_000);
 			heapGrowth = process.memoryUsage().heapUsed - heapBefore;
@@ -490,6 +490,10 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 		await s.opened;
 		await waitFor('attached', () => [...room().connections].some((c) => c.userId === dee.id));
 		const conn = [...room().connections].find((c) => c.userId === dee.id)!;
+		// A second socket of Dee's that floods while held: past 8 MiB it closes with 1013.
+		const flood = raw(dee.cookie, boardId, { generateMask: (mask: Buffer) => mask.fill(0) });
+		await flood.opened;
+		await waitFor('both attached', () => [...room().connections].filter((c) => c.userId === dee.id).length === 2);
 		const stepTwos = () => s.received.filter((f) => f[0] === 0 && f[1] === 1).length;
 
 		// Make the role re-read slow (its table locked), so the window the fix closes is wide open.
@@ -498,9 +502,13 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 		fd.app.ctx.access.membershipChanged(boardId, dee.id);
 		s.ws.send(updateFrame(cardUpdate('Sent right after the demotion', dee.id)));
 		s.ws.send(step1Frame(Y.encodeStateVector(new Y.Doc())));
+		const chunk = new Uint8Array(MAX_PAYLOAD - 16);
+		for (let i = 0; i < 5; i++) flood.ws.send(chunk);
+		const flooded = await endingWithin(flood, 2_000);
 		await sleep(200);
 		expect(titles(room().doc)).not.toContain('Sent right after the demotion');
 		await release();
+		expect(codeOf(flooded)).toBe(1013);
 		await waitFor('held frames handled', () => stepTwos() === 1, 2_000);
 		expect(conn.role).toBe('viewer');
 		expect(titles(room().doc)).not.toContain('Sent right after the demotion');
