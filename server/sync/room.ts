@@ -81,7 +81,7 @@ export class Room implements MessageContext {
 			if (this.batch) this.batch.updates.push(update);
 			else this.broadcast(updateFrame(update));
 		});
-		if (!stored.snapshot && stored.updates.length === 0) seedBoard(this.doc);
+		if (!stored.snapshot && stored.updates.length === 0) seedBoard(this.doc, boardId);
 		this.awareness = new Awareness(this.doc);
 		// The server is not a participant: it relays presence but has none of its own.
 		this.awareness.setLocalState(null);

@@ -729,3 +729,19 @@ describe('transactions', () => {
 		expect(seen.updates).toBe(1);
 	});
 });
+
+describe('seeding with a board id', () => {
+	it('two servers seeding the same board independently merge into one workflow', () => {
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		seedBoard(a, 'board-123');
+		seedBoard(b, 'board-123');
+		Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+		expect(boardMaps(a).stages.size).toBe(5);
+		expect(Y.encodeStateAsUpdate(a)).toEqual(Y.encodeStateAsUpdate(b));
+		const other = new Y.Doc();
+		seedBoard(other, 'board-456');
+		expect([...boardMaps(other).stages.keys()].sort()).not.toEqual([...boardMaps(a).stages.keys()].sort());
+	});
+});

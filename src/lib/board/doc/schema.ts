@@ -57,15 +57,36 @@ export function newDocId(): string {
 	return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('');
 }
 
-/** Gives an empty document its starting workflow (Backlog → To do → In progress → Review → Done); no-op if it has stages. */
-export function seedBoard(doc: Y.Doc): void {
-	const { meta, stages } = boardMaps(doc);
+/** A 32-bit FNV-1a hash of a string (deterministic ids and client ids for seeding). */
+function hash32(text: string): number {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+	return h >>> 0;
+}
+
+/** An 18-character id derived from `key` (same key, same id on every server). */
+function derivedId(key: string): string {
+	return [hash32(key), hash32(`${key}#2`)].map((n) => n.toString(36).padStart(7, '0')).join('').slice(0, 18).padEnd(18, '0');
+}
+
+/**
+ * Gives an empty document its starting workflow (Backlog → To do → In progress → Review → Done); no-op if it has
+ * stages. With a `seedKey` (the board id) the seed is the same Yjs operations on every server — same client id,
+ * same clocks, same content — so two servers that both seed a board (one crashed before its seed was stored)
+ * merge into one workflow instead of two.
+ */
+export function seedBoard(doc: Y.Doc, seedKey?: string): void {
+	const { stages } = boardMaps(doc);
 	if (stages.size > 0) return;
-	doc.transact(() => {
-		meta.set('schemaVersion', SCHEMA_VERSION);
+	const source = seedKey ? new Y.Doc() : doc;
+	// A client id no real client will draw at random in practice, and which is the same for every seed of this board.
+	if (seedKey) source.clientID = hash32(`flowdeck-seed:${seedKey}`);
+	const write = () => {
+		const maps = boardMaps(source);
+		maps.meta.set('schemaVersion', SCHEMA_VERSION);
 		const ranks = initialRanks(DEFAULT_STAGES.length);
 		DEFAULT_STAGES.forEach((def, i) => {
-			const id = newDocId();
+			const id = seedKey ? derivedId(`${seedKey}:stage:${i}`) : newDocId();
 			const stage = new Y.Map<unknown>();
 			stage.set('id', id);
 			stage.set('name', def.name);
@@ -74,7 +95,14 @@ export function seedBoard(doc: Y.Doc): void {
 			stage.set('wipLimit', null);
 			stage.set('wipMode', 'soft');
 			stage.set('exitCriteria', new Y.Array());
-			stages.set(id, stage);
+			maps.stages.set(id, stage);
 		});
-	}, SEED);
+	};
+	if (!seedKey) {
+		doc.transact(write, SEED);
+		return;
+	}
+	write();
+	Y.applyUpdate(doc, Y.encodeStateAsUpdate(source), SEED);
+	source.destroy();
 }
