@@ -65,9 +65,16 @@ describe.skipIf(!haveBinaries)('PostgreSQL stopped for a few seconds under load 
 		// Live editing goes on: a card made now reaches the others through the server's copy.
 		const [a, b] = [peers[0]!.client, peers[1]!.client];
 		const during = boardCommands(a.doc, { userId: 'a', now: () => new Date() }).addCard(readSnapshot(a.doc).stages[0]!.id, 'Made while the database is down');
-		await waitFor('the card reaches another client during the outage', () => readSnapshot(b.doc).cards[during], 5_000);
+		const sent = performance.now();
+		// It must arrive while the database is still down (a server that held relays until then would fail here).
+		await waitFor('the card reaches another client during the outage', () => readSnapshot(b.doc).cards[during], OUTAGE_MS - 500).catch((err: Error) => {
+			const state = peers.map((p) => `${p.name}: connected ${p.client.provider.wsconnected}, synced ${p.client.provider.synced}, closes [${p.client.closeCodes}]`);
+			throw new Error(`${err.message}\n${state.join('\n')}\nserver exit code ${server.process.exitCode}; output:\n${server.output().slice(-3000)}`);
+		});
+		const relayMs = performance.now() - sent;
 		// New connections need the database (session, membership): they are refused with 503 meanwhile.
 		expect(await upgradeStatus(server.url, `/sync/${boardId}`, { cookie: cookies[0]!, origin: server.url })).toBe(503);
+		expect(performance.now() - down, 'still within the outage').toBeLessThan(OUTAGE_MS);
 		await sleep(OUTAGE_MS - (performance.now() - down));
 		await cluster.start();
 		const outageMs = performance.now() - down;
@@ -105,7 +112,8 @@ describe.skipIf(!haveBinaries)('PostgreSQL stopped for a few seconds under load 
 		expect(readSnapshot(late.doc).cards[during], 'the card made during the outage').toBeDefined();
 		expect(describeDifference(late.doc, reference)).toBe('');
 		console.log(
-			`[postgres outage] database down ${Math.round(outageMs)} ms with ${editsDuring} edits meanwhile (${editsBefore} before); ` +
+			`[postgres outage] database down ${Math.round(outageMs)} ms with ${editsDuring} edits meanwhile (${editsBefore} before), ` +
+				`a card relayed in ${Math.round(relayMs)} ms during it; ` +
 				`every edit stored ${Math.round(caughtUpMs)} ms after the clients converged`
 		);
 	}, 90_000);
