@@ -100,8 +100,12 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 		const since = card.startedAt ?? card.createdAt;
 		return [{ cardId: card.cardId, title: titles.get(card.cardId) ?? 'Untitled', stageId, ageHours: (nowMs - since) / 3_600_000, started: card.startedAt !== null }];
 	});
+	const wipBreaches = rows
+		.filter((r) => r.type === 'wip_breach' && r.at.getTime() >= query.range.from && r.at.getTime() < query.range.to)
+		.map((r) => ({ at: r.at.toISOString(), stageId: r.toStageId, cardId: r.cardId, actorId: r.actorId, count: Number(r.data.count), limit: Number(r.data.limit) }));
 	return {
 		titles: Object.fromEntries(titles),
+		wipBreaches,
 		ageing,
 		range: { from: query.from, to: query.to },
 		stages: stages.map((s) => ({ id: s.id, name: s.name, kind: s.kind, deleted: stageRows[s.order]!.deletedAt !== null })),
