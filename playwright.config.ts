@@ -5,7 +5,9 @@ import { join } from 'node:path';
 
 // One throwaway data folder per run; workers inherit it through the environment.
 process.env.FLOWDECK_E2E_DATA ??= mkdtempSync(join(tmpdir(), 'flowdeck-e2e-'));
-const port = Number(process.env.FLOWDECK_E2E_PORT ?? 4173);
+// A random high port per run (workers inherit it), so a run never collides with another server on this machine.
+process.env.FLOWDECK_E2E_PORT ??= String(20_000 + Math.floor(Math.random() * 30_000));
+const port = Number(process.env.FLOWDECK_E2E_PORT);
 
 /** Browser tests: Debian's Chromium against the production server on a fresh PGlite folder. */
 export default defineConfig({

@@ -35,6 +35,11 @@ async function main(): Promise<void> {
 		if (!app.handleUpgrade(req, socket, head)) socket.destroy();
 	});
 	hardenServer(server, config.sync);
+	server.once('error', (err: NodeJS.ErrnoException) => {
+		const why = err.code === 'EADDRINUSE' ? `port ${config.port} is already in use; set PORT to a free port` : err.message;
+		console.error(`Flowdeck could not start: ${why}`);
+		void app.close().finally(() => process.exit(1));
+	});
 	server.listen(config.port, config.host, () => {
 		const where = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
 		const shown = config.origin ?? `http://localhost:${config.port}`;
