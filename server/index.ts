@@ -45,7 +45,14 @@ async function main(): Promise<void> {
 		const shown = config.origin ?? `http://localhost:${config.port}`;
 		console.log(`Flowdeck is listening on ${shown} (database: ${where})`);
 	});
+	let shuttingDown = false;
 	const shutdown = (signal: string) => {
+		// A second signal (an impatient supervisor, a double Ctrl+C) must not kill the process mid-flush.
+		if (shuttingDown) {
+			console.log(`${signal}: already saving; exiting as soon as everything is written.`);
+			return;
+		}
+		shuttingDown = true;
 		// Counted before the sockets close: this is what the shutdown must still write.
 		const { boards, changes } = app.unsaved();
 		console.log(`${signal}: saving and shutting down… (${changes} changes queued for writing on ${boards} open boards)`);
@@ -59,8 +66,8 @@ async function main(): Promise<void> {
 			}
 		);
 	};
-	process.once('SIGTERM', () => shutdown('SIGTERM'));
-	process.once('SIGINT', () => shutdown('SIGINT'));
+	process.on('SIGTERM', () => shutdown('SIGTERM'));
+	process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {

@@ -57,7 +57,7 @@ export async function startServer(env: { DATABASE_URL?: string; DATA_DIR?: strin
 	child.stderr.on('data', (d: Buffer) => (output += d.toString()));
 	const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 	await new Promise<void>((ready, fail) => {
-		const timer = setTimeout(() => fail(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+		const timer = setTimeout(() => fail(new Error(`server did not start in 90 s:\n${output}`)), 90_000);
 		const check = () => {
 			if (output.includes('listening on')) {
 				clearTimeout(timer);
