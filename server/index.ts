@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 		shuttingDown = true;
 		// Counted before the sockets close: this is what the shutdown must still write.
 		const { boards, changes } = app.unsaved();
-		console.log(`${signal}: saving and shutting down… (${changes} changes queued for writing on ${boards} open boards)`);
+		console.log(`${signal}: saving and shutting down… (${changes} changes not yet stored on ${boards} open boards)`);
 		server.close();
 		server.closeAllConnections();
 		app.close().then(

@@ -24,6 +24,8 @@ export class BoardWriter {
 	private pending: Uint8Array[] = [];
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private writing: Promise<void> | null = null;
+	/** How many queued updates the write in progress carries (they are not stored until it succeeds). */
+	private inFlight = 0;
 	private failures = 0;
 	private rows: number;
 	private lastId: number | null;
@@ -76,9 +78,9 @@ export class BoardWriter {
 		this.settle();
 	}
 
-	/** Updates still waiting to be written (for shutdown reporting). */
+	/** Updates not stored yet: queued, or carried by a write that has not succeeded (for shutdown reporting). */
 	get pendingCount(): number {
-		return this.pending.length;
+		return this.pending.length + this.inFlight;
 	}
 
 	private run(): void {
@@ -87,8 +89,10 @@ export class BoardWriter {
 		const batch = this.pending.splice(0);
 		// Safe: these are the server doc's own updates, never raw client bytes.
 		const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+		this.inFlight = batch.length;
 		this.writing = this.write(merged).finally(() => {
 			this.writing = null;
+			this.inFlight = 0;
 			if (this.pending.length > 0 && !this.timer && !this.stopped && !this.gone) this.run();
 			else this.settle();
 		});
@@ -97,6 +101,7 @@ export class BoardWriter {
 	private async write(merged: Uint8Array): Promise<void> {
 		try {
 			this.lastId = await this.store.append(this.boardId, merged);
+			this.inFlight = 0;
 			this.rows++;
 			if (this.failures > 0) this.log(`board ${this.boardId}: database writes work again`);
 			this.failures = 0;
