@@ -57,6 +57,16 @@ export async function rssAfterGc(server: BenchServer, gapMs = 1000): Promise<{ r
 	return { rss: await steadyRss(server, gapMs), heap };
 }
 
+/** Waits (up to `maxMs`) until five readings a second apart lie within 1 % of each other. */
+export async function rssSettled(server: BenchServer, maxMs: number): Promise<void> {
+	const readings: number[] = [];
+	for (const deadline = Date.now() + maxMs; Date.now() < deadline; await sleep(1000)) {
+		readings.push(server.rssKb());
+		const last = readings.slice(-5);
+		if (last.length === 5 && Math.max(...last) - Math.min(...last) <= Math.max(...last) / 100) return;
+	}
+}
+
 /** Top functions by self time of a window profiled on our server (when BENCH_PROFILE=1), and where the profile is. */
 export interface ProfileSummary {
 	file: string;
@@ -131,9 +141,13 @@ export async function idlePhase(ctx: PhaseContext): Promise<BenchResults['idle']
 		await driver.call('openIdle', { rooms, perRoom: 1 });
 		await sleep(cfg.idle.settleSeconds * 1000);
 		const gap = cfg.quick ? 300 : 1000;
+		await server.collectGarbage();
+		await rssSettled(server, cfg.quick ? 0 : 30_000);
 		const before = await rssAfterGc(server, gap);
 		const opened = await driver.call('openIdle', { rooms, perRoom: cfg.idle.perBoard });
 		await sleep(cfg.idle.settleSeconds * 1000);
+		await server.collectGarbage();
+		await rssSettled(server, cfg.quick ? 0 : 30_000);
 		const after = await rssAfterGc(server, gap);
 		const closed = await driver.call('closeIdle', {});
 		const added = boardCount * cfg.idle.perBoard;
@@ -147,7 +161,8 @@ export async function idlePhase(ctx: PhaseContext): Promise<BenchResults['idle']
 			[`${name}_reconnects`]: closed.reconnects
 		});
 		ctx.log(`idle ${name}: ${added} connections on ${boardCount} boards, RSS ${before.rss} → ${after.rss} KiB, ${perConn} KiB per connection (V8 heap ${before.heap} → ${after.heap} KiB)`);
-		await sleep(cfg.quick ? 1_000 : 3_000);
+		// Our server unloads 200 rooms 2 s after their sockets closed; let that finish before the next measurement.
+		await sleep(cfg.quick ? 3_000 : 10_000);
 	}
 	return idle as BenchResults['idle'];
 }
@@ -170,6 +185,9 @@ export async function fanoutPhase(ctx: PhaseContext): Promise<BenchResults['fano
 		const profiles: (ProfileSummary | null)[] = [];
 		const runOne = async (side: 'ours' | 'reference', round: number) => {
 			const server = side === 'ours' ? ours : reference;
+			// Both servers start every round idle and with their garbage collected, so one does not pay for the last phase.
+			await server.collectGarbage();
+			await sleep(cfg.quick ? 300 : 1_000);
 			const endpoints = side === 'ours' ? members.map((m) => ourEndpoint(ours, m.cookie)) : [refEndpoint(reference)];
 			// Each round on a fresh board/room, so the document does not grow from round to round.
 			const room = side === 'ours' ? (round === 0 ? board : await createBoard(accounts[0]!, `Fan-out ${clients} r${round}`)) : null;
@@ -257,7 +275,12 @@ export async function soakPhase(ctx: PhaseContext): Promise<BenchResults['soak']
 	const baseline = await steadyRss(ours);
 	const baselineHeap = await ours.collectGarbage();
 	let peak = baseline;
-	const sampler = setInterval(() => (peak = Math.max(peak, ours.rssKb())), 2_000);
+	let low = baseline;
+	const sampler = setInterval(() => {
+		const rss = ours.rssKb();
+		peak = Math.max(peak, rss);
+		low = Math.min(low, rss);
+	}, 2_000);
 	ctx.log(`soak: ${cfg.soak.minutes} min, baseline RSS ${baseline} KiB`);
 	const run = await driver.call('soak', { rooms, clients: cfg.soak.clients, seconds: cfg.soak.minutes * 60, rate });
 	await sleep(cfg.soak.settleSeconds * 1000);
@@ -272,6 +295,7 @@ export async function soakPhase(ctx: PhaseContext): Promise<BenchResults['soak']
 		rss_growth_pct: growth,
 		baseline_rss_kb: baseline,
 		peak_rss_kb: peak,
+		lowest_rss_kb: low,
 		after_rss_kb: after,
 		settle_seconds: cfg.soak.settleSeconds,
 		baseline_heap_kb: baselineHeap,
