@@ -4,17 +4,10 @@ import { originKind } from '../../src/lib/board/doc/origins.ts';
 import { readStage } from '../../src/lib/board/doc/snapshot.ts';
 import { compareByRank } from '../../src/lib/board/ranks.ts';
 import { stageHasLimit } from '../../src/lib/board/policy.ts';
+import type { CardEventRow } from '../../src/lib/server/history.ts';
 
-/** One row for `card_events`, before it is written. */
-export interface NewCardEvent {
-	cardId: string;
-	type: string;
-	at: Date;
-	actorId: string | null;
-	fromStageId: string | null;
-	toStageId: string | null;
-	data: Record<string, unknown>;
-}
+/** One row for `card_events` before it is written (its board is the writer's). */
+export type NewCardEvent = Omit<CardEventRow, 'boardId'>;
 
 /** A stage's latest metadata (or its deletion) for `board_stages`. */
 export interface StageRecord {
