@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { boardMaps, splitCardKey } from '../../src/lib/board/doc/schema.ts';
+import { placeOf, placesOf, type PlaceChange } from '../../src/lib/board/doc/places.ts';
 import { originKind } from '../../src/lib/board/doc/origins.ts';
 import { readStage } from '../../src/lib/board/doc/snapshot.ts';
 import { compareByRank } from '../../src/lib/board/ranks.ts';
@@ -42,6 +43,8 @@ export function currentStages(doc: Y.Doc, at: Date): StageRecord[] {
  */
 export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: unknown) => string | null, now: () => Date): () => void {
 	const { cards, stages, owners, checklists, exitChecks } = boardMaps(doc);
+	const places = placesOf(doc);
+	const stageOf = (cardId: string) => placeOf(doc, cardId)?.stageId ?? '';
 	let pending: NewCardEvent[] = [];
 	let pendingStages = new Map<string, StageRecord>();
 	// A deleted stage's map is emptied by Yjs, so remember what each stage last looked like.
@@ -74,27 +77,22 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 					if (change.action !== 'add' || policy) continue;
 					const card = cards.get(cardId);
 					if (!card) continue;
-					push({ cardId, type: 'created', actorId, toStageId: String(card.get('stageId') ?? ''), data: { title: card.get('title') } });
-					checkSoftLimit(cardId, String(card.get('stageId') ?? ''), actorId);
+					// Type observers (the places store) ran before this deep observer: the new card's place is known.
+					push({ cardId, type: 'created', actorId, toStageId: stageOf(cardId), data: { title: card.get('title') } });
+					checkSoftLimit(cardId, stageOf(cardId), actorId);
 				}
 				continue;
 			}
+			// A change inside one card's map: its path from `cards` is [cardId].
+			if (event.path.length !== 1) continue;
 			const card = event.target as Y.Map<unknown>;
-			const cardId = String(card.get('id') ?? '');
+			const cardId = String(event.path[0]);
 			for (const [key, change] of (event as Y.YMapEvent<unknown>).keys) {
 				const value = card.get(key);
-				if (key === 'stageId') {
-					if (policy) {
-						revertMove(cardId, String(value));
-						continue;
-					}
-					const from = String(change.oldValue ?? '');
-					push({ cardId, type: 'moved', actorId, fromStageId: from, toStageId: String(value), data: {} });
-					checkSoftLimit(cardId, String(value), actorId);
-				} else if (policy) {
+				if (policy) {
 					if (key === 'archived') pending = pending.filter((e) => !(e.cardId === cardId && (e.type === 'restored' || e.type === 'archived')));
 				} else if (key === 'archived') {
-					push({ cardId, type: value === true ? 'archived' : 'restored', actorId, toStageId: String(card.get('stageId') ?? '') });
+					push({ cardId, type: value === true ? 'archived' : 'restored', actorId, toStageId: stageOf(cardId) });
 				} else if (key === 'blocked') {
 					const blocked = value as { reason?: string } | null;
 					push({ cardId, type: blocked ? 'blocked' : 'unblocked', actorId, data: blocked ? { reason: blocked.reason } : {} });
@@ -105,13 +103,30 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 		}
 	};
 
+	/** A card changed stage (a new card's first place is its 'created' event, from the card map). */
+	const onPlaces = (changes: Map<string, PlaceChange>, tr: Y.Transaction) => {
+		if (ignore(tr)) return;
+		const policy = originKind(tr.origin) === 'policy';
+		const actorId = actorOf(tr.origin);
+		for (const [cardId, change] of changes) {
+			if (change.action !== 'update' || change.oldValue.stageId === change.newValue.stageId) continue;
+			if (policy) {
+				revertMove(cardId, change.newValue.stageId);
+				continue;
+			}
+			push({ cardId, type: 'moved', actorId, fromStageId: change.oldValue.stageId, toStageId: change.newValue.stageId, data: {} });
+			checkSoftLimit(cardId, change.newValue.stageId, actorId);
+		}
+	};
+
 	/** A card arrived in a stage: past a soft limit, record who pushed it over and by how much (counted now, not at flush). */
 	function checkSoftLimit(cardId: string, stageId: string, actorId: string | null) {
 		const map = stages.get(stageId);
 		if (!map) return;
 		const stage = readStage(map);
 		if (!stageHasLimit(stage) || stage.wipMode !== 'soft') return;
-		const count = [...cards.values()].filter((c) => c.get('stageId') === stageId && c.get('archived') !== true).length;
+		let count = 0;
+		for (const [id, card] of cards) if (card.get('archived') !== true && placeOf(doc, id, card)?.stageId === stageId) count++;
 		if (count > stage.wipLimit) push({ cardId, type: 'wip_breach', actorId, toStageId: stageId, data: { limit: stage.wipLimit, count, over: count - stage.wipLimit } });
 	}
 
@@ -233,12 +248,14 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 	}
 
 	cards.observeDeep(onCards);
+	const stopPlaces = places.onChange(onPlaces);
 	owners.observe(onOwners);
 	exitChecks.observe(onExitChecks);
 	checklists.observeDeep(onChecklists);
 	stages.observeDeep(onStages);
 	return () => {
 		cards.unobserveDeep(onCards);
+		stopPlaces();
 		owners.unobserve(onOwners);
 		exitChecks.unobserve(onExitChecks);
 		checklists.unobserveDeep(onChecklists);

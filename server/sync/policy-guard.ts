@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { checkMove, stageHasLimit, type MoveRefusal } from '../../src/lib/board/policy.ts';
 import { compareByRank, rankAtIndex } from '../../src/lib/board/ranks.ts';
 import { boardMaps } from '../../src/lib/board/doc/schema.ts';
+import { placeOf, placesOf, type Place, type PlaceChange } from '../../src/lib/board/doc/places.ts';
 import { POLICY, originKind } from '../../src/lib/board/doc/origins.ts';
 import { readAllCardParts, readCardParts, readStage } from '../../src/lib/board/doc/snapshot.ts';
 import type { Stage } from '../../src/lib/board/types.ts';
@@ -14,9 +15,6 @@ export interface Refusal {
 	refusal: MoveRefusal;
 }
 
-/** Fields a move or restore writes; a refused one gets each of them back. */
-const MOVE_FIELDS = ['stageId', 'rank', 'movedAt', 'movedBy', 'archived'] as const;
-
 /**
  * A card that entered a stage in the transaction: moved from another stage, restored from the archive,
  * or new. Only moves answer to exit criteria; all three answer to hard WIP limits.
@@ -25,30 +23,60 @@ interface Arrival {
 	id: string;
 	map: Y.Map<unknown>;
 	kind: 'moved' | 'restored' | 'new';
-	/** The stage a moved card left. */
-	from: string | null;
-	/** Previous values of the fields that changed (undefined = the key did not exist). */
-	old: Map<string, unknown>;
+	place: Place;
+	/** The place before the transaction (undefined for a new card, or a restore that did not move it). */
+	oldPlace: Place | undefined;
+}
+
+/** What one remote transaction did to places and archive flags, gathered from both observers. */
+interface Gathered {
+	tx: Y.Transaction;
+	places: Map<string, PlaceChange>;
+	restored: Set<string>;
 }
 
 /**
  * The server's safety net for the move rules (WIP hard limits, exit criteria). After each transaction
  * from a connection (origin kind 'remote') it checks every card that entered a stage and, for a move
  * the rules forbid, applies a compensating transaction (origin POLICY): a moved card goes back where it
- * was, a restored card back to the archive, a new card over a hard limit to the first stage with room. Returns a function that detaches it.
+ * was, a restored card back to the archive, a new card over a hard limit to the first stage with room.
+ * Returns a function that detaches it.
  */
 export function guardPolicy(doc: Y.Doc, onRefused: (refusal: Refusal) => void, log: (message: string, err: unknown) => void): () => void {
 	const { cards, stages } = boardMaps(doc);
-	const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[], tx: Y.Transaction) => {
+	const places = placesOf(doc);
+	let gathered: Gathered | null = null;
+	const gather = (tx: Y.Transaction): Gathered => {
+		if (gathered?.tx !== tx) gathered = { tx, places: new Map(), restored: new Set() };
+		return gathered;
+	};
+
+	const onPlaces = (changes: Map<string, PlaceChange>, tx: Y.Transaction) => {
 		if (originKind(tx.origin) !== 'remote') return;
+		const into = gather(tx).places;
+		for (const [id, change] of changes) into.set(id, change);
+	};
+	const onCards = (events: Y.YEvent<Y.AbstractType<unknown>>[], tx: Y.Transaction) => {
+		if (originKind(tx.origin) !== 'remote') return;
+		for (const event of events) {
+			// A change inside one card's map: its path from `cards` is [cardId].
+			if (event.path.length !== 1 || !(event.target instanceof Y.Map)) continue;
+			const map = event.target as Y.Map<unknown>;
+			if (event.changes.keys.get('archived')?.oldValue === true && map.get('archived') !== true) gather(tx).restored.add(String(event.path[0]));
+		}
+	};
+	const afterTransaction = (tx: Y.Transaction) => {
+		if (gathered?.tx !== tx) return;
+		const changes = gathered;
+		gathered = null;
 		try {
-			const arrivals = collectArrivals(cards, events);
+			const arrivals = collectArrivals(doc, cards, changes);
 			if (arrivals.length === 0) return;
 			const refusals = judge(doc, arrivals, cards, [...stages.values()].map(readStage).sort(compareByRank));
 			if (refusals.length === 0) return;
-			// Transacting inside an observer queues a separate transaction right after this one.
+			// Transacting after a transaction queues a separate one right after it.
 			doc.transact(() => {
-				for (const { arrival, placeIn } of refusals) compensate(arrival, placeIn, cards);
+				for (const { arrival, placeIn } of refusals) compensate(doc, arrival, placeIn, cards);
 			}, POLICY);
 			for (const { arrival, refusal } of refusals) onRefused({ origin: tx.origin, cardId: arrival.id, refusal });
 		} catch (err) {
@@ -56,66 +84,60 @@ export function guardPolicy(doc: Y.Doc, onRefused: (refusal: Refusal) => void, l
 			log('policy check failed', err);
 		}
 	};
-	cards.observeDeep(observer);
-	return () => cards.unobserveDeep(observer);
+	const stopPlaces = places.onChange(onPlaces);
+	cards.observeDeep(onCards);
+	doc.on('afterTransaction', afterTransaction);
+	return () => {
+		stopPlaces();
+		cards.unobserveDeep(onCards);
+		doc.off('afterTransaction', afterTransaction);
+	};
 }
 
-function collectArrivals(cards: Y.Map<Y.Map<unknown>>, events: Y.YEvent<Y.AbstractType<unknown>>[]): Arrival[] {
-	const arrivals = new Map<string, Arrival>();
-	for (const event of events) {
-		if (event.target === cards) {
-			for (const [key, change] of event.changes.keys) {
-				const map = cards.get(key);
-				if (change.action !== 'delete' && map instanceof Y.Map) arrivals.set(key, { id: key, map, kind: 'new', from: null, old: new Map() });
-			}
-			continue;
-		}
-		if (event.target.parent !== cards || !(event.target instanceof Y.Map)) continue;
-		const map = event.target as Y.Map<unknown>;
-		const keys = event.changes.keys;
-		const stageChange = keys.get('stageId');
-		const moved = stageChange?.action === 'update' && typeof stageChange.oldValue === 'string' && map.get('stageId') !== stageChange.oldValue;
-		const restored = keys.get('archived')?.oldValue === true && map.get('archived') !== true;
-		if (!moved && !restored) continue;
-		const old = new Map<string, unknown>();
-		for (const field of MOVE_FIELDS) {
-			const change = keys.get(field);
-			if (change) old.set(field, change.action === 'add' ? undefined : change.oldValue);
-		}
-		const id = typeof map.get('id') === 'string' ? (map.get('id') as string) : '';
-		arrivals.set(id, { id, map, kind: restored ? 'restored' : 'moved', from: moved ? (stageChange!.oldValue as string) : null, old });
+function collectArrivals(doc: Y.Doc, cards: Y.Map<Y.Map<unknown>>, changes: Gathered): Arrival[] {
+	const arrivals: Arrival[] = [];
+	const ids = new Set([...changes.places.keys(), ...changes.restored]);
+	for (const id of ids) {
+		const map = cards.get(id);
+		if (!(map instanceof Y.Map) || map.get('archived') === true) continue;
+		const place = placeOf(doc, id, map);
+		if (!place) continue;
+		const change = changes.places.get(id);
+		const oldPlace = change && change.action !== 'add' ? change.oldValue : undefined;
+		if (changes.restored.has(id)) arrivals.push({ id, map, kind: 'restored', place, oldPlace });
+		else if (change?.action === 'add') arrivals.push({ id, map, kind: 'new', place, oldPlace });
+		else if (change?.action === 'update' && change.oldValue.stageId !== place.stageId) arrivals.push({ id, map, kind: 'moved', place, oldPlace });
 	}
-	return [...arrivals.values()].filter((a) => a.map.get('archived') !== true && typeof a.map.get('stageId') === 'string');
+	return arrivals;
 }
 
 /** Decides arrivals in board order, so of several cards entering a full stage the first ones fit. */
 function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<Y.Map<unknown>>, stages: Stage[]) {
-	const arriving = new Set(arrivals.map((a) => a.map));
+	const arriving = new Set(arrivals.map((a) => a.id));
 	// Cards present in each stage that did not arrive in this transaction.
 	const settled = new Map<string, number>();
-	for (const map of cards.values()) {
-		if (map.get('archived') === true || arriving.has(map)) continue;
-		const stageId = map.get('stageId') as string;
-		settled.set(stageId, (settled.get(stageId) ?? 0) + 1);
-	}
 	const add = (stageId: string) => settled.set(stageId, (settled.get(stageId) ?? 0) + 1);
+	for (const [id, map] of cards) {
+		if (map.get('archived') === true || arriving.has(id)) continue;
+		const place = placeOf(doc, id, map);
+		if (place) add(place.stageId);
+	}
 	// Exit checks live in a root map keyed by card: read them in one pass when many cards moved at once.
 	const allParts = arrivals.length > 1 ? readAllCardParts(doc) : null;
 	const exitChecksOf = (id: string) => (allParts ? (allParts.get(id)?.exitChecks ?? {}) : readCardParts(doc, id).exitChecks);
-	const ordered = arrivals
-		.map((a) => ({ a, place: { id: a.id, rank: String(a.map.get('rank') ?? ''), stageId: a.map.get('stageId') as string } }))
-		.sort((x, y) => compareByRank(x.place, y.place));
+	const ordered = [...arrivals].sort((x, y) => compareByRank({ id: x.id, rank: x.place.rank }, { id: y.id, rank: y.place.rank }));
 	const refused: { arrival: Arrival; refusal: MoveRefusal; placeIn: string | null }[] = [];
-	for (const { a, place } of ordered) {
-		const toStageId = place.stageId;
+	for (const a of ordered) {
+		const toStageId = a.place.stageId;
+		const from = a.kind === 'moved' ? (a.oldPlace?.stageId ?? null) : null;
 		// A card leaving a stage that no longer exists was moved by that stage's deletion: allowed.
-		if (a.kind === 'moved' && !stages.some((s) => s.id === a.from)) {
+		if (a.kind === 'moved' && !stages.some((s) => s.id === from)) {
 			add(toStageId);
 			continue;
 		}
 		const refusal = checkMove({
 			stages,
-			card: { id: a.id, stageId: a.from ?? '', exitChecks: a.kind === 'moved' ? exitChecksOf(a.id) : {} },
+			card: { id: a.id, stageId: from ?? '', exitChecks: a.kind === 'moved' ? exitChecksOf(a.id) : {} },
 			toStageId,
 			cardsInTarget: settled.get(toStageId) ?? 0
 		});
@@ -125,7 +147,7 @@ function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<Y.Map<unknown>>, st
 			continue;
 		}
 		if (a.kind !== 'new') {
-			if (a.kind === 'moved' && a.from) add(a.from);
+			if (from) add(from);
 			refused.push({ arrival: a, refusal, placeIn: null });
 			continue;
 		}
@@ -141,19 +163,19 @@ function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<Y.Map<unknown>>, st
 }
 
 /** Puts a refused card back (moved or restored card) or at the end of `placeIn` (new card). */
-function compensate(arrival: Arrival, placeIn: string | null, cards: Y.Map<Y.Map<unknown>>): void {
-	const { map } = arrival;
+function compensate(doc: Y.Doc, arrival: Arrival, placeIn: string | null, cards: Y.Map<Y.Map<unknown>>): void {
+	const places = placesOf(doc);
 	if (placeIn === null) {
-		for (const [field, value] of arrival.old) {
-			if (value === undefined) map.delete(field);
-			else map.set(field, value);
-		}
+		if (arrival.kind === 'restored') arrival.map.set('archived', true);
+		if (arrival.oldPlace) places.set(arrival.id, arrival.oldPlace);
 		return;
 	}
-	const siblings = [...cards.values()]
-		.filter((c) => c !== map && c.get('stageId') === placeIn && c.get('archived') !== true)
-		.map((c) => ({ id: String(c.get('id')), rank: String(c.get('rank') ?? '') }))
-		.sort(compareByRank);
-	map.set('stageId', placeIn);
-	map.set('rank', rankAtIndex(siblings, siblings.length));
+	const siblings: { id: string; rank: string }[] = [];
+	for (const [id, map] of cards) {
+		if (id === arrival.id || map.get('archived') === true) continue;
+		const place = placeOf(doc, id, map);
+		if (place?.stageId === placeIn) siblings.push({ id, rank: place.rank });
+	}
+	siblings.sort(compareByRank);
+	places.set(arrival.id, { ...arrival.place, stageId: placeIn, rank: rankAtIndex(siblings, siblings.length) });
 }

@@ -1,8 +1,9 @@
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
-import { LOAD, originKind } from '../../src/lib/board/doc/origins.ts';
+import { LOAD, SEED, originKind } from '../../src/lib/board/doc/origins.ts';
 import { seedBoard } from '../../src/lib/board/doc/schema.ts';
+import { upgradeBoard } from '../../src/lib/board/doc/places.ts';
 import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
 import { BoardWriter, type WriterLog } from '../persistence/board-writer.ts';
 import type { DocumentStore, StoredDocument } from '../persistence/document-store.ts';
@@ -82,6 +83,8 @@ export class Room implements MessageContext {
 			else this.broadcast(updateFrame(update));
 		});
 		if (!stored.snapshot && stored.updates.length === 0) seedBoard(this.doc, boardId);
+		// Written like a seed: stored and relayed, but not history and not checked by the policy net.
+		else upgradeBoard(this.doc, SEED);
 		this.awareness = new Awareness(this.doc);
 		// The server is not a participant: it relays presence but has none of its own.
 		this.awareness.setLocalState(null);

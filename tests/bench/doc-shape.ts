@@ -1,4 +1,4 @@
-// What-if for the document-size target: the same 10,000 cards and 50,000 moves written in the current
+// The what-if that led to schema 2 (places in a YKeyValue): the same 10,000 cards and 50,000 moves written in the schema 1
 // card layout and in leaner ones, with encoded size and the time to load them.
 // Usage: node --import tsx tests/bench/doc-shape.ts [cards] [moves]
 import * as Y from 'yjs';
@@ -20,7 +20,7 @@ interface Shape {
 
 const shapes: Shape[] = [
 	{
-		name: 'current (what moveCard/addCard write)',
+		name: 'schema 1 (card maps held stageId, rank, movedAt, movedBy)',
 		created: (id, title, at, by) => ({ id, title, createdAt: at, createdBy: by }),
 		place: (card, stage, rank) => (card.set('stageId', stage), card.set('rank', rank)),
 		move(card, from, to, rank, at, by) {

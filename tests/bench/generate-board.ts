@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { LOCAL } from '../../src/lib/board/doc/origins.ts';
@@ -24,7 +26,15 @@ const CHUNK_BYTES = 256 * 1024;
 /** Cards per shard: the commands scan every card of the doc, so one 10k-card doc would take ~10 minutes. */
 const CARDS_PER_SHARD = 1000;
 /** Bump when the generator changes so old cache files are not reused. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 4;
+
+/** A hash of the code that decides the document's layout, so a cached board is never one of an older layout. */
+function layoutFingerprint(): string {
+	const docDir = join(dirname(fileURLToPath(import.meta.url)), '../../src/lib/board/doc');
+	const hash = createHash('sha256');
+	for (const file of ['schema.ts', 'places.ts', 'commands.ts']) hash.update(readFileSync(join(docDir, file)));
+	return hash.digest('hex').slice(0, 10);
+}
 
 /** A small deterministic PRNG (Park–Miller) so every run moves the same cards the same way. */
 function prng(seed: number): () => number {
@@ -46,7 +56,7 @@ function prng(seed: number): () => number {
 export function generateBoard(cards: number, moves: number, seed = 42): GeneratedBoard {
 	const shards = Math.max(1, Math.ceil(cards / CARDS_PER_SHARD));
 	const dir = join(tmpdir(), 'flowdeck-bench-cache');
-	const cachePath = join(dir, `board-v${GENERATOR_VERSION}-${cards}c-${moves}m-s${seed}.bin`);
+	const cachePath = join(dir, `board-v${GENERATOR_VERSION}-${layoutFingerprint()}-${cards}c-${moves}m-s${seed}.bin`);
 	if (existsSync(cachePath)) return { chunks: readChunks(readFileSync(cachePath)), cards, moves, shards, generatedMs: 0, cachePath };
 	const started = performance.now();
 	const base = new Y.Doc();

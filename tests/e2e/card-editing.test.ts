@@ -22,7 +22,9 @@ test('the card dialog edits every field, and the card face shows them to everyon
 	await card(owner.page, 'Q3 trends post').click();
 	const dialog = owner.page.getByTestId('card-dialog');
 	await expect(dialog).toBeVisible();
-	await expect(dialog.getByTestId('card-meta')).toContainText('created by Olivia Owner');
+	await expect(dialog.getByTestId('card-meta')).toContainText('In To do since');
+	// Who created it comes from the server's history, not from what a client wrote into the document.
+	await expect(dialog.getByTestId('activity')).toContainText('Olivia Owner created it in To do');
 
 	// The other person sees that the card is open.
 	await expect(card(editor.page, 'Q3 trends post').getByTestId('card-viewers')).toBeVisible();

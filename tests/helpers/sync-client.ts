@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { MESSAGE_NOTICE, readNotice, type SyncNotice } from '../../src/lib/sync-protocol/notice.ts';
-import { boardMaps } from '../../src/lib/board/doc/schema.ts';
+import { placeOf } from '../../src/lib/board/doc/places.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import type { BoardSnapshot } from '../../src/lib/board/types.ts';
 import { delayedSocketClass } from './delayed-socket.ts';
@@ -106,7 +106,7 @@ export function stageIds(doc: Y.Doc): string[] {
 
 /** Which stage a card is in, or undefined. */
 export function stageOf(doc: Y.Doc, cardId: string): string | undefined {
-	return boardMaps(doc).cards.get(cardId)?.get('stageId') as string | undefined;
+	return placeOf(doc, cardId)?.stageId;
 }
 
 /** The result of a raw upgrade attempt: the HTTP status (101 when accepted). */

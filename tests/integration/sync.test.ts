@@ -6,6 +6,7 @@ import { HttpClient } from '../helpers/http-client.ts';
 import { connectBoard, stageOf, waitFor, type SyncClient } from '../helpers/sync-client.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { boardMaps } from '../../src/lib/board/doc/schema.ts';
+import { placesOf } from '../../src/lib/board/doc/places.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import type { AwarenessUser } from '../../src/lib/sync-protocol/identity.ts';
 
@@ -144,13 +145,15 @@ describe.each(dbKinds())('realtime sync over the production server (%s)', (kind)
 
 		// Straight into the document, bypassing the commands (and their checks).
 		const cards = boardMaps(editor.doc).cards;
-		editor.doc.transact(() => cards.get(waiting)!.set('stageId', doing));
+		const places = placesOf(editor.doc);
+		const rawMove = (id: string, to: string) => editor.doc.transact(() => places.set(id, { ...places.get(id)!, stageId: to }));
+		rawMove(waiting, doing!);
 		await waitFor('WIP notice', () => editor.notices.find((n) => n.cardId === waiting));
 		expect(editor.notices.find((n) => n.cardId === waiting)).toMatchObject({ type: 'refused', message: expect.stringContaining('WIP limit of 1') });
 		await waitFor('move reverted for the writer', () => stageOf(editor.doc, waiting) === todo);
 		await waitFor('and for everyone else', () => stageOf(owner.doc, waiting) === todo);
 
-		editor.doc.transact(() => cards.get(inReview)!.set('stageId', done));
+		rawMove(inReview, done!);
 		await waitFor('exit-criteria notice', () => editor.notices.find((n) => n.cardId === inReview));
 		expect(editor.notices.find((n) => n.cardId === inReview)!.message).toContain('Proofread by a second person');
 		await waitFor('forward move reverted', () => stageOf(editor.doc, inReview) === review && stageOf(owner.doc, inReview) === review);
@@ -159,7 +162,7 @@ describe.each(dbKinds())('realtime sync over the production server (%s)', (kind)
 		// Positive control: with the criterion checked, the same raw move stands.
 		const criterion = readSnapshot(editor.doc).stages.find((s) => s.id === review)!.exitCriteria[0]!;
 		commands(editor).setExitCheck(inReview, review!, criterion.id, true);
-		editor.doc.transact(() => cards.get(inReview)!.set('stageId', done));
+		rawMove(inReview, done!);
 		await roundTrip(editor, owner);
 		await waitFor('allowed move reaches the owner', () => stageOf(owner.doc, inReview) === done);
 		expect(stageOf(editor.doc, inReview)).toBe(done);
@@ -167,11 +170,9 @@ describe.each(dbKinds())('realtime sync over the production server (%s)', (kind)
 		// A brand-new card written straight into the full stage goes to the first stage instead.
 		const rogue = new Y.Map<unknown>();
 		editor.doc.transact(() => {
-			rogue.set('id', 'rogue-card');
 			rogue.set('title', 'Squeezed in');
-			rogue.set('stageId', doing);
-			rogue.set('rank', 'a0');
 			cards.set('rogue-card', rogue);
+			places.set('rogue-card', { stageId: doing!, rank: 'a0', enteredAt: Date.now() });
 		});
 		await waitFor('new card moved out of the full stage', () => stageOf(owner.doc, 'rogue-card') === stageNamed(owner, 'Backlog'));
 		expect(editor.notices.find((n) => n.cardId === 'rogue-card')?.message).toContain('WIP limit of 1');

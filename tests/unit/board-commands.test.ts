@@ -51,6 +51,9 @@ function sync(a: Y.Doc, b: Y.Doc): void {
 	Y.applyUpdate(a, fromB);
 }
 
+/** Whether a transaction wrote anything (opening a root Y.Array, or y-utility's bookkeeping, runs empty ones). */
+const changedSomething = (tr: Y.Transaction) => tr.changed.size > 0 || tr.deleteSet.clients.size > 0;
+
 describe('seedBoard', () => {
 	it('creates the default workflow in order with its kinds', () => {
 		const { snap, doc } = setup();
@@ -82,7 +85,7 @@ describe('seedBoard', () => {
 	it('writes with the seed origin', () => {
 		const doc = new Y.Doc();
 		const origins: unknown[] = [];
-		doc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin));
+		doc.on('afterTransaction', (tr: Y.Transaction) => changedSomething(tr) && origins.push(tr.origin));
 		seedBoard(doc);
 		expect(origins).toEqual([SEED]);
 	});
@@ -102,9 +105,6 @@ describe('cards: adding', () => {
 			id: first,
 			title: 'Write brief',
 			stageId: stageId('To do'),
-			createdBy: 'u1',
-			createdAt: T0.toISOString(),
-			movedBy: 'u1',
 			movedAt: T0.toISOString(),
 			archived: false,
 			description: '',
@@ -188,14 +188,14 @@ describe('cards: moving', () => {
 		expect(titles('To do')).toEqual(['D', 'C', 'A', 'B']);
 	});
 
-	it('does not touch moved-by or moved-at when reordering within a stage', () => {
+	it('keeps the time a card entered its stage when it is reordered within it', () => {
 		const { todo, ids, snap, advance, as } = board();
 		advance(3_600_000);
 		as('u2').moveCard(ids[0], todo, 3);
-		expect(snap().cards[ids[0]]).toMatchObject({ movedBy: 'u1', movedAt: T0.toISOString() });
+		expect(snap().cards[ids[0]]).toMatchObject({ movedAt: T0.toISOString() });
 	});
 
-	it('moves across stages to the exact index and records who moved it and when', () => {
+	it('moves across stages to the exact index and records when the card arrived', () => {
 		const { cmd, ids, snap, stageId, titles, advance, as } = board();
 		const review = stageId('Review');
 		cmd.moveCard(ids[0], review, 0);
@@ -208,9 +208,7 @@ describe('cards: moving', () => {
 		expect(titles('Review')).toEqual(['D', 'A', 'C', 'B']);
 		expect(titles('To do')).toEqual([]);
 		const moved = snap().cards[ids[2]]!;
-		expect(moved).toMatchObject({ stageId: review, movedBy: 'u2', movedAt: new Date(T0.getTime() + 3_600_000).toISOString() });
-		expect(moved.createdAt).toBe(T0.toISOString());
-		expect(moved.createdBy).toBe('u1');
+		expect(moved).toMatchObject({ stageId: review, movedAt: new Date(T0.getTime() + 3_600_000).toISOString() });
 	});
 
 	it('moves to the end when the index is past the last card', () => {
@@ -500,7 +498,7 @@ describe('cards: checklist', () => {
 	it('refuses moving an item of a card whose checklist is gone (stale screen after undo) with a user message', () => {
 		const { cmd, doc, snap, stageId } = setup();
 		const id = cmd.addCard(stageId('Backlog'), 'Card');
-		const undo = new Y.UndoManager([boardMaps(doc).cards, boardMaps(doc).checklists], { trackedOrigins: new Set([LOCAL]) });
+		const undo = new Y.UndoManager([boardMaps(doc).cards, boardMaps(doc).places, boardMaps(doc).checklists], { trackedOrigins: new Set([LOCAL]) });
 		const item = cmd.addChecklistItem(id, 'First item');
 		undo.undo();
 		expect(snap().cards[id]!.checklist).toEqual([]);
@@ -713,7 +711,7 @@ describe('transactions', () => {
 	it('runs each command as one transaction with the local origin by default', () => {
 		const { doc, cmd, stageId } = setup();
 		const origins: unknown[] = [];
-		doc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin));
+		doc.on('afterTransaction', (tr: Y.Transaction) => changedSomething(tr) && origins.push(tr.origin));
 		const id = cmd.addCard(stageId('To do'), 'Card');
 		cmd.moveCard(id, stageId('In progress'), 0);
 		expect(origins).toEqual([LOCAL, LOCAL]);

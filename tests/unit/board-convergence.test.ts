@@ -6,6 +6,8 @@ import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import type { BoardSnapshot } from '../../src/lib/board/types.ts';
 
 const now = () => new Date('2026-01-05T09:00:00.000Z');
+/** Bob's clock is an hour ahead, so a card's arrival time says whose move it came from. */
+const bobsNow = () => new Date('2026-01-05T10:00:00.000Z');
 
 /** Two replicas of one seeded board with fixed client ids (the higher id wins concurrent map writes). */
 function pair(clientA = 1, clientB = 2) {
@@ -16,7 +18,7 @@ function pair(clientA = 1, clientB = 2) {
 	b.clientID = clientB;
 	Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
 	const cmdA = boardCommands(a, { userId: 'ann', now });
-	const cmdB = boardCommands(b, { userId: 'bob', now });
+	const cmdB = boardCommands(b, { userId: 'bob', now: bobsNow });
 	const stage = (name: string) => readSnapshot(a).stages.find((s) => s.name === name)!.id;
 	return { a, b, cmdA, cmdB, stage };
 }
@@ -71,8 +73,8 @@ describe('concurrent moves', () => {
 			const winner = snapA.cards[card]!;
 			expect([stage('To do'), stage('In progress')]).toContain(winner.stageId);
 			expect(snapA.cardsByStage[winner.stageId]!.map((c) => c.id)).toContain(card);
-			// Stage and moved-by come from the same move, never a mix of the two.
-			expect(winner.movedBy).toBe(winner.stageId === stage('To do') ? 'ann' : 'bob');
+			// Stage and arrival time come from the same move, never a mix of the two.
+			expect(winner.movedAt).toBe((winner.stageId === stage('To do') ? now() : bobsNow()).toISOString());
 			expect(snapA.cardsByStage[stage('Backlog')]).toEqual([]);
 		});
 	}

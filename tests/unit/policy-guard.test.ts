@@ -4,6 +4,7 @@ import { guardPolicy, type Refusal } from '../../server/sync/policy-guard.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { boardMaps, seedBoard } from '../../src/lib/board/doc/schema.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
+import { placeOf, placesOf } from '../../src/lib/board/doc/places.ts';
 import { POLICY, originKind } from '../../src/lib/board/doc/origins.ts';
 
 const actor = { userId: 'u1', now: () => new Date('2026-03-01T10:00:00Z') };
@@ -32,8 +33,10 @@ function setup() {
 	const stage = { backlog: ids[0]!, todo: ids[1]!, doing: ids[2]!, review: ids[3]!, done: ids[4]! };
 	return { server, client, send, refusals, origins, conn, stage, cmd: boardCommands(server, actor, POLICY) };
 }
-const stageOf = (doc: Y.Doc, id: string) => boardMaps(doc).cards.get(id)?.get('stageId');
-const rawMove = (id: string, to: string) => (doc: Y.Doc) => doc.transact(() => boardMaps(doc).cards.get(id)!.set('stageId', to));
+const stageOf = (doc: Y.Doc, id: string) => placeOf(doc, id)?.stageId;
+const rankOf = (doc: Y.Doc, id: string) => placeOf(doc, id)?.rank;
+/** A move written straight into the document, without the command's checks (what a modified client could send). */
+const rawMove = (id: string, to: string) => (doc: Y.Doc) => doc.transact(() => placesOf(doc).set(id, { ...placeOf(doc, id)!, stageId: to }));
 
 describe('the server’s policy safety net', () => {
 	it('of several cards moved into a stage at once, only those that fit stay; the rest go back with their rank', () => {
@@ -42,34 +45,27 @@ describe('the server’s policy safety net', () => {
 		cmd.addCard(stage.doing, 'Already there');
 		const ids = ['One', 'Two', 'Three'].map((t) => cmd.addCard(stage.todo, t));
 		Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
-		const ranks = ids.map((id) => boardMaps(server).cards.get(id)!.get('rank'));
-		send((doc) => doc.transact(() => ids.forEach((id) => boardMaps(doc).cards.get(id)!.set('stageId', stage.doing))));
+		const ranks = ids.map((id) => rankOf(server, id));
+		send((doc) => doc.transact(() => ids.forEach((id) => rawMove(id, stage.doing)(doc))));
 		expect(ids.map((id) => stageOf(server, id))).toEqual([stage.doing, stage.todo, stage.todo]);
 		expect(ids.map((id) => stageOf(client, id))).toEqual([stage.doing, stage.todo, stage.todo]);
-		expect(ids.slice(1).map((id) => boardMaps(server).cards.get(id)!.get('rank'))).toEqual(ranks.slice(1));
+		expect(ids.slice(1).map((id) => rankOf(server, id))).toEqual(ranks.slice(1));
 		expect(refusals.map((r) => [r.cardId, r.refusal.code, r.origin])).toEqual([
 			[ids[1], 'wip_limit', conn],
 			[ids[2], 'wip_limit', conn]
 		]);
 	});
 
-	it('restores movedAt/movedBy of a refused command move, and compensates under the POLICY origin', () => {
+	it('restores the whole place (stage, rank, arrival time) of a refused move, under the POLICY origin', () => {
 		const { server, client, send, stage, cmd, origins } = setup();
 		cmd.addExitCriterion(stage.todo, 'Brief approved');
 		const id = cmd.addCard(stage.todo, 'Campaign');
 		Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
-		const before = boardMaps(server).cards.get(id)!.toJSON();
-		send((doc) => {
-			// What an outdated client would write: the command's fields, without the command's check.
-			doc.transact(() => {
-				const map = boardMaps(doc).cards.get(id)!;
-				map.set('stageId', stage.doing);
-				map.set('rank', 'zz');
-				map.set('movedAt', '2026-03-01T11:00:00Z');
-				map.set('movedBy', 'u2');
-			});
-		});
-		expect(boardMaps(server).cards.get(id)!.toJSON()).toEqual(before);
+		const before = placeOf(server, id);
+		// What a client without the command's check would write.
+		send((doc) => doc.transact(() => placesOf(doc).set(id, { stageId: stage.doing, rank: 'zz', enteredAt: Date.parse('2026-03-01T11:00:00Z') })));
+		expect(placeOf(server, id)).toEqual(before);
+		expect(placeOf(client, id)).toEqual(before);
 		expect(originKind(origins.at(-1))).toBe('policy');
 	});
 
@@ -118,17 +114,16 @@ describe('the server’s policy safety net', () => {
 		cmd.addCard(stage.backlog, 'Fills the backlog');
 		cmd.addCard(stage.doing, 'Fills doing');
 		// The server's own (non-remote) transactions are not second-guessed.
-		server.transact(() => boardMaps(server).cards.get(cmd.addCard(stage.todo, 'Server'))!.set('stageId', stage.doing), POLICY);
+		server.transact(() => rawMove(cmd.addCard(stage.todo, 'Server'), stage.doing)(server), POLICY);
 		expect(refusals).toEqual([]);
 		send((doc) => {
 			const doc2 = boardMaps(doc);
 			Y.applyUpdate(doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(doc)));
 			const card = new Y.Map<unknown>();
 			doc.transact(() => {
-				card.set('id', 'new1');
-				card.set('stageId', stage.doing);
-				card.set('rank', 'a0');
+				card.set('title', 'Sneaked in');
 				doc2.cards.set('new1', card);
+				placesOf(doc).set('new1', { stageId: stage.doing, rank: 'a0', enteredAt: 0 });
 			});
 		});
 		expect(stageOf(server, 'new1')).toBe(stage.todo);

@@ -65,10 +65,8 @@ export interface Card {
 	checklist: ChecklistItem[];
 	/** Keyed by `stageId:criterionId`. */
 	exitChecks: Record<string, ExitCheck>;
-	createdAt: string;
-	createdBy: string;
+	/** When the card entered its stage (ISO). Who created and moved it is in the server's history. */
 	movedAt: string;
-	movedBy: string;
 	archived: boolean;
 }
 

@@ -62,7 +62,7 @@ export class BoardStore {
 		const maps = boardMaps(this.doc);
 		// Undo only what this user did here (LOCAL origin), never someone else's edits.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's own origin set, not reactive state
-		this.undoManager = new Y.UndoManager([maps.stages, maps.cards, maps.checklists, maps.owners, maps.exitChecks, maps.descriptions], { trackedOrigins: new Set([LOCAL]), captureTimeout: 400 });
+		this.undoManager = new Y.UndoManager([maps.stages, maps.cards, maps.places, maps.checklists, maps.owners, maps.exitChecks, maps.descriptions], { trackedOrigins: new Set([LOCAL]), captureTimeout: 400 });
 		const onStack = () => {
 			this.canUndo = this.undoManager.undoStack.length > 0;
 			this.canRedo = this.undoManager.redoStack.length > 0;

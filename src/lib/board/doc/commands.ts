@@ -3,7 +3,8 @@ import { checkMove, exitCheckKey, type MoveRefusal } from '../policy.ts';
 import { compareByRank, rankAtIndex } from '../ranks.ts';
 import type { Actor, Label, StageKind, WipMode } from '../types.ts';
 import { LOCAL, type TxOrigin } from './origins.ts';
-import { boardMaps, cardKey, newDocId } from './schema.ts';
+import { placeOf, placesOf } from './places.ts';
+import { boardMaps, cardKey, newDocId, newStageId } from './schema.ts';
 import { readCard, readStage } from './snapshot.ts';
 
 /** A command refused because of user input (not a bug); the message is for the user. */
@@ -29,6 +30,7 @@ function cleanText(text: string, what: string, max = MAX_SHORT_TEXT): string {
 /** Every named write to a board document. Each runs in one transaction with the given origin. */
 export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL) {
 	const { stages, cards, owners, checklists, exitChecks, descriptions } = boardMaps(doc);
+	const places = placesOf(doc);
 	const now = () => actor.now().toISOString();
 	const tx = <T>(fn: () => T): T => {
 		let result!: T;
@@ -46,11 +48,16 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		return map;
 	};
 	const orderedStages = () => [...stages.values()].map(readStage).sort(compareByRank);
-	const liveCardsIn = (stageId: string, exceptId?: string) =>
-		[...cards.values()]
-			.filter((c) => c.get('stageId') === stageId && c.get('archived') !== true && c.get('id') !== exceptId)
-			.map((c) => ({ id: c.get('id') as string, rank: c.get('rank') as string }))
-			.sort(compareByRank);
+	/** The live (not archived) cards of a stage in board order, optionally without one. */
+	const liveCardsIn = (stageId: string, exceptId?: string) => {
+		const list: { id: string; rank: string }[] = [];
+		for (const [id, map] of cards) {
+			if (id === exceptId || map.get('archived') === true) continue;
+			const place = placeOf(doc, id, map);
+			if (place?.stageId === stageId) list.push({ id, rank: place.rank });
+		}
+		return list.sort(compareByRank);
+	};
 	/** A nested Y type, created on first write (stages made before exitCriteria was created eagerly lack it). */
 	const nested = <T,>(map: Y.Map<unknown>, key: string, make: () => T): T => {
 		const existing = map.get(key);
@@ -76,31 +83,22 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 				const id = newDocId();
 				const siblings = liveCardsIn(stageId);
 				const card = new Y.Map<unknown>();
-				const at = now();
-				card.set('id', id);
 				card.set('title', clean);
-				card.set('stageId', stageId);
-				card.set('rank', rankAtIndex(siblings, siblings.length));
-				card.set('createdAt', at);
-				card.set('createdBy', actor.userId);
 				cards.set(id, card);
+				places.set(id, { stageId, rank: rankAtIndex(siblings, siblings.length), enteredAt: actor.now().getTime() });
 				return id;
 			});
 		},
 
 		/** Moves a card to `toIndex` within `toStageId`; returns why not instead of moving if a rule forbids it. */
 		moveCard(cardId: string, toStageId: string, toIndex: number): MoveRefusal | null {
-			const map = cardMap(cardId);
-			const card = readCard(map);
+			const card = readCard(doc, cardId, cardMap(cardId));
 			const refusal = checkMove({ stages: orderedStages(), card, toStageId, cardsInTarget: liveCardsIn(toStageId, cardId).length });
 			if (refusal) return refusal;
 			tx(() => {
-				map.set('rank', rankAtIndex(liveCardsIn(toStageId, cardId), toIndex));
-				if (card.stageId !== toStageId) {
-					map.set('stageId', toStageId);
-					map.set('movedAt', now());
-					map.set('movedBy', actor.userId);
-				}
+				// The stage, rank and arrival time are one value: concurrent moves can never mix one's stage with another's rank.
+				const enteredAt = card.stageId === toStageId ? Date.parse(card.movedAt) : actor.now().getTime();
+				places.set(cardId, { stageId: toStageId, rank: rankAtIndex(liveCardsIn(toStageId, cardId), toIndex), enteredAt });
 			});
 			return null;
 		},
@@ -166,16 +164,20 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		/** Archives or restores a card. Restoring returns it to its stage, within that stage's hard WIP limit. */
 		setArchived(cardId: string, archived: boolean): void {
 			if (!archived) {
-				const card = readCard(cardMap(cardId));
+				const card = readCard(doc, cardId, cardMap(cardId));
 				const refusal = checkMove({ stages: orderedStages(), card: { ...card, stageId: '' }, toStageId: card.stageId, cardsInTarget: liveCardsIn(card.stageId, cardId).length });
 				if (refusal?.code === 'wip_limit') throw new CommandError(refusal.message);
 			}
 			tx(() => {
 				const map = cardMap(cardId);
 				map.set('archived', archived);
-				if (!archived && !stages.has(map.get('stageId') as string)) {
+				const place = placeOf(doc, cardId, map);
+				if (!archived && !stages.has(place?.stageId ?? '')) {
 					const first = orderedStages()[0];
-					if (first) map.set('stageId', first.id);
+					if (first) {
+						const siblings = liveCardsIn(first.id, cardId);
+						places.set(cardId, { stageId: first.id, rank: rankAtIndex(siblings, siblings.length), enteredAt: actor.now().getTime() });
+					}
 				}
 			});
 		},
@@ -237,7 +239,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 			const clean = cleanText(name, 'A stage name', 60);
 			return tx(() => {
 				const siblings = orderedStages();
-				const id = newDocId();
+				const id = newStageId();
 				const stage = new Y.Map<unknown>();
 				stage.set('id', id);
 				stage.set('name', clean);
@@ -289,7 +291,11 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 
 		/** Deletes a stage; a stage with cards needs a destination for them (archived cards go too). */
 		deleteStage(stageId: string, moveCardsTo: string | null): void {
-			const inStage = [...cards.values()].filter((c) => c.get('stageId') === stageId);
+			const inStage = [...cards.keys()]
+				.map((id) => ({ id, place: placeOf(doc, id) }))
+				.filter((c) => c.place?.stageId === stageId)
+				.map((c) => ({ id: c.id, rank: c.place!.rank }))
+				.sort(compareByRank);
 			if (orderedStages().length <= 1) throw new CommandError('A board needs at least one stage.');
 			if (inStage.length > 0 && (!moveCardsTo || moveCardsTo === stageId)) {
 				throw new CommandError('This stage has cards. Choose where they should go before deleting it.');
@@ -298,11 +304,11 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 			tx(() => {
 				if (moveCardsTo) {
 					const siblings = liveCardsIn(moveCardsTo);
-					let index = siblings.length;
-					for (const card of inStage.sort((a, b) => compareByRank(readCard(a), readCard(b)))) {
-						card.set('stageId', moveCardsTo);
-						card.set('rank', rankAtIndex(siblings, index++));
-						siblings.push({ id: card.get('id') as string, rank: card.get('rank') as string });
+					const at = actor.now().getTime();
+					for (const card of inStage) {
+						const rank = rankAtIndex(siblings, siblings.length);
+						places.set(card.id, { stageId: moveCardsTo, rank, enteredAt: at });
+						siblings.push({ id: card.id, rank });
 					}
 				}
 				stages.delete(stageId);

@@ -1,10 +1,24 @@
 import * as Y from 'yjs';
+import { encodeBase64urlNoPadding } from '@oslojs/encoding';
 import { DEFAULT_STAGES } from '../defaults.ts';
 import { initialRanks } from '../ranks.ts';
 import { SEED } from './origins.ts';
 
-/** Bumped when the document layout changes; readers migrate older documents. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped when the document layout changes; the server upgrades older documents when it loads them
+ * (`upgradeBoard`). 2: a card's place moved from its map into `places`; cards lost `id`, `createdAt/By`
+ * and `movedBy` (the server's history has them, stamped by the server).
+ */
+export const SCHEMA_VERSION = 2;
+
+/**
+ * A card's place as stored: [stageId, rank, entered the stage (whole seconds since the epoch)]. A tuple of
+ * small values on purpose: the live one is kept for every card, and bytes per card decide the document size.
+ */
+export type StoredPlace = [stageId: string, rank: string, enteredSeconds: number];
+
+/** One entry of the `places` array (y-utility's `YKeyValue` layout): the card id and its place. */
+export type PlaceEntry = { key: string; val: StoredPlace };
 
 /**
  * The root types of a board document. A card's many-valued parts (checklist items, owners, exit checks,
@@ -14,7 +28,10 @@ export const SCHEMA_VERSION = 1;
 export interface BoardMaps {
 	meta: Y.Map<unknown>;
 	stages: Y.Map<Y.Map<unknown>>;
+	/** cardId → { title, due?, labels?, blocked?, archived? }; the id is the key, the place is in `places`. */
 	cards: Y.Map<Y.Map<unknown>>;
+	/** Every card's place, read and written through `placesOf(doc)` (see places.ts). */
+	places: Y.Array<PlaceEntry>;
 	/** `cardId/itemId` → item map { id, cardId, text, done, rank }. */
 	checklists: Y.Map<Y.Map<unknown>>;
 	/** `cardId/userId` → userId. */
@@ -32,6 +49,7 @@ export function boardMaps(doc: Y.Doc): BoardMaps {
 		meta: doc.getMap('meta'),
 		stages: doc.getMap('stages'),
 		cards: doc.getMap('cards'),
+		places: doc.getArray('places'),
 		checklists: doc.getMap('checklists'),
 		owners: doc.getMap('owners'),
 		exitChecks: doc.getMap('exitChecks'),
@@ -51,10 +69,18 @@ export function splitCardKey(key: string): [cardId: string, part: string] {
 	return slash < 0 ? [key, ''] : [key.slice(0, slash), key.slice(slash + 1)];
 }
 
-/** A random id for stages, cards, checklist items and criteria (collision-safe across offline clients). */
+/**
+ * A random 10-character id (60 bits, base64url) for cards, checklist items and criteria: collision-safe across
+ * offline clients (a board of 100,000 cards has a 1 in 200 million chance of one clash), and short because
+ * every card's id is stored twice.
+ */
 export function newDocId(): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(9));
-	return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('');
+	return encodeBase64urlNoPadding(crypto.getRandomValues(new Uint8Array(8))).slice(0, 10);
+}
+
+/** A random 8-character id (48 bits) for a stage: a board has a few dozen, and every card's place names one. */
+export function newStageId(): string {
+	return encodeBase64urlNoPadding(crypto.getRandomValues(new Uint8Array(6)));
 }
 
 /** A 32-bit FNV-1a hash of a string (deterministic ids and client ids for seeding). */
@@ -64,9 +90,9 @@ function hash32(text: string): number {
 	return h >>> 0;
 }
 
-/** An 18-character id derived from `key` (same key, same id on every server). */
-function derivedId(key: string): string {
-	return [hash32(key), hash32(`${key}#2`)].map((n) => n.toString(36).padStart(7, '0')).join('').slice(0, 18).padEnd(18, '0');
+/** An 8-character stage id derived from `key` (same key, same id on every server). */
+function derivedStageId(key: string): string {
+	return [hash32(key), hash32(`${key}#2`)].map((n) => n.toString(36).padStart(7, '0')).join('').slice(0, 8);
 }
 
 /**
@@ -86,7 +112,7 @@ export function seedBoard(doc: Y.Doc, seedKey?: string): void {
 		maps.meta.set('schemaVersion', SCHEMA_VERSION);
 		const ranks = initialRanks(DEFAULT_STAGES.length);
 		DEFAULT_STAGES.forEach((def, i) => {
-			const id = seedKey ? derivedId(`${seedKey}:stage:${i}`) : newDocId();
+			const id = seedKey ? derivedStageId(`${seedKey}:stage:${i}`) : newStageId();
 			const stage = new Y.Map<unknown>();
 			stage.set('id', id);
 			stage.set('name', def.name);

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { compareByRank } from '../ranks.ts';
 import type { BoardSnapshot, Card, ChecklistItem, ExitCheck, ExitCriterion, Label, Stage, StageKind, WipMode } from '../types.ts';
+import { placeOf } from './places.ts';
 import { boardMaps, splitCardKey } from './schema.ts';
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
@@ -71,26 +72,23 @@ function readChecklistItem(item: Y.Map<unknown>): ChecklistItem {
 	return { id: str(item.get('id')), text: str(item.get('text')), done: item.get('done') === true, rank: str(item.get('rank')) };
 }
 
-/** A plain copy of one card map; its parts are looked up in the document unless given. */
-export function readCard(map: Y.Map<unknown>, parts?: CardParts): Card {
-	const id = str(map.get('id'));
-	const p = parts ?? (map.doc ? readCardParts(map.doc, id) : emptyParts());
+/** A plain copy of one card: its map, its place, and its parts (looked up in the document unless given). */
+export function readCard(doc: Y.Doc, id: string, map: Y.Map<unknown>, parts?: CardParts): Card {
+	const p = parts ?? readCardParts(doc, id);
+	const place = placeOf(doc, id, map);
 	return {
 		id,
 		title: str(map.get('title'), 'Untitled'),
 		description: p.description,
-		stageId: str(map.get('stageId')),
-		rank: str(map.get('rank')),
+		stageId: place?.stageId ?? '',
+		rank: place?.rank ?? '',
 		owners: p.owners,
 		due: typeof map.get('due') === 'string' ? (map.get('due') as string) : null,
 		labels: Array.isArray(map.get('labels')) ? (map.get('labels') as Label[]) : [],
 		blocked: (map.get('blocked') as Card['blocked']) ?? null,
 		checklist: p.checklist,
 		exitChecks: p.exitChecks,
-		createdAt: str(map.get('createdAt')),
-		createdBy: str(map.get('createdBy')),
-		movedAt: str(map.get('movedAt'), str(map.get('createdAt'))),
-		movedBy: str(map.get('movedBy'), str(map.get('createdBy'))),
+		movedAt: new Date(place?.enteredAt ?? 0).toISOString(),
 		archived: map.get('archived') === true
 	};
 }
@@ -104,8 +102,8 @@ export function readSnapshot(doc: Y.Doc, name = ''): BoardSnapshot {
 	const all: Record<string, Card> = {};
 	const archived: Card[] = [];
 	const parts = readAllCardParts(doc);
-	for (const map of cards.values()) {
-		const card = readCard(map, parts.get(str(map.get('id'))) ?? emptyParts());
+	for (const [id, map] of cards) {
+		const card = readCard(doc, id, map, parts.get(id) ?? emptyParts());
 		all[card.id] = card;
 		if (card.archived) archived.push(card);
 		// A card whose stage was deleted concurrently is shown in the first stage rather than lost.
