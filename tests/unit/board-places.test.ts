@@ -91,7 +91,7 @@ describe('upgrading a schema 1 board', () => {
 				stage.set('exitCriteria', new Y.Array());
 				stages.set(id, stage);
 			}
-			for (const [id, stageId, rank, movedAt] of [['c1', 's1', 'a0', '2026-02-01T10:00:00.000Z'], ['c2', 's1', 'a1', '2026-02-02T10:00:00.000Z'], ['c3', 's2', 'a0', '2026-02-03T10:00:00.000Z']]) {
+			for (const [id, stageId, rank, movedAt] of [['c1', 's1', 'a0', '2026-02-01T10:00:00.000Z'], ['c2', 's1', 'a1', '2026-02-02T10:00:00.000Z'], ['c3', 's2', 'a0', '2026-02-03T10:00:00.000Z']] as const) {
 				const card = new Y.Map<unknown>();
 				for (const [k, v] of Object.entries({ id, title: `Card ${id}`, stageId, rank, createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1', movedAt, movedBy: 'u1' })) card.set(k, v);
 				cards.set(id, card);
