@@ -119,6 +119,15 @@ export class BoardWriter {
 		if (this.rows > this.options.compactAfter && this.lastId !== null && !this.stopped) await this.compact(this.lastId);
 	}
 
+	/**
+	 * Folds the stored updates into one snapshot if any were written since the last one (the room calls this
+	 * when it unloads): the next cold load then applies one garbage-collected state instead of replaying
+	 * merged updates that still carry every deleted value. Call it only when idle (after `flush`).
+	 */
+	async compactStored(): Promise<void> {
+		if (this.rows > 0 && this.lastId !== null && this.idle && !this.stopped && !this.gone) await this.compact(this.lastId);
+	}
+
 	private async compact(throughId: number): Promise<void> {
 		try {
 			// The doc holds every update written so far (and maybe newer ones, which are re-applied harmlessly).

@@ -268,6 +268,7 @@ export class Room implements MessageContext {
 		this.unloadTimer = null;
 		await this.writer.flush();
 		await this.history?.flush();
+		if (this.connections.size === 0 && this.leases === 0 && !this.unloadTimer) await this.writer.compactStored();
 		// Someone may have joined while the last writes completed.
 		if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
 		this.dispose();
