@@ -89,6 +89,7 @@ async function main(): Promise<void> {
 
 		// Restart our server: from here on it serves the big board only from the database.
 		await ctx.ours.stop();
+		await driver.call('closeIdle', {});
 		const lagRows = lagRun.polled ?? (await readPgliteBoardUpdates((database as { dataDir: string }).dataDir, lagRun.board.boardId, migrations));
 		const persistLag = persistenceLag(lagRun.sends, lagRows, lagRun.polled ? 'seen' : 'created');
 		const stored = await storedSize(database, big.board.boardId, migrations);
