@@ -5,7 +5,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { canEditBoard } from '../../src/lib/server/auth/permissions.ts';
 import type { Connection } from './connection.ts';
 import { assertStateVector, assertUpdateV1 } from './update-guard.ts';
-import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, ProtocolError, awarenessFrame, syncStep2Frame } from './protocol.ts';
+import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, ProtocolError, awarenessFrame } from './protocol.ts';
 
 /** What message handling needs from a room. */
 export interface MessageContext {
@@ -15,6 +15,8 @@ export interface MessageContext {
 	applyUpdate(conn: Connection, update: Uint8Array): void;
 	/** Applies an awareness update from `conn` after rewriting it; throws ProtocolError on bad bytes. */
 	applyAwareness(conn: Connection, update: Uint8Array): void;
+	/** The sync step 2 frame answering a (checked) state vector; throws on one Yjs cannot read. */
+	syncStep2(stateVector: Uint8Array): Uint8Array;
 }
 
 /**
@@ -50,7 +52,7 @@ function handleSync(ctx: MessageContext, conn: Connection, decoder: decoding.Dec
 			assertStateVector(payload);
 			let reply: Uint8Array;
 			try {
-				reply = syncStep2Frame(ctx.doc, payload);
+				reply = ctx.syncStep2(payload);
 			} catch (err) {
 				throw new ProtocolError(`Malformed state vector: ${(err as Error).message}`, CLOSE.invalidPayload);
 			}

@@ -59,6 +59,15 @@ export function syncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8Array 
 	return encoding.toUint8Array(encoder);
 }
 
+/** A sync step 2 frame carrying `update` as it is (a stored full state, already free of pending bytes). */
+export function stateAsSyncStep2(update: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+	encoding.writeVarUint8Array(encoder, update);
+	return encoding.toUint8Array(encoder);
+}
+
 /** A document update for every peer. */
 export function updateFrame(update: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();

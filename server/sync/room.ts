@@ -12,7 +12,7 @@ import { Connection, type ConnectionIdentity } from './connection.ts';
 import { handleFrame, type MessageContext } from './messages.ts';
 import { guardPolicy, type Refusal } from './policy-guard.ts';
 import { dropPending, pendingBytes, withoutPending } from './pending.ts';
-import { CLOSE, ProtocolError, awarenessFrame, syncStep1Frame, updateFrame } from './protocol.ts';
+import { CLOSE, ProtocolError, awarenessFrame, stateAsSyncStep2, syncStep1Frame, syncStep2Frame, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
 
 /** What a room needs from outside. */
@@ -47,6 +47,8 @@ export class Room implements MessageContext {
 	private readonly history: RoomHistory | undefined;
 	private leases = 0;
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
+	/** The answer to a new client's sync step 1 while the document is unchanged (cleared by every update). */
+	private fullStateFrame: Uint8Array | null = null;
 	/** While applying a connection's update: the doc's updates and notices, sent together afterwards. */
 	private batch: { updates: Uint8Array[]; notices: Refusal[] } | null = null;
 	/** Runs while the doc holds client changes whose dependencies never arrived (see pending.ts). */
@@ -77,11 +79,15 @@ export class Room implements MessageContext {
 			deps.log
 		);
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			this.fullStateFrame = null;
 			// Replayed stored state is already stored; everything else the doc emits is written.
 			if (originKind(origin) !== 'load') this.writer.push(update);
 			if (this.batch) this.batch.updates.push(update);
 			else this.broadcast(updateFrame(update));
 		});
+		// A board stored as one snapshot is, until its first change, exactly those bytes: the first new client
+		// of a cold room gets them without encoding the document again.
+		if (stored.snapshot && stored.updates.length === 0) this.fullStateFrame = stateAsSyncStep2(stored.snapshot);
 		if (!stored.snapshot && stored.updates.length === 0) seedBoard(this.doc, boardId);
 		// Written like a seed: stored and relayed, but not history and not checked by the policy net.
 		else upgradeBoard(this.doc, SEED);
@@ -140,6 +146,12 @@ export class Room implements MessageContext {
 			for (const notice of notices) this.sendNotice(notice);
 		}
 		this.boundPending();
+	}
+
+	/** MessageContext: sync step 2; for a new client (empty state vector) the whole state, encoded once per change. */
+	syncStep2(stateVector: Uint8Array): Uint8Array {
+		if (Y.decodeStateVector(stateVector).size > 0) return syncStep2Frame(this.doc, stateVector);
+		return (this.fullStateFrame ??= syncStep2Frame(this.doc, stateVector));
 	}
 
 	/** MessageContext: applies presence from a connection, stamped with its identity and limited to its own ids. */
