@@ -237,7 +237,7 @@ export async function persistLagPhase(ctx: PhaseContext): Promise<{ board: Bench
 	const board = await createBoard(ctx.accounts[1]!, 'Persistence lag');
 	const poller = 'url' in database ? pollBoardUpdates(database.url, board.boardId) : null;
 	// PGlite is read after the server stops, from the rows' created_at. A room folds its rows into a snapshot
-	// when it unloads, so one idle client keeps this board's room loaded until then (run.ts closes it).
+	// when it unloads, so one idle client keeps this board's room loaded until run.ts stops the server.
 	if (!poller) await driver.call('openIdle', { rooms: [{ endpoint: ourEndpoint(ours, board.cookie), room: board.boardId }], perRoom: 1 });
 	const run = await driver.call('fanout', {
 		endpoints: [ourEndpoint(ours, board.cookie)],
