@@ -46,20 +46,21 @@ async function main(): Promise<void> {
 		console.log(`Flowdeck is listening on ${shown} (database: ${where})`);
 	});
 	let shuttingDown = false;
-	const shutdown = (signal: string) => {
+	/** Writes what is unsaved, then exits with `code`: on a signal (0) and after an unexpected error (1). */
+	const shutdown = (reason: string, code = 0) => {
 		// A second signal (an impatient supervisor, a double Ctrl+C) must not kill the process mid-flush.
 		if (shuttingDown) {
-			console.log(`${signal}: already saving; exiting as soon as everything is written.`);
+			console.log(`${reason}: already saving; exiting as soon as everything is written.`);
 			return;
 		}
 		shuttingDown = true;
 		// Counted before the sockets close: this is what the shutdown must still write.
 		const { boards, changes } = app.unsaved();
-		console.log(`${signal}: saving and shutting down… (${changes} changes not yet stored on ${boards} open boards)`);
+		console.log(`${reason}: saving and shutting down… (${changes} changes not yet stored on ${boards} open boards)`);
 		server.close();
 		server.closeAllConnections();
 		app.close().then(
-			() => process.exit(0),
+			() => process.exit(code),
 			(err: unknown) => {
 				console.error('Shutdown failed:', err);
 				process.exit(1);
@@ -68,6 +69,16 @@ async function main(): Promise<void> {
 	};
 	process.on('SIGTERM', () => shutdown('SIGTERM'));
 	process.on('SIGINT', () => shutdown('SIGINT'));
+	// A bug must not also lose what people did in the last 100 ms: save like a SIGTERM, then exit non-zero so
+	// the supervisor restarts a clean process (an exception left it in a state nobody should keep serving from).
+	const crashed = (kind: string) => (err: unknown) => {
+		console.error(`${kind}: an unexpected error; saving what is unsaved, then exiting.`, err);
+		// The save is bounded by the sync shutdown deadline; this is the backstop if the error broke the save too.
+		setTimeout(() => process.exit(1), config.sync.shutdownFlushMs + 5_000).unref();
+		shutdown(kind, 1);
+	};
+	process.on('uncaughtException', crashed('uncaughtException'));
+	process.on('unhandledRejection', crashed('unhandledRejection'));
 }
 
 main().catch((err: unknown) => {

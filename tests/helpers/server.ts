@@ -23,6 +23,8 @@ export interface TestServer {
 export interface StartOptions {
 	/** Listen on this port (e.g. the port a crashed server had, so its clients reconnect); default a free one. */
 	port?: number;
+	/** A module to `--import` before the server (test instrumentation such as throw-on-signal.ts). */
+	preload?: string;
 }
 
 /** A TCP port nobody is listening on right now. */
@@ -47,7 +49,8 @@ export function tempDataDir(): { dir: string; remove(): void } {
 export async function startServer(env: { DATABASE_URL?: string; DATA_DIR?: string; [key: string]: string | undefined }, options: StartOptions = {}): Promise<TestServer> {
 	if (!existsSync(join(root, 'build', 'handler.js'))) throw new Error('No build/: run `npm run build` first (npm test does).');
 	const port = options.port ?? (await freePort());
-	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'index.ts')], {
+	const preload = options.preload ? ['--import', options.preload] : [];
+	const child = spawn(process.execPath, ['--import', 'tsx', ...preload, join(root, 'server', 'index.ts')], {
 		cwd: root,
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: undefined, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']

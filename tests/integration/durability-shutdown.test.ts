@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { dbKinds } from '../helpers/db.ts';
@@ -11,11 +12,18 @@ import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 
 const WRITERS = 4;
-/** Edits per writer in the burst; SIGTERM goes out after SIGTERM_AT of them. */
+/** Edits per writer in the burst; the server is ended after SIGTERM_AT of them. */
 const BURST = 100;
 const SIGTERM_AT = 60;
 
-describe.each(dbKinds())('SIGTERM writes every change the server accepted (%s)', (kind) => {
+/** How the server ends mid-burst: a supervisor's SIGTERM (exit 0), or a bug's uncaught exception (exit 1). */
+const endings = [
+	{ name: 'SIGTERM', signal: 'SIGTERM', exitCode: 0, logged: 'SIGTERM: saving' },
+	{ name: 'an uncaught exception', signal: 'SIGUSR2', exitCode: 1, logged: 'uncaughtException: an unexpected error' }
+] as const;
+const preload = resolve(import.meta.dirname, '../helpers/throw-on-signal.ts');
+
+describe.each(dbKinds().flatMap((kind) => endings.map((ending) => [kind, ending.name, ending] as const)))('%s: %s writes every change the server accepted', (kind, _name, ending) => {
 	let server: TestServer;
 	let env: Record<string, string>;
 	let remove: () => Promise<void> | void = () => {};
@@ -27,7 +35,7 @@ describe.each(dbKinds())('SIGTERM writes every change the server accepted (%s)',
 		const database = await serverDatabase(kind);
 		env = database.env;
 		remove = database.remove;
-		server = await startServer(env);
+		server = await startServer(env, { preload });
 		// The observer signs in as the owner; the writers are one editor's tabs.
 		({ boardId, cookies } = await boardWithMembers(server.url, ['Olga', 'Ed'], 'Shutdown board'));
 	}, 90_000);
@@ -37,7 +45,7 @@ describe.each(dbKinds())('SIGTERM writes every change the server accepted (%s)',
 		await remove();
 	});
 
-	it('a burst of edits from several clients with SIGTERM in the middle: what the server relayed is exactly what is stored', async () => {
+	it('a burst of edits from several clients with the server ending in the middle: what it relayed is exactly what is stored', async () => {
 		// A passive observer: everything the server applied it relays to the observer before closing its socket.
 		const observer = await joinedClient(server.url, boardId, cookies[0]!);
 		open.push(observer);
@@ -68,7 +76,7 @@ describe.each(dbKinds())('SIGTERM writes every change the server accepted (%s)',
 		for (let i = 0; i < BURST; i++) {
 			for (const burst of bursts) burst(i);
 			if (i === SIGTERM_AT) {
-				server.process.kill('SIGTERM');
+				server.process.kill(ending.signal);
 				sigtermAt = performance.now();
 			}
 			// Let frames go out between rounds, as typing and dragging would.
@@ -77,7 +85,8 @@ describe.each(dbKinds())('SIGTERM writes every change the server accepted (%s)',
 		const burstMs = performance.now() - started;
 		// The writers vanish: nothing they still hold can be resent to the next server.
 		for (const w of writers) w.client.destroy();
-		expect(await server.stop()).toBe(0);
+		expect(await server.stop(), server.output().slice(-800)).toBe(ending.exitCode);
+		expect(server.output()).toContain(ending.logged);
 		const exitMs = performance.now() - sigtermAt;
 		const queued = Number(/(\d+) changes not yet stored/.exec(server.output())?.[1] ?? -1);
 		// The shutdown had work left to do (else this test would prove nothing).
@@ -94,8 +103,8 @@ describe.each(dbKinds())('SIGTERM writes every change the server accepted (%s)',
 		const made = writers.reduce((sum, w) => sum + Y.getState(relayed.store, w.client.doc.clientID), 0);
 		expect(made, 'most of the burst reached the server before SIGTERM').toBeGreaterThan(WRITERS * SIGTERM_AT * 0.5);
 		console.log(
-			`[${kind}] SIGTERM mid-burst: ${WRITERS}×${BURST}×2 edits in ${Math.round(burstMs)} ms, SIGTERM after ${SIGTERM_AT} rounds; ` +
-				`${queued} changes were not yet stored at SIGTERM; stored ${made} writer operations (Yjs clock), exactly what was relayed; exit after ${Math.round(exitMs)} ms`
+			`[${kind}] ${ending.name} mid-burst: ${WRITERS}×${BURST}×2 edits in ${Math.round(burstMs)} ms, ended after ${SIGTERM_AT} rounds; ` +
+				`${queued} changes were not yet stored then; stored ${made} writer operations (Yjs clock), exactly what was relayed; exit after ${Math.round(exitMs)} ms`
 		);
 	}, 90_000);
 });
