@@ -122,10 +122,10 @@ export class Connection {
 	}
 
 	/** Sends one frame; a client that stopped reading is dropped rather than buffered forever. */
-	send(frame: Uint8Array): void {
+	send(frame: Uint8Array, sent?: () => void): void {
 		if (!this.open) return;
 		if (this.ws.bufferedAmount > MAX_BUFFERED) return this.terminate();
-		this.ws.send(frame);
+		this.ws.send(frame, sent && (() => sent()));
 	}
 
 	/** Closes with a code and reason; the client sees them in its close event. */

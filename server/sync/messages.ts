@@ -1,6 +1,6 @@
+import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
-import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { canEditBoard } from '../../src/lib/server/auth/permissions.ts';
 import type { Connection } from './connection.ts';
@@ -15,8 +15,8 @@ export interface MessageContext {
 	applyUpdate(conn: Connection, update: Uint8Array): void;
 	/** Applies an awareness update from `conn` after rewriting it; throws ProtocolError on bad bytes. */
 	applyAwareness(conn: Connection, update: Uint8Array): void;
-	/** The sync step 2 frame answering a (checked) state vector; throws on one Yjs cannot read. */
-	syncStep2(stateVector: Uint8Array): Uint8Array;
+	/** Sends `conn` the sync step 2 answering its (checked) state vector; throws on one Yjs cannot read. */
+	answerSyncStep1(conn: Connection, stateVector: Uint8Array): void;
 }
 
 /**
@@ -50,13 +50,12 @@ function handleSync(ctx: MessageContext, conn: Connection, decoder: decoding.Dec
 			// Answering encodes the whole document: a socket asking again and again is ignored, not served.
 			if (!conn.takeStateRequest()) return;
 			assertStateVector(payload);
-			let reply: Uint8Array;
 			try {
-				reply = ctx.syncStep2(payload);
+				Y.decodeStateVector(payload);
 			} catch (err) {
 				throw new ProtocolError(`Malformed state vector: ${(err as Error).message}`, CLOSE.invalidPayload);
 			}
-			return conn.send(reply);
+			return ctx.answerSyncStep1(conn, payload);
 		}
 		case syncProtocol.messageYjsSyncStep2:
 		case syncProtocol.messageYjsUpdate:

@@ -51,6 +51,15 @@ export function syncStep1Frame(doc: Y.Doc): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
+/** Sync step 1 from a state vector already at hand (a cold room's stored snapshot, before it is integrated). */
+export function syncStep1FrameFor(stateVector: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+	encoding.writeVarUint8Array(encoder, stateVector);
+	return encoding.toUint8Array(encoder);
+}
+
 /** Sync step 2: everything the peer with `stateVector` lacks (integrated state only, never another client's pending bytes). */
 export function syncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();

@@ -12,7 +12,7 @@ import { Connection, type ConnectionIdentity } from './connection.ts';
 import { handleFrame, type MessageContext } from './messages.ts';
 import { guardPolicy, type Refusal } from './policy-guard.ts';
 import { dropPending, pendingBytes, withoutPending } from './pending.ts';
-import { CLOSE, ProtocolError, awarenessFrame, stateAsSyncStep2, syncStep1Frame, syncStep2Frame, updateFrame } from './protocol.ts';
+import { CLOSE, ProtocolError, awarenessFrame, stateAsSyncStep2, syncStep1Frame, syncStep1FrameFor, syncStep2Frame, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
 
 /** What a room needs from outside. */
@@ -33,6 +33,9 @@ export interface RoomHistory {
 	stop(): void;
 }
 
+/** The longest a cold room waits for its first client's sync before integrating its stored snapshot anyway. */
+const INTEGRATE_WITHIN_MS = 250;
+
 /**
  * One open board: the server's copy of its document, presence (awareness), the connected sockets,
  * the writer that persists the document's own updates, and the policy safety net.
@@ -43,8 +46,11 @@ export class Room implements MessageContext {
 	readonly connections = new Set<Connection>();
 	private readonly writer: BoardWriter;
 	private readonly owners = new Map<number, Connection>();
-	private readonly detachGuard: () => void;
-	private readonly history: RoomHistory | undefined;
+	private detachGuard: (() => void) | null = null;
+	private history: RoomHistory | undefined;
+	/** A cold room's stored snapshot, until `integrate` applies it (with its state vector, for sync step 1). */
+	private unintegrated: { snapshot: Uint8Array; stateVector: Uint8Array } | null = null;
+	private integrateTimer: ReturnType<typeof setTimeout> | null = null;
 	private leases = 0;
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
 	/** The answer to a new client's sync step 1 while the document is unchanged (cleared by every update). */
@@ -65,32 +71,26 @@ export class Room implements MessageContext {
 		stored: StoredDocument,
 		private readonly deps: RoomDeps
 	) {
-		this.doc.transact(() => {
-			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, LOAD);
-			for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD);
-		}, LOAD);
 		this.writer = new BoardWriter(
 			boardId,
 			deps.store,
 			deps.options,
 			// Snapshots hold integrated state only, never a client's pending bytes.
-			() => withoutPending(this.doc, () => Y.encodeStateAsUpdate(this.doc)),
+			() => {
+				this.integrate();
+				return withoutPending(this.doc, () => Y.encodeStateAsUpdate(this.doc));
+			},
 			{ rows: stored.updates.length, lastUpdateId: stored.lastUpdateId },
 			deps.log
 		);
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			// Replayed stored state is already stored, and clients get it by syncing.
+			if (originKind(origin) === 'load') return;
 			this.fullStateFrame = null;
-			// Replayed stored state is already stored; everything else the doc emits is written.
-			if (originKind(origin) !== 'load') this.writer.push(update);
+			this.writer.push(update);
 			if (this.batch) this.batch.updates.push(update);
 			else this.broadcast(updateFrame(update));
 		});
-		// A board stored as one snapshot is, until its first change, exactly those bytes: the first new client
-		// of a cold room gets them without encoding the document again.
-		if (stored.snapshot && stored.updates.length === 0) this.fullStateFrame = stateAsSyncStep2(stored.snapshot);
-		if (!stored.snapshot && stored.updates.length === 0) seedBoard(this.doc, boardId);
-		// Written like a seed: stored and relayed, but not history and not checked by the policy net.
-		else upgradeBoard(this.doc, SEED);
 		this.awareness = new Awareness(this.doc);
 		// The server is not a participant: it relays presence but has none of its own.
 		this.awareness.setLocalState(null);
@@ -98,8 +98,43 @@ export class Room implements MessageContext {
 			const frame = awarenessFrame(this.awareness, [...added, ...updated, ...removed]);
 			if (frame) this.broadcast(frame);
 		});
-		this.detachGuard = guardPolicy(this.doc, (r) => this.refused(r), deps.log);
-		this.history = deps.history?.(boardId, this.doc);
+		if (stored.snapshot && stored.updates.length === 0) {
+			// A board stored as one snapshot (the usual case: an unloading room folds its rows into one) is,
+			// until its first change, exactly those bytes. The first new client of a cold room gets them at once,
+			// and the server integrates them while that client does the same (see `integrate`).
+			this.fullStateFrame = stateAsSyncStep2(stored.snapshot);
+			this.unintegrated = { snapshot: stored.snapshot, stateVector: Y.encodeStateVectorFromUpdate(stored.snapshot) };
+			this.integrateTimer = setTimeout(() => this.integrate(), INTEGRATE_WITHIN_MS);
+			return;
+		}
+		this.doc.transact(() => {
+			for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD);
+		}, LOAD);
+		if (stored.updates.length === 0) seedBoard(this.doc, boardId);
+		this.finishLoading();
+	}
+
+	/**
+	 * Integrates the stored snapshot into the doc if that has not happened yet. Everything that reads or
+	 * changes the doc calls this first; a cold room does it right after its first client's sync reply is on
+	 * the wire, or within `INTEGRATE_WITHIN_MS` at the latest.
+	 */
+	private integrate(): void {
+		if (!this.unintegrated || this.disposed) return;
+		const { snapshot } = this.unintegrated;
+		this.unintegrated = null;
+		if (this.integrateTimer) clearTimeout(this.integrateTimer);
+		this.integrateTimer = null;
+		this.doc.transact(() => Y.applyUpdate(this.doc, snapshot, LOAD), LOAD);
+		this.finishLoading();
+	}
+
+	/** After the stored state is in the doc: upgrade older layouts, then start the policy net and the history. */
+	private finishLoading(): void {
+		// Written like a seed: stored and relayed, but not history and not checked by the policy net.
+		upgradeBoard(this.doc, SEED);
+		this.detachGuard = guardPolicy(this.doc, (r) => this.refused(r), this.deps.log);
+		this.history = this.deps.history?.(this.boardId, this.doc);
 	}
 
 	/** Whether the room was unloaded or discarded (a caller holding it must get a fresh one). */
@@ -127,7 +162,7 @@ export class Room implements MessageContext {
 		});
 		this.connections.add(conn);
 		this.cancelUnload();
-		conn.send(syncStep1Frame(this.doc));
+		conn.send(this.unintegrated ? syncStep1FrameFor(this.unintegrated.stateVector) : syncStep1Frame(this.doc));
 		const presence = awarenessFrame(this.awareness);
 		if (presence) conn.send(presence);
 		return conn;
@@ -135,6 +170,7 @@ export class Room implements MessageContext {
 
 	/** MessageContext: applies a writer's update as that connection, then relays the result and any notices. */
 	applyUpdate(conn: Connection, update: Uint8Array): void {
+		this.integrate();
 		this.batch = { updates: [], notices: [] };
 		try {
 			Y.applyUpdate(this.doc, update, conn.origin);
@@ -148,10 +184,18 @@ export class Room implements MessageContext {
 		this.boundPending();
 	}
 
-	/** MessageContext: sync step 2; for a new client (empty state vector) the whole state, encoded once per change. */
-	syncStep2(stateVector: Uint8Array): Uint8Array {
-		if (Y.decodeStateVector(stateVector).size > 0) return syncStep2Frame(this.doc, stateVector);
-		return (this.fullStateFrame ??= syncStep2Frame(this.doc, stateVector));
+	/**
+	 * MessageContext: answers sync step 1. A new client (empty state vector) gets the whole state, encoded once
+	 * per change; in a cold room that is the stored snapshot, and the room integrates it once it is sent.
+	 */
+	answerSyncStep1(conn: Connection, stateVector: Uint8Array): void {
+		if (Y.decodeStateVector(stateVector).size === 0 && this.fullStateFrame) {
+			conn.send(this.fullStateFrame, () => this.integrate());
+			return;
+		}
+		this.integrate();
+		if (Y.decodeStateVector(stateVector).size > 0) return conn.send(syncStep2Frame(this.doc, stateVector));
+		conn.send((this.fullStateFrame = syncStep2Frame(this.doc, stateVector)));
 	}
 
 	/** MessageContext: applies presence from a connection, stamped with its identity and limited to its own ids. */
@@ -219,7 +263,8 @@ export class Room implements MessageContext {
 		this.writer.discard();
 		this.cancelUnload();
 		this.clearPendingTimer();
-		this.detachGuard();
+		if (this.integrateTimer) clearTimeout(this.integrateTimer);
+		this.detachGuard?.();
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
