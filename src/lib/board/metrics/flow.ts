@@ -17,9 +17,14 @@ export interface Bucket {
 	end: number;
 }
 
+/** The bucket length for a range: an hour for ranges under three days, else a day (ms). */
+export function bucketSize(range: Range): number {
+	return range.to - range.from < 3 * DAY ? HOUR : DAY;
+}
+
 /** Buckets covering the range: hours for ranges under three days, else UTC days. */
 export function bucketsFor(range: Range): Bucket[] {
-	const size = range.to - range.from < 3 * DAY ? HOUR : DAY;
+	const size = bucketSize(range);
 	const first = Math.floor(range.from / size) * size;
 	const out: Bucket[] = [];
 	for (let t = first; t < range.to; t += size) {
@@ -65,7 +70,7 @@ export interface CardTimes {
 }
 
 /** Per-card lead and cycle times for cards finished within the range. */
-export function cardTimes(cards: readonly CardTimeline[], range: Range): CardTimes[] {
+export function cardTimes(cards: readonly Pick<CardTimeline, 'cardId' | 'createdAt' | 'startedAt' | 'finishedAt'>[], range: Range): CardTimes[] {
 	const out: CardTimes[] = [];
 	for (const card of cards) {
 		if (card.finishedAt === null || card.finishedAt < range.from || card.finishedAt >= range.to) continue;
@@ -118,10 +123,25 @@ export function timeInStage(cards: readonly CardTimeline[], stages: readonly Sta
 			durations.get(visit.stageId)?.push((visit.end - visit.start) / HOUR);
 		}
 	}
-	const perStage = stages.map((s) => {
-		const summary = summarize(durations.get(s.id) ?? []);
-		return { stageId: s.id, median: summary.p50, p85: summary.p85, visits: summary.count };
-	});
+	return withBottleneck(
+		stages.map((s) => {
+			const summary = summarize(durations.get(s.id) ?? []);
+			return { stageId: s.id, median: summary.p50, p85: summary.p85, visits: summary.count };
+		}),
+		stages
+	);
+}
+
+/** One stage's time-in-stage figures (hours per visit). */
+export interface StageTime {
+	stageId: string;
+	median: number | null;
+	p85: number | null;
+	visits: number;
+}
+
+/** Per-stage figures with the bottleneck: the non-done stage with the highest median (ties: the earlier stage). */
+export function withBottleneck(perStage: StageTime[], stages: readonly StageInfo[]): { perStage: StageTime[]; bottleneck: string | null } {
 	let bottleneck: string | null = null;
 	let worst = -1;
 	for (const entry of perStage) {
@@ -149,14 +169,46 @@ export function flowEfficiency(cards: readonly CardTimeline[], stages: readonly 
 			else if (kind.get(visit.stageId) === 'wait') waiting += end - visit.start;
 		}
 	}
-	return active + waiting > 0 ? active / (active + waiting) : null;
+	return efficiency(active, waiting);
+}
+
+/** Active ÷ (active + waiting) time, or null when there was neither. */
+export function efficiency(activeMs: number, waitMs: number): number | null {
+	return activeMs + waitMs > 0 ? activeMs / (activeMs + waitMs) : null;
+}
+
+/** Milliseconds a finished card spent in each stage before it first reached done. */
+export function msBeforeFinish(card: Pick<CardTimeline, 'visits' | 'finishedAt'>): Record<string, number> {
+	const out: Record<string, number> = {};
+	if (card.finishedAt === null) return out;
+	for (const visit of card.visits) {
+		if (visit.start >= card.finishedAt) break;
+		const end = Math.min(visit.end ?? card.finishedAt, card.finishedAt);
+		out[visit.stageId] = (out[visit.stageId] ?? 0) + (end - visit.start);
+	}
+	return out;
+}
+
+/** What the deadline figures need of a card; `msByStage` (see `msBeforeFinish`) is read only for late cards. */
+export interface DeadlineFacts {
+	finishedAt: number | null;
+	due: string | null;
+	msByStage: Record<string, number> | null;
 }
 
 /** Share of finished cards with a due date that finished by the end of that day (UTC); where late cards' time went. */
 export function dueDateHitRate(cards: readonly CardTimeline[], range: Range) {
+	return deadlines(
+		cards.map((card) => ({ finishedAt: card.finishedAt, due: card.due, msByStage: msBeforeFinish(card) })),
+		range
+	);
+}
+
+/** `dueDateHitRate` from per-card facts. Hours are summed as whole milliseconds first, so card order cannot change them. */
+export function deadlines(cards: readonly DeadlineFacts[], range: Range) {
 	let onTime = 0;
 	let withDue = 0;
-	const lateHoursByStage: Record<string, number> = {};
+	const lateMs: Record<string, number> = {};
 	for (const card of cards) {
 		if (card.finishedAt === null || card.finishedAt < range.from || card.finishedAt >= range.to || !card.due) continue;
 		withDue++;
@@ -165,12 +217,9 @@ export function dueDateHitRate(cards: readonly CardTimeline[], range: Range) {
 			onTime++;
 			continue;
 		}
-		for (const visit of card.visits) {
-			if (visit.start >= card.finishedAt) break;
-			const end = Math.min(visit.end ?? card.finishedAt, card.finishedAt);
-			lateHoursByStage[visit.stageId] = (lateHoursByStage[visit.stageId] ?? 0) + (end - visit.start) / HOUR;
-		}
+		for (const [stageId, ms] of Object.entries(card.msByStage ?? {})) lateMs[stageId] = (lateMs[stageId] ?? 0) + ms;
 	}
+	const lateHoursByStage = Object.fromEntries(Object.entries(lateMs).map(([stageId, ms]) => [stageId, ms / HOUR]));
 	return { rate: withDue ? onTime / withDue : null, onTime, withDue, lateHoursByStage };
 }
 
@@ -182,7 +231,7 @@ export function rework(cards: readonly CardTimeline[], range: Range): Record<str
 }
 
 /** Share of cards finished in the range whose quality checklist was complete when they finished. */
-export function quality(cards: readonly CardTimeline[], range: Range) {
+export function quality(cards: readonly Pick<CardTimeline, 'finishedAt' | 'checklistAtFinish'>[], range: Range) {
 	let complete = 0;
 	let withChecklist = 0;
 	for (const card of cards) {
