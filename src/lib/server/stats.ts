@@ -1,20 +1,9 @@
 import type { Db } from './db/client.ts';
-import { readCardEvents, readStages } from './history.ts';
-import { buildTimelines, stageAt, type FlowEvent, type StageInfo } from '../board/metrics/history.ts';
-import {
-	cardTimes,
-	cumulativeFlow,
-	dailyThroughput,
-	dueDateHitRate,
-	flowEfficiency,
-	leadAndCycle,
-	quality,
-	rework,
-	throughputByWeek,
-	timeInStage,
-	wipOverTime,
-	type Range
-} from '../board/metrics/flow.ts';
+import { readStages } from './history.ts';
+import { readFlowAggregates } from './stats-query.ts';
+import type { StageInfo } from '../board/metrics/history.ts';
+import { bucketSize, bucketsFor, cardTimes, deadlines, efficiency, leadAndCycle, quality, throughputByWeek, type Range } from '../board/metrics/flow.ts';
+import { cumulativeFlowFromDeltas, dailyCounts, reworkFromMoves, timeInStageFromVisits, wipFromFlow } from '../board/metrics/aggregates.ts';
 import { forecastHowMany, forecastWhen } from '../board/metrics/forecast.ts';
 import { DomainError } from './errors.ts';
 import type { StageKind } from '../board/types.ts';
@@ -55,73 +44,48 @@ export function parseStatsQuery(params: URLSearchParams, now: Date): StatsQuery 
 	return { from, to, forecastBy, forecastCount, range };
 }
 
-/** Turns stored rows into the metrics' event shape. */
-function toFlowEvent(row: Awaited<ReturnType<typeof readCardEvents>>[number]): FlowEvent | null {
-	const at = row.at.getTime();
-	switch (row.type) {
-		case 'created':
-			return { type: 'created', cardId: row.cardId, at, stageId: row.toStageId ?? '' };
-		case 'moved':
-			return {
-				type: 'moved',
-				cardId: row.cardId,
-				at,
-				fromStageId: row.fromStageId ?? '',
-				toStageId: row.toStageId ?? '',
-				checklist: (row.data.checklist as { done: number; total: number } | undefined) ?? undefined
-			};
-		case 'archived':
-		case 'restored':
-			return { type: row.type, cardId: row.cardId, at };
-		case 'due_changed':
-			return { type: 'due_changed', cardId: row.cardId, at, due: (row.data.due as string | null) ?? null };
-		default:
-			return null;
-	}
-}
-
 /** The stats response (see docs/stats.md). */
 export type BoardStats = Awaited<ReturnType<typeof boardStats>>;
 
-/** Every flow figure of a board over a date range (durations in hours), computed from its recorded history. */
+/**
+ * Every flow figure of a board over a date range (durations in hours), computed from its recorded history: the
+ * database does the per-event work (see stats-query.ts) and the same figures as the pure metrics come back.
+ */
 export async function boardStats(db: Db, boardId: string, query: StatsQuery & { range: Range }, now: Date) {
-	const [rows, stageRows] = await Promise.all([readCardEvents(db, boardId), readStages(db, boardId)]);
-	const stages: StageInfo[] = stageRows.map((s, order) => ({ id: s.stageId, name: s.name, kind: s.kind as StageKind, order }));
-	const events = rows.flatMap((r) => toFlowEvent(r) ?? []);
-	const timelines = buildTimelines(events, stages);
 	const nowMs = now.getTime();
-	const times = cardTimes(timelines, query.range);
+	const buckets = bucketsFor(query.range);
+	const forecastDays = FORECAST_WEEKS * 7;
+	const forecastFrom = Math.floor(nowMs / DAY) * DAY - (forecastDays - 1) * DAY;
+	const window = { ...query.range, firstBucket: buckets[0]!.start, bucketMs: bucketSize(query.range), buckets: buckets.length, now: nowMs, forecastFrom };
+	const [agg, stageRows] = await Promise.all([readFlowAggregates(db, boardId, window), readStages(db, boardId)]);
+	const stages: StageInfo[] = stageRows.map((s, order) => ({ id: s.stageId, name: s.name, kind: s.kind as StageKind, order }));
+	const finished = agg.finished.map((c) => ({ ...c, checklistAtFinish: c.checklist }));
+	const times = cardTimes(finished, query.range);
 	const { leadTime, cycleTime } = leadAndCycle(times);
-	const samples = dailyThroughput(timelines, nowMs, FORECAST_WEEKS * 7);
-	const titles = new Map(rows.filter((r) => r.type === 'created').map((r) => [r.cardId, String(r.data.title ?? 'Untitled')]));
-	const ageing = timelines.flatMap((card) => {
-		const stageId = stageAt(card, nowMs);
-		if (stageId === null || card.finishedAt !== null || card.archivedAt !== null) return [];
-		const since = card.startedAt ?? card.createdAt;
-		return [{ cardId: card.cardId, title: titles.get(card.cardId) ?? 'Untitled', stageId, ageHours: (nowMs - since) / 3_600_000, started: card.startedAt !== null }];
-	});
-	const wipBreaches = rows
-		.filter((r) => r.type === 'wip_breach' && r.at.getTime() >= query.range.from && r.at.getTime() < query.range.to)
-		.map((r) => ({ at: r.at.toISOString(), stageId: r.toStageId, cardId: r.cardId, actorId: r.actorId, count: Number(r.data.count), limit: Number(r.data.limit) }));
+	const samples = dailyCounts(agg.dailyFinished, forecastDays);
+	const cfd = cumulativeFlowFromDeltas(agg.cfdDeltas, stages, query.range);
+	const ageing = agg.ageing.map((c) => ({ cardId: c.cardId, title: c.title, stageId: c.stageId, ageHours: (nowMs - (c.startedAt ?? c.createdAt)) / 3_600_000, started: c.startedAt !== null }));
+	// Titles of the cards the response lists (not every card the board ever had).
+	const titles = Object.fromEntries([...finished, ...ageing].map((c) => [c.cardId, c.title]));
 	return {
-		titles: Object.fromEntries(titles),
-		wipBreaches,
+		titles,
+		wipBreaches: agg.wipBreaches.map((b) => ({ at: new Date(b.at).toISOString(), stageId: b.stageId, cardId: b.cardId, actorId: b.actorId, count: Number(b.count), limit: Number(b.limit) })),
 		ageing,
 		range: { from: query.from, to: query.to },
 		stages: stages.map((s) => ({ id: s.id, name: s.name, kind: s.kind, deleted: stageRows[s.order]!.deletedAt !== null })),
-		cfd: cumulativeFlow(timelines, stages, query.range, nowMs),
+		cfd,
 		leadTime: { ...leadTime, cards: times.map((t) => ({ cardId: t.cardId, finishedAt: new Date(t.finishedAt).toISOString(), hours: t.leadHours })) },
 		cycleTime: {
 			...cycleTime,
 			cards: times.flatMap((t) => (t.cycleHours === null ? [] : [{ cardId: t.cardId, finishedAt: new Date(t.finishedAt).toISOString(), hours: t.cycleHours }]))
 		},
 		throughput: throughputByWeek(times, query.range),
-		wip: wipOverTime(timelines, stages, query.range, nowMs),
-		timeInStage: timeInStage(timelines, stages, query.range),
-		flowEfficiency: flowEfficiency(timelines, stages, query.range),
-		dueDateHitRate: dueDateHitRate(timelines, query.range),
-		rework: rework(timelines, query.range),
-		quality: quality(timelines, query.range),
+		wip: wipFromFlow(cfd, stages),
+		timeInStage: timeInStageFromVisits(agg.stageVisits, stages),
+		flowEfficiency: efficiency(agg.activeMs, agg.waitMs),
+		dueDateHitRate: deadlines(finished, query.range),
+		rework: reworkFromMoves(agg.moves, stages),
+		quality: quality(finished, query.range),
 		forecast: {
 			basedOnDays: samples.length,
 			howMany: query.forecastBy ? { by: query.forecastBy, ...forecastHowMany(samples, nowMs, Date.parse(`${query.forecastBy}T23:59:59Z`)) } : null,
