@@ -8,6 +8,10 @@ export interface BenchConfig {
 	idle: { connections: number; perBoard: number; settleSeconds: number };
 	persistLag: { updates: number; rate: number; clients: number };
 	soak: { minutes: number; clients: number; boards: number; warmupSeconds: number; settleSeconds: number };
+	/** The stats API at scale: history size, timed calls after warm-ups, and where PostgreSQL is. */
+	stats: { events: number; samples: number; warmups: number; postgresAdminUrl: string | undefined };
+	/** `--only=stats`: run just that phase (and keep the other results already in results.json). */
+	only: 'stats' | undefined;
 	/** BENCH_PROFILE=1: CPU-profile our server during the fan-out (largest size) and initial-sync windows. */
 	profile: boolean;
 	resultsPath: string;
@@ -21,10 +25,10 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): numb
 	return value;
 }
 
-/** Reads `--quick` and the BENCH_* environment variables. */
+/** Reads `--quick`, `--only=stats` and the BENCH_* environment variables. */
 export function benchConfig(argv: string[], env: NodeJS.ProcessEnv, resultsPath: string): BenchConfig {
-	const unknown = argv.filter((a) => a !== '--quick');
-	if (unknown.length > 0) throw new Error(`Unknown argument(s): ${unknown.join(' ')} (only --quick is understood)`);
+	const unknown = argv.filter((a) => a !== '--quick' && a !== '--only=stats');
+	if (unknown.length > 0) throw new Error(`Unknown argument(s): ${unknown.join(' ')} (only --quick and --only=stats are understood)`);
 	const quick = argv.includes('--quick');
 	return {
 		quick,
@@ -56,6 +60,14 @@ export function benchConfig(argv: string[], env: NodeJS.ProcessEnv, resultsPath:
 			// The target says "a minute after all clients leave"; --quick waits 8 s instead.
 			settleSeconds: envNumber(env, 'BENCH_SOAK_SETTLE_SECONDS', quick ? 8 : 60)
 		},
+		stats: {
+			// The target's workload in --quick too: generating and loading it takes well under a minute.
+			events: envNumber(env, 'BENCH_STATS_EVENTS', 100_000),
+			samples: envNumber(env, 'BENCH_STATS_SAMPLES', quick ? 10 : 20),
+			warmups: 2,
+			postgresAdminUrl: env.BENCH_DATABASE_URL || env.TEST_DATABASE_URL || undefined
+		},
+		only: argv.includes('--only=stats') ? 'stats' : undefined,
 		profile: env.BENCH_PROFILE === '1',
 		resultsPath
 	};

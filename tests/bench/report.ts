@@ -1,4 +1,5 @@
 import type { FanoutFigures } from './fanout.ts';
+import type { DatabaseTimings, StatsApiResult } from './stats-api.ts';
 
 /** What a server process did during the sending windows: CPU share and its own event-loop delay. */
 export interface ServerProbe {
@@ -26,6 +27,8 @@ export interface BenchResults {
 	idle: { connections: number; ours_rss_kb_per_conn: number; reference_rss_kb_per_conn: number; [extra: string]: unknown };
 	persistLag: { p99_ms: number; missing?: number; [extra: string]: unknown };
 	soak: { minutes: number; rss_growth_pct: number; [extra: string]: unknown };
+	/** The stats API at 100,000 events (also written alone by `--only=stats`). */
+	stats?: StatsApiResult;
 	targets?: TargetCheck[];
 	conditions?: Record<string, unknown>;
 }
@@ -68,6 +71,7 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
 		measured: `${r.idle.ours_rss_kb_per_conn} KB`,
 		pass: r.idle.ours_rss_kb_per_conn <= 50
 	});
+	if (r.stats) checks.push(...statsTargets(r.stats));
 	checks.push({ figure: 'persistence lag p99', target: '≤ 500 ms', measured: ms(r.persistLag.p99_ms), pass: r.persistLag.p99_ms <= 500 && r.persistLag.missing === 0 });
 	checks.push({
 		figure: `soak (${r.soak.minutes} min), RSS after all left`,
@@ -76,6 +80,30 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
 		pass: r.soak.rss_growth_pct <= 10
 	});
 	return checks;
+}
+
+/** Stats API response time target: ≤ 200 ms on PostgreSQL, for each range measured (p95 of warm calls). */
+export const STATS_TARGET_MS = 200;
+
+/** The stats API targets (PostgreSQL is the target's database; PGlite's figure is reported alongside). */
+export function statsTargets(s: StatsApiResult): TargetCheck[] {
+	const pg = 'skipped' in s.postgresql ? null : s.postgresql;
+	return (['last_90_days', 'whole_history'] as const).map((range) => ({
+		figure: `stats API p95, ${s.events.toLocaleString('en')} events, ${range === 'last_90_days' ? 'last 90 days' : 'whole history'} (PostgreSQL; PGlite ${ms(s.pglite[range].p95_ms)})`,
+		target: `≤ ${STATS_TARGET_MS} ms`,
+		measured: pg ? ms(pg[range].p95_ms) : 'not measured (no PostgreSQL URL)',
+		pass: pg !== null && pg[range].p95_ms <= STATS_TARGET_MS
+	}));
+}
+
+/** Markdown rows for the stats API: p50 / p95 per database and range. */
+export function statsRows(s: StatsApiResult): string[] {
+	const cell = (t: DatabaseTimings | { skipped: string }, range: 'last_90_days' | 'whole_history') =>
+		'skipped' in t ? 'skipped' : `${ms(t[range].p50_ms)} / ${ms(t[range].p95_ms)}`;
+	return [
+		`| stats API p50 / p95, ${s.events.toLocaleString('en')} events (${s.cards.toLocaleString('en')} cards): last 90 days | PostgreSQL ${cell(s.postgresql, 'last_90_days')}; PGlite ${cell(s.pglite, 'last_90_days')} | — |`,
+		`| … whole history (${s.days} days) | PostgreSQL ${cell(s.postgresql, 'whole_history')}; PGlite ${cell(s.pglite, 'whole_history')} | — |`
+	];
 }
 
 /** The markdown report printed at the end of a run. */
@@ -95,6 +123,7 @@ export function markdownReport(r: BenchResults, checks: TargetCheck[], heading: 
 		`| persistence lag p50 / p99 (${String(r.persistLag.method)}) | ${ms(Number(r.persistLag.p50_ms))} / ${ms(r.persistLag.p99_ms)} | — (no persistence) |`,
 		`| soak ${r.soak.minutes} min: RSS baseline → peak → ${String(r.soak.settle_seconds)} s after all left | ${mbKb(Number(r.soak.baseline_rss_kb))} → ${mbKb(Number(r.soak.peak_rss_kb))} → ${mbKb(Number(r.soak.after_rss_kb))} (${r.soak.rss_growth_pct > 0 ? '+' : ''}${r.soak.rss_growth_pct} %); V8 heap after GC ${mbKb(Number(r.soak.baseline_heap_kb))} → ${mbKb(Number(r.soak.after_gc_heap_kb))} | — |`
 	);
+	if (r.stats) lines.push(...statsRows(r.stats));
 	lines.push('', '| target | goal | measured | result |', '| --- | --- | --- | --- |');
 	for (const c of checks) lines.push(`| ${c.figure} | ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : '**MISS**'} |`);
 	const mode = String(r.conditions?.mode ?? '');

@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick]`: our server and the reference server side by side, on loopback, with
 // the load driver in a third process. Prints a markdown table and writes tests/bench/results.json.
 import { spawnSync, execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchConfig } from './config.ts';
@@ -10,7 +10,8 @@ import { createScratchDatabase, readPgliteBoardUpdates, storedSize } from './dat
 import { startDriver } from './driver-client.ts';
 import { fanoutPhase, idlePhase, initialSyncPhase, loadBigBoard, persistLagPhase, soakPhase, type PhaseContext } from './phases.ts';
 import { persistenceLag } from './persist-lag.ts';
-import { checkTargets, markdownReport, type BenchResults } from './report.ts';
+import { checkTargets, markdownReport, statsRows, statsTargets, type BenchResults } from './report.ts';
+import { statsApiPhase, type StatsApiConfig } from './stats-api.ts';
 import { snapshotApp } from './snapshot.ts';
 import { freePort, root, startOurServer, startReferenceServer, type BenchServer, type OurDatabase } from './servers.ts';
 
@@ -33,8 +34,23 @@ function ensureFileLimit(needed: number): void {
 	process.exit(result.status ?? 1);
 }
 
+/** `--only=stats`: the stats API phase alone, merged into an existing results.json (other keys kept). */
+async function statsOnly(cfg: ReturnType<typeof benchConfig>, statsCfg: StatsApiConfig): Promise<void> {
+	const stats = await statsApiPhase(statsCfg);
+	const previous = existsSync(cfg.resultsPath) ? (JSON.parse(readFileSync(cfg.resultsPath, 'utf8')) as Record<string, unknown>) : {};
+	writeFileSync(cfg.resultsPath, JSON.stringify({ ...previous, stats }, null, '\t') + '\n');
+	const checks = statsTargets(stats);
+	const lines = [`## Flowdeck stats API benchmark (${Math.round((Date.now() - started) / 1000)} s)`, '', '| figure | measured | — |', '| --- | --- | --- |', ...statsRows(stats), ''];
+	lines.push('| target | goal | measured | result |', '| --- | --- | --- | --- |');
+	for (const c of checks) lines.push(`| ${c.figure} | ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : '**MISS**'} |`);
+	lines.push('', `Load average (1 min) at start ${stats.load_average_at_start[0]}, at end ${stats.load_average_at_end[0]} on ${cpus().length} cores.`);
+	console.log('\n' + lines.join('\n') + `\n\nWrote the "stats" key of ${cfg.resultsPath}`);
+}
+
 async function main(): Promise<void> {
 	const cfg = benchConfig(process.argv.slice(2), process.env, join(root, 'tests', 'bench', 'results.json'));
+	const statsCfg: StatsApiConfig = { ...cfg.stats, migrationsFolder: join(root, 'drizzle'), log };
+	if (cfg.only === 'stats') return statsOnly(cfg, statsCfg);
 	const idleBoards = Math.ceil(cfg.idle.connections / cfg.idle.perBoard);
 	// Each process (driver, server) holds one descriptor per socket, plus files and the database.
 	ensureFileLimit(cfg.idle.connections + idleBoards + 2_000);
@@ -107,6 +123,8 @@ async function main(): Promise<void> {
 
 		const soak = await soakPhase(ctx);
 		const sync = await initialSyncPhase(ctx, big);
+		// In this process, against its own databases; the servers are idle by now.
+		const stats = await statsApiPhase(statsCfg);
 
 		const results: BenchResults = {
 			fanout,
@@ -133,6 +151,7 @@ async function main(): Promise<void> {
 			idle,
 			persistLag,
 			soak,
+			stats,
 			conditions: {
 				mode: cfg.quick ? 'quick (reduced sizes: not the targets’ workloads)' : 'full',
 				commit: app.commit,
