@@ -97,12 +97,14 @@ try {
 			const title = `${topics[Math.floor(random() * topics.length)]} #${steps.length + 1}`;
 			let cardId = '';
 			const dueInDays = random() < 0.6 ? 5 + Math.floor(random() * 12) : null;
+			// Fixed now: `t` moves on with the card's later steps, and the due date counts from its creation.
+			const due = dueInDays ? new Date(t + dueInDays * DAY).toISOString().slice(0, 10) : null;
 			steps.push({
 				at: t,
 				run: () => {
 					actor = who;
 					cardId = cmd().addCard(flow[0]!, title);
-					if (dueInDays) cmd().setDue(cardId, new Date(t + dueInDays * DAY).toISOString().slice(0, 10));
+					if (due) cmd().setDue(cardId, due);
 					cmd().addOwner(cardId, who);
 					for (const item of ['Keyword research', 'Proofread', 'Images have alt text']) cmd().addChecklistItem(cardId, item);
 				}
