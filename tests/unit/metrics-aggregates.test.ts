@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cumulativeFlowFromDeltas, dailyCounts, reworkFromMoves, timeInStageFromVisits, wipFromFlow } from '../../src/lib/board/metrics/aggregates.ts';
 import { deadlines } from '../../src/lib/board/metrics/flow.ts';
 import type { StageInfo } from '../../src/lib/board/metrics/history.ts';
+import { histogramBins } from '../../src/lib/board/metrics/stats.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -75,5 +76,24 @@ describe('figures from database aggregates', () => {
 			range
 		);
 		expect(due).toEqual({ rate: 1 / 3, onTime: 1, withDue: 3, lateHoursByStage: { doing: 11, review: 2 } });
+	});
+});
+
+describe('histogram bins', () => {
+	it('round widths, every value counted once, the maximum in the last bin', () => {
+		// Six values → Sturges' 4 bins; a span of 20.5 / 4 = 5.125 rounds up to a width of 10.
+		const bins = histogramBins([0.5, 3, 4, 9.5, 10, 21]);
+		expect(bins).toEqual([
+			{ x0: 0, x1: 10, count: 4 },
+			{ x0: 10, x1: 20, count: 1 },
+			{ x0: 20, x1: 30, count: 1 }
+		]);
+		expect(histogramBins([1, 2, 3, 4])).toEqual([
+			{ x0: 1, x1: 2, count: 1 },
+			{ x0: 2, x1: 3, count: 1 },
+			{ x0: 3, x1: 4, count: 2 }
+		]);
+		expect(histogramBins([])).toEqual([]);
+		expect(histogramBins([7, 7])).toEqual([{ x0: 7, x1: 8, count: 2 }]);
 	});
 });

@@ -36,3 +36,18 @@ export function seededRandom(seed: number): () => number {
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
 }
+
+/** Equal-width histogram bins with a round width (1, 2 or 5 × 10ⁿ), about Sturges' count; [x0, x1), the last bin closed. */
+export function histogramBins(values: readonly number[]): { x0: number; x1: number; count: number }[] {
+	if (values.length === 0) return [];
+	const min = Math.min(...values);
+	const max = Math.max(...values);
+	const target = Math.ceil(Math.log2(values.length)) + 1;
+	const raw = (max - min) / target || 1;
+	const power = 10 ** Math.floor(Math.log10(raw));
+	const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+	const start = Math.floor(min / step) * step;
+	const bins = Array.from({ length: Math.max(1, Math.ceil((max - start) / step) + (max === start ? 1 : 0)) }, (_, i) => ({ x0: start + i * step, x1: start + (i + 1) * step, count: 0 }));
+	for (const v of values) bins[Math.min(bins.length - 1, Math.floor((v - start) / step))]!.count++;
+	return bins;
+}
