@@ -103,7 +103,8 @@ export class RoomRegistry {
 		for (const room of rooms) room.closeAll(CLOSE.restart, 'Server restarting');
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.options.shutdownFlushMs)));
-		const outcome = await Promise.race([Promise.all(rooms.map((r) => r.flush())), deadline]);
+		// Written, then folded into one snapshot per board, so the next process loads each board in one piece.
+		const outcome = await Promise.race([Promise.all(rooms.map((r) => r.flush().then(() => r.compactStored()))), deadline]);
 		clearTimeout(timer);
 		if (outcome === 'late') {
 			for (const room of rooms) if (room.unsaved > 0) this.log(`board ${room.boardId}: ${room.unsaved} unsaved change batches lost at shutdown (database unavailable)`);

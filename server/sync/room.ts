@@ -241,6 +241,11 @@ export class Room implements MessageContext {
 		return Promise.all([this.writer.flush(), this.history?.flush()]).then(() => undefined);
 	}
 
+	/** Folds the rows this room wrote into one snapshot (after `flush`; see BoardWriter.compactStored). */
+	compactStored(): Promise<void> {
+		return this.writer.compactStored();
+	}
+
 	/** Updates not yet stored. */
 	get unsaved(): number {
 		return this.writer.pendingCount;
@@ -325,7 +330,7 @@ export class Room implements MessageContext {
 		this.unloadTimer = null;
 		await this.writer.flush();
 		await this.history?.flush();
-		if (this.connections.size === 0 && this.leases === 0 && !this.unloadTimer) await this.writer.compactStored();
+		if (this.connections.size === 0 && this.leases === 0 && !this.unloadTimer) await this.compactStored();
 		// Someone may have joined while the last writes completed.
 		if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
 		this.dispose();
