@@ -1,4 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { LOCAL } from '../../src/lib/board/doc/origins.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
@@ -7,7 +9,26 @@ import { card, newPerson, stage, waitForBoard } from './board-helpers.ts';
 
 /** Targets from the performance issue (docs/performance.md, "Browser"). */
 const TARGET = { interactiveMs: 1500, dragStartMs: 50, longTaskMs: 50 };
+// Playwright's trace recorder walks the whole DOM in the page before and after every action:
+// long tasks of its own, inside the very window this test measures.
+test.use({ trace: 'off' });
 const CARDS = 1000;
+/** Set to a folder to write CPU profiles of the cold load and of the drag (open them in Chrome DevTools). */
+const PROFILE_DIR = process.env.FLOWDECK_PERF_PROFILE;
+
+/** Starts Chromium's sampling profiler on a page when PROFILE_DIR is set; the returned function stops it and saves the profile. */
+async function profile(page: Page, name: string): Promise<() => Promise<void>> {
+	if (!PROFILE_DIR) return async () => {};
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Profiler.enable');
+	await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+	await cdp.send('Profiler.start');
+	return async () => {
+		const { profile: data } = await cdp.send('Profiler.stop');
+		writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(data));
+		await cdp.detach();
+	};
+}
 
 test('a 1,000-card board is interactive quickly, and a drag starts without long tasks', async ({ browser, baseURL }) => {
 	test.setTimeout(180_000);
@@ -29,19 +50,51 @@ test('a 1,000-card board is interactive quickly, and a drag starts without long 
 		for (let i = 0; i < CARDS; i++) commands.addCard(stages[i % (stages.length - 1)]!.id, `Generated card ${i + 1}`);
 	}, LOCAL);
 	await expect.poll(() => Object.keys(readSnapshot(client.doc).cards).length).toBe(CARDS);
-	console.log('DBG filled');
-	// Let the server persist, then load the page cold (a fresh context has no offline copy).
-	await new Promise((r) => setTimeout(r, 500));
 	client.destroy();
+	// The server takes a moment to store the 1,000 new cards (document updates and card history) and answers
+	// nothing meanwhile. Someone opening the board would not arrive in that moment: wait until it answers promptly
+	// again, then load the page cold (a fresh context has no offline copy).
+	await expect
+		.poll(
+			async () => {
+				const started = Date.now();
+				await (await fetch(boardUrl, { headers: { cookie } })).text();
+				return Date.now() - started;
+			},
+			{ timeout: 60_000, intervals: [250] }
+		)
+		.toBeLessThan(250);
 
 	const fresh = await browser.newContext({ storageState: await owner.context.storageState() });
 	const page = await fresh.newPage();
+	// When the first card tile reached the DOM: the interactive mark may not come before it.
+	await page.addInitScript(() => {
+		const w = window as unknown as { __firstCardAt?: number };
+		const observer = new MutationObserver(() => {
+			if (w.__firstCardAt === undefined && document.querySelector('[data-card-id]')) {
+				w.__firstCardAt = performance.now();
+				observer.disconnect();
+			}
+		});
+		observer.observe(document, { childList: true, subtree: true });
+	});
+	const stopLoadProfile = await profile(page, 'load');
 	await page.goto(boardUrl);
 	await waitForBoard(page);
 	// Columns render in pages; the WIP badges count every card.
 	await expect.poll(async () => (await page.getByTestId('wip').allTextContents()).reduce((n, t) => n + parseInt(t, 10), 0)).toBe(CARDS);
 	const interactiveMs = await page.evaluate(() => performance.getEntriesByName('flowdeck:board-interactive')[0]?.startTime ?? -1);
-	console.log(`browser perf (${CARDS} cards): interactive ${interactiveMs.toFixed(0)} ms`);
+	await stopLoadProfile();
+	// Where the load time went: response, the store created (hydrated), first sync applied, interactive.
+	const marks = await page.evaluate(() => {
+		const at = (name: string) => Math.round(performance.getEntriesByName(name)[0]?.startTime ?? -1);
+		const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+		const firstCard = Math.round((window as unknown as { __firstCardAt?: number }).__firstCardAt ?? -1);
+		return { responseEnd: Math.round(nav?.responseEnd ?? -1), storeCreated: at('flowdeck:store-created'), synced: at('flowdeck:synced'), firstCard, interactive: at('flowdeck:board-interactive') };
+	});
+	console.log(`browser perf (${CARDS} cards): load marks ${JSON.stringify(marks)}`);
+	expect(marks.firstCard, 'the interactive mark comes after the cards are in the page').toBeGreaterThan(0);
+	expect(interactiveMs, 'the interactive mark comes after the cards are in the page').toBeGreaterThanOrEqual(marks.firstCard);
 
 	// Instrument: long tasks, and the time from the pointer move that starts a drag to the overlay appearing.
 	await page.evaluate(() => {
@@ -54,6 +107,7 @@ test('a 1,000-card board is interactive quickly, and a drag starts without long 
 		}).observe(document.body, { childList: true, subtree: true });
 	});
 	const from = await card(page, 'Generated card 1').boundingBox();
+	const stopDragProfile = await profile(page, 'drag');
 	const to = await stage(page, 'Review').getByTestId('stage-cards').boundingBox();
 	await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
 	await page.mouse.down();
@@ -62,11 +116,14 @@ test('a 1,000-card board is interactive quickly, and a drag starts without long 
 	await page.mouse.move(to!.x + to!.width / 2, to!.y + 40, { steps: 15 });
 	await page.mouse.up();
 	await expect(stage(page, 'Review').getByTestId('card-title').first()).toHaveText('Generated card 1');
+	await stopDragProfile();
 	const perf = await page.evaluate(() => (window as unknown as { __perf: { longTasks: number[]; moveAt: number; overlayAt: number } }).__perf);
 	const dragStartMs = perf.overlayAt - perf.moveAt;
 	const longestTask = Math.max(0, ...perf.longTasks);
-	console.log(`browser perf (${CARDS} cards): interactive ${interactiveMs.toFixed(0)} ms, drag start ${dragStartMs.toFixed(1)} ms, long tasks during drag: ${perf.longTasks.map((t) => t.toFixed(0)).join(', ') || 'none'}`);
-	test.info().annotations.push({ type: 'perf', description: JSON.stringify({ interactiveMs, dragStartMs, longTasks: perf.longTasks }) });
+	// The machine is shared: every figure goes with the load average it was measured at.
+	const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+	console.log(`browser perf (${CARDS} cards, load ${load}): interactive ${interactiveMs.toFixed(0)} ms, drag start ${dragStartMs.toFixed(1)} ms, long tasks during drag: ${perf.longTasks.map((t) => t.toFixed(0)).join(', ') || 'none'}`);
+	test.info().annotations.push({ type: 'perf', description: JSON.stringify({ interactiveMs, dragStartMs, longTasks: perf.longTasks, load }) });
 
 	expect(interactiveMs, 'board interactive after navigation (ms)').toBeGreaterThan(0);
 	expect(interactiveMs, 'board interactive after navigation (ms)').toBeLessThanOrEqual(TARGET.interactiveMs);
