@@ -1,0 +1,29 @@
+import { Plugin } from '@dnd-kit/abstract';
+import { StyleSheetManager, type DragDropManager } from '@dnd-kit/dom';
+
+const injected = new Set<string>();
+
+/**
+ * Keeps dnd-kit's drag styles in the page for good instead of adding them when a drag starts and removing them when
+ * it ends. That sheet declares a cascade layer, so each add and each removal restyles and re-lays-out the whole page
+ * (measured 30–60 ms each on a 1,000-card board: inside drag start, and again at the drop). Its rules only match
+ * elements carrying dnd-kit's data-dnd-* attributes, so keeping them costs nothing between drags.
+ * List it before Feedback, whose constructor registers the rules.
+ */
+export class LastingDragStyles extends Plugin<DragDropManager> {
+	constructor(manager: DragDropManager) {
+		super(manager);
+		const sheets = manager.registry.plugins.get(StyleSheetManager);
+		if (!sheets || typeof document === 'undefined') return;
+		sheets.register = (cssRules: string) => {
+			if (!injected.has(cssRules)) {
+				injected.add(cssRules);
+				const style = document.createElement('style');
+				style.textContent = cssRules;
+				// First in <head>, where dnd-kit puts it, so its cascade layer stays the lowest-priority one.
+				document.head.prepend(style);
+			}
+			return () => {};
+		};
+	}
+}
