@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { addCard, boardWithPeople, card, dragCardTo, moveWithMenu, openStageSettings, stage, waitForBoard, type Person } from './board-helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -146,4 +146,38 @@ test('a soft WIP limit lets the move happen and shows the stage over its limit',
 	expect(count).toBeGreaterThan(2);
 	await expect(backlog.getByTestId('wip')).toHaveText(`${count} / 2`);
 	await expect(backlog).toHaveAttribute('data-over-limit', 'true');
+});
+
+/** Drags a card with the mouse so that it sits in the gap just above another card, holding it there for a moment. */
+async function dragCardAbove(page: Page, title: string, belowTitle: string): Promise<void> {
+	await expect(page.getByTestId('drag-overlay')).toHaveCount(0);
+	const from = (await card(page, title).boundingBox())!;
+	const below = (await card(page, belowTitle).boundingBox())!;
+	await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+	await page.mouse.down();
+	await page.mouse.move(from.x + from.width / 2 + 8, from.y + from.height / 2 + 8, { steps: 4 });
+	// The card's middle (where it was grabbed) goes 4 px above the lower card: in the gap between the two.
+	await page.mouse.move(below.x + below.width / 2, below.y - 4, { steps: 12 });
+	await page.waitForTimeout(700);
+}
+
+test('a drop between two cards lands there, and the screen reader hears the card title', async () => {
+	// "To do" holds Design hero image; its column is well inside the window, so holding a card there does not auto-scroll.
+	for (const title of ['Alpha', 'Bravo', 'Charlie']) await addCard(owner.page, 'To do', title);
+	await expect(stage(editor.page, 'To do').getByTestId('card-title')).toHaveText(['Design hero image', 'Alpha', 'Bravo', 'Charlie']);
+	const live = owner.page.locator('[id^="dnd-kit-announcement"]');
+
+	// Within a column: Charlie up between Alpha and Bravo, with the insertion line showing where it will land.
+	await dragCardAbove(owner.page, 'Charlie', 'Bravo');
+	await expect(card(owner.page, 'Bravo')).toHaveAttribute('data-drop', 'before');
+	await expect(live).toHaveText('Charlie is over To do, position 3.');
+	await owner.page.mouse.up();
+	await expect(live).toHaveText('Dropped Charlie.');
+	await expect(stage(editor.page, 'To do').getByTestId('card-title')).toHaveText(['Design hero image', 'Alpha', 'Charlie', 'Bravo']);
+
+	// From another column: Editor idea into the gap between Alpha and Charlie.
+	await dragCardAbove(owner.page, 'Editor idea', 'Charlie');
+	await owner.page.mouse.up();
+	await expect(stage(editor.page, 'To do').getByTestId('card-title')).toHaveText(['Design hero image', 'Alpha', 'Editor idea', 'Charlie', 'Bravo']);
+	await expect(owner.page.locator('[data-drop]')).toHaveCount(0);
 });
