@@ -1,4 +1,4 @@
-import { flushSync } from 'svelte';
+import { flushSync, tick } from 'svelte';
 import type { DragOperation } from '@dnd-kit/abstract';
 import type { Draggable, Droppable } from '@dnd-kit/dom';
 import { dropSpotIn, type DropSpot } from './drop-spot';
@@ -26,6 +26,9 @@ export class CardDrag {
 	draggingId = $state<string | null>(null);
 	/** Where that card would land if dropped now. */
 	drop = $state.raw<CardDrop | null>(null);
+
+	/** Resolves once the last drop's move has been applied and rendered. */
+	settled: Promise<void> = Promise.resolve();
 
 	/** `enabled` says whether this person may move cards at all (viewers may not). */
 	constructor(private readonly enabled: () => boolean) {}
@@ -59,6 +62,16 @@ export class CardDrag {
 		const next = this.spotOf(operation);
 		if (!sameDrop(this.drop, next)) this.drop = next;
 		return next;
+	}
+
+	/** Runs a drop's move in the next task, then renders it; `settled` resolves after that. */
+	settle(move: () => void): void {
+		this.settled = new Promise((resolve) =>
+			setTimeout(() => {
+				move();
+				void tick().then(resolve);
+			}, 0)
+		);
 	}
 
 	/** Forgets the drag (dropped or cancelled). */

@@ -1,11 +1,13 @@
 import type { DropAnimationFunction } from '@dnd-kit/dom';
 
 /**
- * The drop animation: the overlay glides to where the dropped card now is. dnd-kit's own animation heads for the
- * element the drag started from, which is gone when the card moved to another column (Svelte renders a new tile
- * there), so it flew to the window's corner. Stage columns, which stay, are their own target.
+ * The drop animation: once `settled` resolves (the move is applied and rendered), the overlay glides to where the
+ * dropped card now is. dnd-kit's own animation heads for the element the drag started from, which is gone when the
+ * card moved to another column (Svelte renders a new tile there), so it flew to the window's corner. Stage columns,
+ * which stay, are their own target.
  */
-export const dropToCard: DropAnimationFunction = async ({ element, feedbackElement }) => {
+export const dropToCard = (settled: () => Promise<unknown>): DropAnimationFunction => async ({ element, feedbackElement }) => {
+	await settled();
 	const id = element instanceof HTMLElement ? element.dataset.cardId : undefined;
 	const target = (id ? document.querySelector(`[data-card-id="${CSS.escape(id)}"]`) : null) ?? (element.isConnected ? element : null);
 	if (!target || !(feedbackElement instanceof HTMLElement) || matchMedia('(prefers-reduced-motion: reduce)').matches) return;
