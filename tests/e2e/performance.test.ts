@@ -16,6 +16,10 @@ const CARDS = 1000;
 /** What the page records during the drag (see the instrumentation below). */
 interface Perf {
 	longTasks: number[];
+	/** Each long task's start, relative to the press, and its duration (for telling drag start from drop). */
+	longTaskTimes: [number, number][];
+	downAt: number;
+	upAt: number;
 	hoverAt: number;
 	moveAt: number;
 	overlayAt: number;
@@ -109,8 +113,15 @@ test('a 1,000-card board is interactive quickly, and a drag starts without long 
 	// the next move included; logged for comparison.
 	await page.evaluate(() => {
 		const w = window as unknown as { __perf: Perf };
-		w.__perf = { longTasks: [], hoverAt: 0, moveAt: 0, overlayAt: 0 };
-		new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__perf.longTasks.push(e.duration))).observe({ type: 'longtask' });
+		w.__perf = { longTasks: [], longTaskTimes: [], downAt: 0, upAt: 0, hoverAt: 0, moveAt: 0, overlayAt: 0 };
+		new PerformanceObserver((list) =>
+			list.getEntries().forEach((e) => {
+				w.__perf.longTasks.push(e.duration);
+				w.__perf.longTaskTimes.push([Math.round(e.startTime - w.__perf.downAt), Math.round(e.duration)]);
+			})
+		).observe({ type: 'longtask' });
+		window.addEventListener('pointerdown', (e) => (w.__perf.downAt = e.timeStamp), { capture: true });
+		window.addEventListener('pointerup', (e) => (w.__perf.upAt = e.timeStamp), { capture: true });
 		window.addEventListener(
 			'pointermove',
 			(e) => {
@@ -140,7 +151,7 @@ test('a 1,000-card board is interactive quickly, and a drag starts without long 
 	const longestTask = Math.max(0, ...perf.longTasks);
 	// The machine is shared: every figure goes with the load average it was measured at.
 	const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-	console.log(`browser perf (${CARDS} cards, load ${load}): interactive ${interactiveMs.toFixed(0)} ms, drag start ${dragStartMs.toFixed(1)} ms (${fromHoverMs.toFixed(0)} ms from the hover move), long tasks during drag: ${perf.longTasks.map((t) => t.toFixed(0)).join(', ') || 'none'}`);
+	console.log(`browser perf (${CARDS} cards, load ${load}): interactive ${interactiveMs.toFixed(0)} ms, drag start ${dragStartMs.toFixed(1)} ms (${fromHoverMs.toFixed(0)} ms from the hover move), long tasks during drag: ${perf.longTaskTimes.map(([at, ms]) => `${ms} ms at +${at}`).join(', ') || 'none'} (press at +0, overlay at +${Math.round(perf.overlayAt - perf.downAt)}, release at +${Math.round(perf.upAt - perf.downAt)})`);
 	test.info().annotations.push({ type: 'perf', description: JSON.stringify({ interactiveMs, dragStartMs, fromHoverMs, longTasks: perf.longTasks, load }) });
 
 	expect(interactiveMs, 'board interactive after navigation (ms)').toBeGreaterThan(0);
