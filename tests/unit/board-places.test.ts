@@ -41,6 +41,26 @@ describe('card places', () => {
 		expect(readSnapshot(a)).toEqual(readSnapshot(b));
 	});
 
+	it('commands in one transaction see each other: cards added together keep their order, a card moved twice has one entry', () => {
+		const doc = new Y.Doc();
+		seedBoard(doc);
+		const cmd = boardCommands(doc, { userId: 'ann', now: at('2026-01-05T09:00:00Z') });
+		const [todo, doing] = readSnapshot(doc).stages.slice(1, 3).map((s) => s.id);
+		let ids: string[] = [];
+		doc.transact(() => {
+			ids = ['One', 'Two', 'Three'].map((t) => cmd.addCard(todo!, t));
+			cmd.moveCard(ids[0]!, doing!, 0);
+			cmd.moveCard(ids[0]!, todo!, 2);
+		});
+		expect(readSnapshot(doc).cardsByStage[todo!]!.map((c) => c.title)).toEqual(['Two', 'Three', 'One']);
+		expect(new Set(readSnapshot(doc).cardsByStage[todo!]!.map((c) => c.rank)).size).toBe(3);
+		expect(boardMaps(doc).places.length).toBe(3);
+		// A fresh replica (its own index built from the array) reads the same.
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+		expect(readSnapshot(copy)).toEqual(readSnapshot(doc));
+	});
+
 	it('stays within 150 bytes per card (the 1.5 MB budget for 10,000 cards) after five moves per card', () => {
 		const doc = new Y.Doc();
 		seedBoard(doc);

@@ -29,24 +29,40 @@ type StoredChange =
  */
 export class PlaceStore {
 	private readonly kv: YKeyValue<StoredPlace>;
+	/**
+	 * Places set in the transaction in progress. YKeyValue indexes entries only after a transaction, so without
+	 * this a second command in the same transaction would not see the first one's card (two cards added in
+	 * one transaction would get the same rank).
+	 */
+	private readonly written = new Map<string, StoredPlace>();
 
 	constructor(doc: Y.Doc) {
 		this.kv = new YKeyValue<StoredPlace>(boardMaps(doc).places);
+		doc.on('afterTransaction', () => this.written.clear());
 	}
 
 	/** The card's place, if it has a well-formed one (documents are edited by clients we do not control). */
 	get(cardId: string): Place | undefined {
-		return decodePlace(this.kv.get(cardId));
+		return decodePlace(this.written.get(cardId) ?? this.kv.get(cardId));
 	}
 
 	/** Whether the card has a place entry. */
 	has(cardId: string): boolean {
-		return this.kv.has(cardId);
+		return this.written.has(cardId) || this.kv.has(cardId);
 	}
 
-	/** Sets the card's place (within the caller's transaction, if any). Set a card's place at most once per transaction. */
+	/** Sets the card's place (within the caller's transaction, if any). */
 	set(cardId: string, place: Place): void {
-		this.kv.set(cardId, [place.stageId, place.rank, Math.round(place.enteredAt / 1000)]);
+		const stored: StoredPlace = [place.stageId, place.rank, Math.round(place.enteredAt / 1000)];
+		// One transaction (the caller's, if any), so `written` is cleared when it ends, never before.
+		this.kv.doc.transact(() => {
+			if (this.written.has(cardId)) {
+				// Set already in this transaction: replace that entry (YKeyValue's index does not know it yet).
+				this.kv.delete(cardId);
+				this.kv.yarray.push([{ key: cardId, val: stored }]);
+			} else this.kv.set(cardId, stored);
+			this.written.set(cardId, stored);
+		});
 	}
 
 	/** Calls `listener` after each transaction that changed places; returns a function that stops it. */
