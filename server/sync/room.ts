@@ -108,9 +108,10 @@ export class Room implements MessageContext {
 			return;
 		}
 		this.doc.transact(() => {
+			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, LOAD);
 			for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD);
 		}, LOAD);
-		if (stored.updates.length === 0) seedBoard(this.doc, boardId);
+		if (!stored.snapshot && stored.updates.length === 0) seedBoard(this.doc, boardId);
 		this.finishLoading();
 	}
 
