@@ -8,6 +8,11 @@ import { signUp } from '../../src/lib/server/accounts.ts';
 import { createBoard, deleteBoard } from '../../src/lib/server/boards/boards.ts';
 import { drizzleDocumentStore } from '../../server/persistence/drizzle-document-store.ts';
 import { BoardGoneError, type DocumentStore } from '../../server/persistence/document-store.ts';
+import { Room } from '../../server/sync/room.ts';
+import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
+import { boardCommands } from '../../src/lib/board/doc/commands.ts';
+import { seedBoard } from '../../src/lib/board/doc/schema.ts';
+import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 
 describe.each(dbKinds())('document store on %s', (kind) => {
 	let database: Database;
@@ -59,6 +64,36 @@ describe.each(dbKinds())('document store on %s', (kind) => {
 		// A second compaction replaces the snapshot rather than failing on the primary key.
 		await store.compact(boardId, Y.encodeStateAsUpdate(doc), loaded.lastUpdateId!);
 		expect((await store.load(boardId)).updates).toHaveLength(0);
+	});
+
+	it('a room loads a board stored as a snapshot plus later rows, and one stored as a snapshot alone', async () => {
+		const boardId = await createBoard(database.db, userId, 'Snapshot and rows', clock.now());
+		const doc = new Y.Doc();
+		seedBoard(doc);
+		const cmd = boardCommands(doc, { userId, now: () => clock.now() });
+		const todo = readSnapshot(doc).stages[1]!.id;
+		cmd.addCard(todo, 'In the snapshot');
+		await store.append(boardId, Y.encodeStateAsUpdate(doc));
+		const [{ id }] = await queryRows<{ id: number }>(database, sql`select max(id)::int as id from board_updates where board_id = ${boardId}`);
+		await store.compact(boardId, Y.encodeStateAsUpdate(doc), id);
+		const before = Y.encodeStateVector(doc);
+		cmd.addCard(todo, 'In a later row');
+		await store.append(boardId, Y.encodeStateAsUpdate(doc, before));
+		const deps = { store, options: DEFAULT_SYNC_OPTIONS, log: () => {}, onUnloaded: () => {} };
+		const titles = (room: Room) => Object.values(readSnapshot(room.doc).cards).map((c) => c.title).sort();
+		const both = await Room.load(boardId, deps);
+		expect(titles(both)).toEqual(['In a later row', 'In the snapshot']);
+		expect(both.doc.store.pendingStructs).toBeNull();
+		await both.flush();
+		await both.compactStored();
+		both.dispose();
+		// Folded into one snapshot: a cold room integrates it on first use, or within a quarter second unasked.
+		const loaded = await store.load(boardId);
+		expect({ snapshot: loaded.snapshot !== null, rows: loaded.updates.length }).toEqual({ snapshot: true, rows: 0 });
+		const cold = await Room.load(boardId, deps);
+		await new Promise((r) => setTimeout(r, 400));
+		expect(titles(cold)).toEqual(['In a later row', 'In the snapshot']);
+		cold.dispose();
 	});
 
 	it('deleting a board deletes its document; writing to a deleted board says so', async () => {
