@@ -73,8 +73,7 @@ describe.each(dbKinds())('document store on %s', (kind) => {
 		const cmd = boardCommands(doc, { userId, now: () => clock.now() });
 		const todo = readSnapshot(doc).stages[1]!.id;
 		cmd.addCard(todo, 'In the snapshot');
-		await store.append(boardId, Y.encodeStateAsUpdate(doc));
-		const [{ id }] = await queryRows<{ id: number }>(database, sql`select max(id)::int as id from board_updates where board_id = ${boardId}`);
+		const id = await store.append(boardId, Y.encodeStateAsUpdate(doc));
 		await store.compact(boardId, Y.encodeStateAsUpdate(doc), id);
 		const before = Y.encodeStateVector(doc);
 		cmd.addCard(todo, 'In a later row');
