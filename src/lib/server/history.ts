@@ -1,6 +1,7 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
 import { boardStages, cardEvents } from './db/schema/history.ts';
+import { refreshCardFlow } from './card-flow.ts';
 
 /** A history row to insert (the server writes these; nobody else). */
 export interface CardEventRow {
@@ -25,14 +26,43 @@ export interface StageRow {
 	at: Date;
 }
 
-/** Appends history rows in one statement. */
+/** Appends history rows in one statement, and in the same transaction replays the cards they touch into `card_flow`. */
 export async function insertCardEvents(db: Db, rows: readonly CardEventRow[]): Promise<void> {
 	if (rows.length === 0) return;
-	await db.insert(cardEvents).values(rows.map((r) => ({ ...r })));
+	const cardsByBoard = new Map<string, Set<string>>();
+	for (const r of rows) cardsByBoard.set(r.boardId, (cardsByBoard.get(r.boardId) ?? new Set()).add(r.cardId));
+	await db.transaction(async (tx) => {
+		await tx.insert(cardEvents).values(rows.map((r) => ({ ...r })));
+		for (const [boardId, cards] of cardsByBoard) await refreshCardFlow(tx, boardId, [...cards]);
+	});
 }
 
-/** Inserts or updates stage metadata (a deletion keeps the row, marked deleted). */
+/**
+ * Inserts or updates stage metadata (a deletion keeps the row, marked deleted). When a stage's kind is new or
+ * changes, the cards that ever entered it are replayed again into `card_flow` (their figures depend on it).
+ */
 export async function upsertStages(db: Db, rows: readonly StageRow[]): Promise<void> {
+	if (rows.length === 0) return;
+	await db.transaction(async (tx) => {
+		const boardIds = [...new Set(rows.map((r) => r.boardId))];
+		const kindBefore = new Map<string, string>();
+		for (const s of await tx.select().from(boardStages).where(inArray(boardStages.boardId, boardIds))) kindBefore.set(`${s.boardId}\u0000${s.stageId}`, s.kind);
+		await writeStages(tx, rows);
+		for (const boardId of boardIds) {
+			const after = await tx.select().from(boardStages).where(eq(boardStages.boardId, boardId));
+			const changed = after.filter((s) => kindBefore.get(`${boardId}\u0000${s.stageId}`) !== s.kind).map((s) => s.stageId);
+			if (changed.length === 0) continue;
+			const cards = await tx
+				.selectDistinct({ cardId: cardEvents.cardId })
+				.from(cardEvents)
+				.where(and(eq(cardEvents.boardId, boardId), inArray(cardEvents.toStageId, changed)));
+			// Beyond a few thousand cards, one statement's parameters would not hold the list: replay the whole board.
+			await refreshCardFlow(tx, boardId, cards.length > 5_000 ? null : cards.map((c) => c.cardId));
+		}
+	});
+}
+
+async function writeStages(db: Db, rows: readonly StageRow[]): Promise<void> {
 	for (const r of rows) {
 		const values = { boardId: r.boardId, stageId: r.stageId, name: r.name, kind: r.kind, rank: r.rank, updatedAt: r.at, deletedAt: r.deleted ? r.at : null };
 		await db
