@@ -51,68 +51,31 @@ export interface FlowAggregates {
 const DAY_MS = 86_400_000;
 
 /**
- * Reads a board's flow figures in one statement: the database replays each card's recorded events (from its
- * latest `created`, in (at, id) order, as `buildTimelines` does) into visits and counts, so only aggregates and
- * the cards the response lists travel back.
+ * Reads a board's flow figures in one statement from `card_flow`, each card's replayed history (from its latest
+ * `created`, in (at, id) order, as `buildTimelines` does; see card-flow.ts), so only aggregates and the cards the
+ * response lists travel back.
  */
 export async function readFlowAggregates(db: Db, boardId: string, w: FlowWindow): Promise<FlowAggregates> {
 	const ms = (t: number) => sql`${Math.round(t)}::bigint`;
 	const iso = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
-	const kindOf = (kind: string) => sql`array(select stage_id from board_stages where board_id = ${boardId} and kind = ${kind})`;
 	const query = sql`
-	with ev as (
-		-- Times as epoch milliseconds (the recorder stores JavaScript dates), so all arithmetic below is exact; and
-		-- only the details the figures read: a created card's title, a due date, the checklist on a finishing move.
-		select id, card_id, type, (date_part('epoch', at) * 1000)::bigint as t, visit, coalesce(from_stage_id, '') as from_id, to_id, stage_kind,
-			case type when 'created' then coalesce(data->>'title', 'Untitled') when 'due_changed' then data->>'due' end as detail,
-			case when type = 'moved' and stage_kind = 'done' then data->'checklist' end as checklist
-		from (
-			select *, type in ('created', 'moved') as visit, coalesce(to_stage_id, '') as to_id, case
-				when type not in ('created', 'moved') then null
-				when to_stage_id = any(${kindOf('done')}) then 'done'
-				when to_stage_id = any(${kindOf('active')}) then 'active'
-				when to_stage_id = any(${kindOf('wait')}) then 'wait'
-			end as stage_kind
-			from card_events
-			where board_id = ${boardId} and type in ('created', 'moved', 'archived', 'restored', 'due_changed')
-		) rows
-	), ordered as (
-		-- One sort of the board's events by card, newest first, serves every window below; (t, id) is the replay's
-		-- order. "later" counts what comes after a row in that order, so the latest of a kind is the one with none later.
-		select ev.*, row_number() over later as rn,
-			count(*) filter (where type = 'created') over later as later_created,
-			count(*) filter (where type = 'due_changed') over later as later_dues,
-			count(*) filter (where type in ('archived', 'restored')) over later as later_archives,
-			min(t) filter (where visit) over later as end_t
-		from ev
-		window later as (partition by card_id order by t desc, id desc rows between unbounded preceding and 1 preceding)
-	), eff as materialized (
-		-- A card's history starts at its latest 'created' (a replay starts it over there and ignores what came before).
-		select card_id, rn, type, t, visit, from_id, to_id, stage_kind, checklist, end_t, created_t, finished_t, started_t, due, title, first_t, first_id,
-			-- An archived card leaves the board then, unless it had finished before: finished work keeps counting as done.
-			case when archived_t is not null and (finished_t is null or finished_t > archived_t) then archived_t end as gone_t,
-			archived_t is not null as archived
-		from (
-			select card_id, rn, type, t, visit, from_id, to_id, stage_kind, checklist, end_t, later_created,
-				max(t) filter (where type = 'created' and later_created = 0) over card as created_t,
-				-- Where the card first appeared, to list cards in the replay's order (only a card created twice has two).
-				min(t) filter (where type = 'created') over card as first_t,
-				min(id) filter (where type = 'created') over card as first_id,
-				min(t) filter (where later_created = 0 and visit and stage_kind = 'done') over card as finished_t,
-				min(t) filter (where later_created = 0 and visit and stage_kind = 'active') over card as started_t,
-				max(t) filter (where later_created = 0 and type = 'archived' and later_archives = 0) over card as archived_t,
-				max(detail) filter (where later_created = 0 and type = 'due_changed' and later_dues = 0) over card as due,
-				max(detail) filter (where type = 'created' and later_created = 0) over card as title
-			from ordered
-			window card as (partition by card_id)
-		) e
-		where later_created = 0 and created_t is not null
+	with eff as not materialized (
+		-- Each card's replayed history (card-flow.ts keeps it up to date as events are written). Not materialised:
+		-- each part below reads only its range through card_flow's indexes.
+		select card_id, event_id, type, t, visit, from_id, to_id, stage_kind, checklist, end_t, created_t, finished_t, started_t, due, title, first_t, first_id, gone_t, archived
+		from card_flow where board_id = ${boardId}
 	), cfd as (
 		-- A card counts in a bucket when its visit started at or before the bucket's sample time and had not ended;
-		-- an archived unfinished card's visits end when it left.
-		select to_id as stage_id, greatest(0, (x - ${ms(w.firstBucket)}) / ${ms(w.bucketMs)}) as bucket, sum(d) as delta
-		from eff cross join lateral (values (t, 1), (case when gone_t is not null and (end_t is null or end_t > gone_t) then gone_t else end_t end, -1)) as change(x, d)
-		where visit and (gone_t is null or t < gone_t) and x <= ${ms(w.now)} and x < ${ms(w.firstBucket + w.bucketMs * w.buckets)}
+		-- an archived unfinished card's visits end when it left. Each visit adds 1 where it starts and -1 where it ends.
+		select stage_id, greatest(0, (x - ${ms(w.firstBucket)}) / ${ms(w.bucketMs)}) as bucket, sum(d) as delta
+		from (
+			select to_id as stage_id, t as x, 1 as d from card_flow
+			where board_id = ${boardId} and visit and (gone_t is null or t < gone_t)
+			union all
+			select to_id, case when gone_t is not null and (end_t is null or end_t > gone_t) then gone_t else end_t end, -1 from card_flow
+			where board_id = ${boardId} and visit and (gone_t is null or t < gone_t)
+		) change
+		where x <= ${ms(w.now)} and x < ${ms(w.firstBucket + w.bucketMs * w.buckets)}
 		group by 1, 2
 	), tis as (
 		select to_id as stage_id, count(*) as visits, percentile_disc(array[0.5, 0.85]) within group (order by end_t - t) as p
@@ -121,7 +84,7 @@ export async function readFlowAggregates(db: Db, boardId: string, w: FlowWindow)
 		select from_id, to_id, count(*) as n from eff where type = 'moved' and t >= ${ms(w.from)} and t < ${ms(w.to)} group by 1, 2
 	), done as (
 		select card_id, max(title) as title, max(created_t) as created_t, max(started_t) as started_t, max(finished_t) as finished_t, max(due) as due,
-			(array_agg(checklist order by t, rn desc) filter (where visit and stage_kind = 'done'))[1] as checklist, max(first_t) as first_t, max(first_id) as first_id
+			(array_agg(checklist order by t, event_id) filter (where visit and stage_kind = 'done'))[1] as checklist, max(first_t) as first_t, max(first_id) as first_id
 		from eff where finished_t >= ${ms(w.from)} and finished_t < ${ms(w.to)} group by card_id
 	), before_finish as (
 		-- Time per stage before a card finished in the range first reached done.
