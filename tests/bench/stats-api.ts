@@ -97,6 +97,7 @@ async function measure(cfg: StatsApiConfig, name: string, where: { url: string }
 		// What autovacuum does after a bulk load: planner statistics and the visibility map.
 		await database.db.execute(sql`vacuum analyze card_events`);
 		await database.db.execute(sql`vacuum analyze board_stages`);
+		await database.db.execute(sql`vacuum analyze card_flow`);
 		const insertMs = Math.round(performance.now() - started);
 		cfg.log(`stats API on ${name}: inserted in ${insertMs} ms`);
 		const today = now.toISOString().slice(0, 10);
