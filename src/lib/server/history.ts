@@ -56,7 +56,8 @@ export async function upsertStages(db: Db, rows: readonly StageRow[]): Promise<v
 				.selectDistinct({ cardId: cardEvents.cardId })
 				.from(cardEvents)
 				.where(and(eq(cardEvents.boardId, boardId), inArray(cardEvents.toStageId, changed)));
-			await refreshCardFlow(tx, boardId, cards.map((c) => c.cardId));
+			// Beyond a few thousand cards, one statement's parameters would not hold the list: replay the whole board.
+			await refreshCardFlow(tx, boardId, cards.length > 5_000 ? null : cards.map((c) => c.cardId));
 		}
 	});
 }
