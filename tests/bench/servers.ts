@@ -28,6 +28,8 @@ export interface BenchServer {
 	output(): string;
 	/** SIGTERM, then wait for exit (our server saves everything first). */
 	stop(): Promise<void>;
+	/** SIGKILL: ends the process without its shutdown (which would fold the stored rows into a snapshot). */
+	kill(): Promise<void>;
 }
 
 /** A TCP port nobody listens on right now. */
@@ -141,6 +143,10 @@ async function start(name: BenchServer['name'], args: string[], env: NodeJS.Proc
 			const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
 			await exited;
 			clearTimeout(timer);
+		},
+		async kill() {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+			await exited;
 		}
 	};
 }
