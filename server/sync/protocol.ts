@@ -51,13 +51,18 @@ export function syncStep1Frame(doc: Y.Doc): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
-/** Sync step 1 from a state vector already at hand (a cold room's stored snapshot, before it is integrated). */
-export function syncStep1FrameFor(stateVector: Uint8Array): Uint8Array {
+/** A sync frame of the given step whose payload is already encoded (a state vector or an update). */
+function syncFrameOf(step: number, payload: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
-	encoding.writeVarUint8Array(encoder, stateVector);
+	encoding.writeVarUint(encoder, step);
+	encoding.writeVarUint8Array(encoder, payload);
 	return encoding.toUint8Array(encoder);
+}
+
+/** Sync step 1 from a state vector already at hand (a cold room's stored snapshot, before it is integrated). */
+export function syncStep1FrameFor(stateVector: Uint8Array): Uint8Array {
+	return syncFrameOf(syncProtocol.messageYjsSyncStep1, stateVector);
 }
 
 /** Sync step 2: everything the peer with `stateVector` lacks (integrated state only, never another client's pending bytes). */
@@ -70,11 +75,7 @@ export function syncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8Array 
 
 /** A sync step 2 frame carrying `update` as it is (a stored full state, already free of pending bytes). */
 export function stateAsSyncStep2(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-	encoding.writeVarUint8Array(encoder, update);
-	return encoding.toUint8Array(encoder);
+	return syncFrameOf(syncProtocol.messageYjsSyncStep2, update);
 }
 
 /** A document update for every peer. */
