@@ -190,13 +190,15 @@ export class Room implements MessageContext {
 	 * per change; in a cold room that is the stored snapshot, and the room integrates it once it is sent.
 	 */
 	answerSyncStep1(conn: Connection, stateVector: Uint8Array): void {
-		if (Y.decodeStateVector(stateVector).size === 0 && this.fullStateFrame) {
-			conn.send(this.fullStateFrame, () => this.integrate());
-			return;
+		if (Y.decodeStateVector(stateVector).size > 0) {
+			this.integrate();
+			return conn.send(syncStep2Frame(this.doc, stateVector));
 		}
-		this.integrate();
-		if (Y.decodeStateVector(stateVector).size > 0) return conn.send(syncStep2Frame(this.doc, stateVector));
-		conn.send((this.fullStateFrame = syncStep2Frame(this.doc, stateVector)));
+		if (!this.fullStateFrame) {
+			this.integrate();
+			this.fullStateFrame = syncStep2Frame(this.doc, stateVector);
+		}
+		conn.send(this.fullStateFrame, () => this.integrate());
 	}
 
 	/** MessageContext: applies presence from a connection, stamped with its identity and limited to its own ids. */

@@ -1,6 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
 
+/** ` and card_id in (…)` for the given cards, or nothing for all of them. */
+function cardFilter(cardIds: readonly string[] | null): SQL {
+	return cardIds === null ? sql`` : sql` and card_id in (${sql.join(cardIds.map((id) => sql`${id}`), sql`, `)})`;
+}
+
 /**
  * The replay of a board's events (or some of its cards'), as rows of `card_flow`: each card's history from its
  * latest `created`, in (at, id) order as `buildTimelines` does, with the end of each visit and the card's own
@@ -8,7 +13,7 @@ import type { Db } from './db/client.ts';
  */
 function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 	const kindOf = (kind: string) => sql`array(select stage_id from board_stages where board_id = ${boardId} and kind = ${kind})`;
-	const cards = cardIds === null ? sql`` : sql` and card_id in (${sql.join(cardIds.map((id) => sql`${id}`), sql`, `)})`;
+	const cards = cardFilter(cardIds);
 	return sql`
 	with ev as (
 		-- Times as epoch milliseconds (the recorder stores JavaScript dates), so all arithmetic is exact; and only the
@@ -69,7 +74,7 @@ const COLUMNS = sql.raw(
  */
 export async function refreshCardFlow(db: Db, boardId: string, cardIds: readonly string[] | null): Promise<void> {
 	if (cardIds !== null && cardIds.length === 0) return;
-	const cards = cardIds === null ? sql`` : sql` and card_id in (${sql.join(cardIds.map((id) => sql`${id}`), sql`, `)})`;
+	const cards = cardFilter(cardIds);
 	await db.execute(sql`delete from card_flow where board_id = ${boardId}${cards}`);
 	await db.execute(sql`insert into card_flow (${COLUMNS}) ${replay(boardId, cardIds)}`);
 }
