@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { openDatabase, type Database } from '../src/lib/server/db/client.ts';
+import { rebuildMissingCardFlow } from '../src/lib/server/card-flow.ts';
 import { installAppContext, type AppContext } from '../src/lib/server/context.ts';
 import { roomHistoryFactory } from './history/room-history.ts';
 import { systemClock } from '../src/lib/server/clock.ts';
@@ -33,6 +34,8 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	);
 	const clock = systemClock;
 	const log = (message: string, err?: unknown) => (err === undefined ? console.error(message) : console.error(message, err));
+	const rebuilt = await rebuildMissingCardFlow(database.db);
+	if (rebuilt.length > 0) log(`Flow history rebuilt for ${rebuilt.length} board(s) after an upgrade.`);
 	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, roomHistoryFactory(database.db, clock, log));
 	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log) };
 	installAppContext(ctx);

@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import type { SQL } from 'drizzle-orm';
 import { resolve } from 'node:path';
-import { openDatabase, type Database } from '../../src/lib/server/db/client.ts';
+import { openDatabase, selectRows, type Database } from '../../src/lib/server/db/client.ts';
 
 /** The two drivers every integration test runs against. */
 export type DbKind = 'pglite' | 'postgres';
@@ -58,7 +58,6 @@ export async function openTestDatabase(kind: DbKind): Promise<Database> {
 }
 
 /** Rows of a raw SQL query, whichever driver ran it (postgres.js returns an array, PGlite `{ rows }`). */
-export async function queryRows<T>(database: Database, query: SQL): Promise<T[]> {
-	const result = (await database.db.execute(query)) as unknown;
-	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+export function queryRows<T>(database: Database, query: SQL): Promise<T[]> {
+	return selectRows<T>(database.db, query);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { boards } from '../../src/lib/server/db/schema/boards.ts';
-import { refreshCardFlow } from '../../src/lib/server/card-flow.ts';
+import { rebuildMissingCardFlow, refreshCardFlow } from '../../src/lib/server/card-flow.ts';
 import { boardStats, parseStatsQuery } from '../../src/lib/server/stats.ts';
 import { HistoryWriter } from '../../server/history/history-writer.ts';
 import { dbKinds, openTestDatabase, queryRows } from '../helpers/db.ts';
@@ -93,6 +93,14 @@ describe.each(dbKinds())('card_flow maintained by the history writer (%s)', (kin
 		expect((kept as unknown[]).length).toBeGreaterThan(1_000);
 		await refreshCardFlow(database.db, BOARD, null);
 		expect(await flowRows(database)).toEqual(kept);
+	});
+
+	it('a board whose rows were cleared (as a reshaping migration does) is rebuilt once, and only it', async () => {
+		const kept = await flowRows(database);
+		await database.db.execute(sql`delete from card_flow where board_id = ${BOARD}`);
+		expect(await rebuildMissingCardFlow(database.db)).toEqual([BOARD]);
+		expect(await flowRows(database)).toEqual(kept);
+		expect(await rebuildMissingCardFlow(database.db)).toEqual([]);
 	});
 
 	it('the history covers what it is meant to', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cumulativeFlowFromDeltas, dailyCounts, reworkFromMoves, timeInStageFromVisits, wipFromFlow } from '../../src/lib/board/metrics/aggregates.ts';
-import { deadlines } from '../../src/lib/board/metrics/flow.ts';
+import { deadlineOf, deadlines } from '../../src/lib/board/metrics/flow.ts';
 import type { StageInfo } from '../../src/lib/board/metrics/history.ts';
 import { histogramBins } from '../../src/lib/board/metrics/stats.ts';
 
@@ -63,19 +63,31 @@ describe('figures from database aggregates', () => {
 		expect(dailyCounts([{ day: 1, count: 2 }, { day: 3, count: 1 }], 5)).toEqual([0, 2, 0, 1, 0]);
 	});
 
-	it('deadlines: on time until the end of the due day (UTC); late cards add up their time per stage', () => {
+	it('deadlines: on time until the end of the due day (UTC); late cards add up their time per stage; a due date that is no calendar date counts as none', () => {
 		const range = { from: T0, to: T0 + 10 * D };
 		const due = deadlines(
 			[
 				{ finishedAt: Date.parse('2026-03-05T23:59:59.999Z'), due: '2026-03-05', msByStage: { doing: 5 * H } },
 				{ finishedAt: Date.parse('2026-03-06T00:00:00Z'), due: '2026-03-05', msByStage: { doing: 10 * H, review: 2 * H } },
 				{ finishedAt: T0 + 5 * D, due: 'not a date', msByStage: { doing: H } },
+				{ finishedAt: T0 + 5 * D, due: '2026-02-30', msByStage: { doing: H } },
 				{ finishedAt: T0 + 5 * D, due: null, msByStage: { doing: 100 * H } },
 				{ finishedAt: T0 + 20 * D, due: '2026-03-01', msByStage: { doing: 100 * H } }
 			],
 			range
 		);
-		expect(due).toEqual({ rate: 1 / 3, onTime: 1, withDue: 3, lateHoursByStage: { doing: 11, review: 2 } });
+		expect(due).toEqual({ rate: 1 / 2, onTime: 1, withDue: 2, lateHoursByStage: { doing: 10, review: 2 } });
+	});
+});
+
+describe('deadlineOf', () => {
+	it('is the last millisecond of a real calendar day (UTC), else null', () => {
+		expect(deadlineOf('2026-03-05')).toBe(Date.parse('2026-03-05T23:59:59.999Z'));
+		expect(deadlineOf('2028-02-29')).toBe(Date.parse('2028-02-29T23:59:59.999Z'));
+		expect(deadlineOf('0001-01-01')).toBe(Date.parse('0001-01-01T23:59:59.999Z'));
+		for (const bad of ['2026-02-30', '2027-02-29', '2026-13-01', '2026-00-10', '2026-01-00', '0000-01-01', '2026-3-5', ' 2026-03-05', 'soon', '', null, 5]) {
+			expect(deadlineOf(bad), String(bad)).toBeNull();
+		}
 	});
 });
 

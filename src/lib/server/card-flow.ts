@@ -1,13 +1,26 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from './db/client.ts';
+import { selectRows, type Db } from './db/client.ts';
 
 /** ` and card_id in (…)` for the given cards, or nothing for all of them. */
 function cardFilter(cardIds: readonly string[] | null): SQL {
 	return cardIds === null ? sql`` : sql` and card_id in (${sql.join(cardIds.map((id) => sql`${id}`), sql`, `)})`;
 }
 
+/** The end (epoch ms) of a due date's UTC day, or null when it is not a real calendar date: as `deadlineOf` does. */
+function deadlineSql(due: SQL): SQL {
+	const part = (from: number, length: number) => sql`substr(${due}, ${sql.raw(String(from))}, ${sql.raw(String(length))})::int`;
+	const [year, month, day] = [part(1, 4), part(6, 2), part(9, 2)];
+	// Nested CASEs, not ANDs: make_date must only see a month and day that exist.
+	return sql`case when ${due} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then
+		case when ${year} >= 1 and ${month} between 1 and 12 then
+			case when ${day} between 1 and extract(day from make_date(${year}, ${month}, 1) + interval '1 month' - interval '1 day')::int
+			then (make_date(${year}, ${month}, ${day}) - date '1970-01-01')::bigint * 86400000 + 86399999 end
+		end
+	end`;
+}
+
 /**
- * The replay of a board's events (or some of its cards'), as rows of `card_flow`: each card's history from its
+ * The replay of a board's events (or some of its cards'), as rows of `card_flow`: each card's visits from its
  * latest `created`, in (at, id) order as `buildTimelines` does, with the end of each visit and the card's own
  * figures. The stages' kinds are read now, so the rows must be rebuilt when a kind changes (`upsertStages` does).
  */
@@ -41,13 +54,7 @@ function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 			min(t) filter (where visit) over later as end_t
 		from ev
 		window later as (partition by card_id order by t desc, id desc rows between unbounded preceding and 1 preceding)
-	)
-	-- A card's history starts at its latest 'created' (a replay starts it over there and ignores what came before).
-	select ${boardId}::text, card_id, id, type, t, visit, from_id, to_id, stage_kind, checklist, end_t, created_t, finished_t, started_t, due, title, first_t, first_id,
-		-- An archived card leaves the board then, unless it had finished before: finished work keeps counting as done.
-		case when archived_t is not null and (finished_t is null or finished_t > archived_t) then archived_t end as gone_t,
-		archived_t is not null as archived
-	from (
+	), cards as (
 		select id, card_id, type, t, visit, from_id, to_id, stage_kind, checklist, end_t, later_created,
 			max(t) filter (where type = 'created' and later_created = 0) over card as created_t,
 			-- Where the card first appeared, to list cards in the replay's order (only a card created twice has two).
@@ -60,12 +67,34 @@ function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 			max(detail) filter (where type = 'created' and later_created = 0) over card as title
 		from ordered
 		window card as (partition by card_id)
-	) e
-	where later_created = 0 and created_t is not null`;
+	), visits as (
+		-- A card's history starts at its latest 'created' (a replay starts it over there and ignores what came before).
+		select *,
+			case when finished_t is not null and t < finished_t then least(coalesce(end_t, finished_t), finished_t) - t end as pre_finish_ms,
+			-- An archived card leaves the board then, unless it had finished before: finished work keeps counting as done.
+			case when archived_t is not null and (finished_t is null or finished_t > archived_t) then archived_t end as gone_t
+		from cards
+		where later_created = 0 and created_t is not null and visit
+	), figures as (
+		select *,
+			-- The first arrival in done, in (t, id) order; ties at the same instant go to the lower event id.
+			coalesce(stage_kind = 'done' and t = finished_t and id = min(id) filter (where stage_kind = 'done' and t = finished_t) over card, false) as finishing,
+			coalesce(sum(pre_finish_ms) filter (where stage_kind = 'active') over card, 0) as card_active_ms,
+			coalesce(sum(pre_finish_ms) filter (where stage_kind = 'wait') over card, 0) as card_wait_ms,
+			case when gone_t is not null and (end_t is null or end_t > gone_t) then gone_t else end_t end as flow_end_t
+		from visits
+		window card as (partition by card_id)
+	)
+	select ${boardId}::text, card_id, id, type, t, from_id, to_id, stage_kind, checklist, end_t, created_t, finished_t, started_t, due, ${deadlineSql(sql`due`)},
+		title, first_t, first_id, gone_t, archived_t is not null, finishing, pre_finish_ms,
+		case when finishing then card_active_ms end, case when finishing then card_wait_ms end,
+		gone_t is null or t < gone_t, flow_end_t, floor(t / 86400000.0)::int, floor(flow_end_t / 86400000.0)::int
+	from figures`;
 }
 
 const COLUMNS = sql.raw(
-	'board_id, card_id, event_id, type, t, visit, from_id, to_id, stage_kind, checklist, end_t, created_t, finished_t, started_t, due, title, first_t, first_id, gone_t, archived'
+	'board_id, card_id, event_id, type, t, from_id, to_id, stage_kind, checklist, end_t, created_t, finished_t, started_t, due, deadline_t, ' +
+		'title, first_t, first_id, gone_t, archived, finishing, pre_finish_ms, active_ms, wait_ms, counted, flow_end_t, start_day, flow_end_day'
 );
 
 /**
@@ -77,4 +106,19 @@ export async function refreshCardFlow(db: Db, boardId: string, cardIds: readonly
 	const cards = cardFilter(cardIds);
 	await db.execute(sql`delete from card_flow where board_id = ${boardId}${cards}`);
 	await db.execute(sql`insert into card_flow (${COLUMNS}) ${replay(boardId, cardIds)}`);
+}
+
+/**
+ * Replays every board that has history but no `card_flow` rows (a migration that reshapes the table clears it),
+ * one board per transaction; returns the boards rebuilt. Cheap when there is nothing to do: one lookup per board.
+ */
+export async function rebuildMissingCardFlow(db: Db): Promise<string[]> {
+	const rows = await selectRows<{ id: string }>(
+		db,
+		sql`select b.id from boards b
+		where exists (select 1 from card_events e where e.board_id = b.id and e.type = 'created')
+			and not exists (select 1 from card_flow f where f.board_id = b.id)`
+	);
+	for (const { id } of rows) await db.transaction((tx) => refreshCardFlow(tx, id, null));
+	return rows.map((r) => r.id);
 }

@@ -2,7 +2,7 @@ import type { Db } from './db/client.ts';
 import { readStages } from './history.ts';
 import { readFlowAggregates } from './stats-query.ts';
 import type { StageInfo } from '../board/metrics/history.ts';
-import { bucketSize, bucketsFor, cardTimes, deadlines, efficiency, leadAndCycle, quality, throughputByWeek, type Range } from '../board/metrics/flow.ts';
+import { bucketSize, bucketsFor, cardTimes, deadlineFigures, efficiency, leadAndCycle, quality, throughputByWeek, type Range } from '../board/metrics/flow.ts';
 import { cumulativeFlowFromDeltas, dailyCounts, reworkFromMoves, timeInStageFromVisits, wipFromFlow } from '../board/metrics/aggregates.ts';
 import { forecastHowMany, forecastWhen } from '../board/metrics/forecast.ts';
 import { DomainError } from './errors.ts';
@@ -66,7 +66,11 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 	const cfd = cumulativeFlowFromDeltas(agg.cfdDeltas, stages, query.range);
 	const ageing = agg.ageing.map((c) => ({ cardId: c.cardId, title: c.title, stageId: c.stageId, ageHours: (nowMs - (c.startedAt ?? c.createdAt)) / 3_600_000, started: c.startedAt !== null }));
 	// Titles of the cards the response lists (not every card the board ever had).
-	const titles = Object.fromEntries([...finished, ...ageing].map((c) => [c.cardId, c.title]));
+	const titles: Record<string, string> = {};
+	for (const c of finished) titles[c.cardId] = c.title;
+	for (const c of ageing) titles[c.cardId] = c.title;
+	// Each finished card's time as ISO text, once: the lead and cycle lists both carry it.
+	const finishedIso = times.map((t) => new Date(t.finishedAt).toISOString());
 	return {
 		titles,
 		wipBreaches: agg.wipBreaches.map((b) => ({ at: new Date(b.at).toISOString(), stageId: b.stageId, cardId: b.cardId, actorId: b.actorId, count: Number(b.count), limit: Number(b.limit) })),
@@ -74,16 +78,16 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 		range: { from: query.from, to: query.to },
 		stages: stages.map((s) => ({ id: s.id, name: s.name, kind: s.kind, deleted: stageRows[s.order]!.deletedAt !== null })),
 		cfd,
-		leadTime: { ...leadTime, cards: times.map((t) => ({ cardId: t.cardId, finishedAt: new Date(t.finishedAt).toISOString(), hours: t.leadHours })) },
+		leadTime: { ...leadTime, cards: times.map((t, i) => ({ cardId: t.cardId, finishedAt: finishedIso[i]!, hours: t.leadHours })) },
 		cycleTime: {
 			...cycleTime,
-			cards: times.flatMap((t) => (t.cycleHours === null ? [] : [{ cardId: t.cardId, finishedAt: new Date(t.finishedAt).toISOString(), hours: t.cycleHours }]))
+			cards: times.flatMap((t, i) => (t.cycleHours === null ? [] : [{ cardId: t.cardId, finishedAt: finishedIso[i]!, hours: t.cycleHours }]))
 		},
 		throughput: throughputByWeek(times, query.range),
 		wip: wipFromFlow(cfd, stages),
 		timeInStage: timeInStageFromVisits(agg.stageVisits, stages),
 		flowEfficiency: efficiency(agg.activeMs, agg.waitMs),
-		dueDateHitRate: deadlines(finished, query.range),
+		dueDateHitRate: deadlineFigures(agg.deadlines.withDue, agg.deadlines.onTime, agg.deadlines.lateMsByStage),
 		rework: reworkFromMoves(agg.moves, stages),
 		quality: quality(finished, query.range),
 		forecast: {

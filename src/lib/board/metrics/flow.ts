@@ -88,19 +88,27 @@ export function leadAndCycle(times: readonly CardTimes[]): { leadTime: Summary; 
 	};
 }
 
+/** Start (epoch ms) of the Monday (UTC) of the week containing `t`. Day 0, 1970-01-01, was a Thursday. */
+function mondayOf(t: number): number {
+	const day = Math.floor(t / DAY);
+	return (day - ((((day + 3) % 7) + 7) % 7)) * DAY;
+}
+
 /** Monday (UTC) of the week containing `t`, as YYYY-MM-DD. */
 export function weekOf(t: number): string {
-	const d = new Date(t);
-	const monday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - ((d.getUTCDay() + 6) % 7) * DAY;
-	return new Date(monday).toISOString().slice(0, 10);
+	return new Date(mondayOf(t)).toISOString().slice(0, 10);
 }
 
 /** Cards finished per week (every week of the range, zeros included). */
 export function throughputByWeek(times: readonly CardTimes[], range: Range): { week: string; count: number }[] {
-	const weeks = new Map<string, number>();
-	for (let t = range.from; t < range.to; t += DAY) weeks.set(weekOf(t), 0);
-	for (const time of times) weeks.set(weekOf(time.finishedAt), (weeks.get(weekOf(time.finishedAt)) ?? 0) + 1);
-	return [...weeks.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, count]) => ({ week, count }));
+	// Keyed by the Monday's time, so a card costs arithmetic rather than a date string.
+	const weeks = new Map<number, number>();
+	for (let t = mondayOf(range.from); t < range.to; t += 7 * DAY) weeks.set(t, 0);
+	for (const time of times) {
+		const monday = mondayOf(time.finishedAt);
+		weeks.set(monday, (weeks.get(monday) ?? 0) + 1);
+	}
+	return [...weeks.entries()].sort(([a], [b]) => a - b).map(([monday, count]) => ({ week: weekOf(monday), count }));
 }
 
 /** Cards finished per UTC day over `days` days ending at `now` (the forecast's sample). */
@@ -204,22 +212,40 @@ export function dueDateHitRate(cards: readonly CardTimeline[], range: Range) {
 	);
 }
 
+/**
+ * The last millisecond of a due date's UTC day, or null when the due date is missing or not a real calendar date
+ * (YYYY-MM-DD, years 0001–9999): such a card counts as having no due date. card_flow's `deadline_t` is the same.
+ */
+export function deadlineOf(due: unknown): number | null {
+	if (typeof due !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(due) || due.startsWith('0000')) return null;
+	const midnight = Date.parse(`${due}T00:00:00Z`);
+	// Date.parse accepts some days that do not exist (2026-02-30); the round trip rejects them.
+	if (Number.isNaN(midnight) || new Date(midnight).toISOString().slice(0, 10) !== due) return null;
+	return midnight + DAY - 1;
+}
+
 /** `dueDateHitRate` from per-card facts. Hours are summed as whole milliseconds first, so card order cannot change them. */
 export function deadlines(cards: readonly DeadlineFacts[], range: Range) {
 	let onTime = 0;
 	let withDue = 0;
 	const lateMs: Record<string, number> = {};
 	for (const card of cards) {
-		if (card.finishedAt === null || card.finishedAt < range.from || card.finishedAt >= range.to || !card.due) continue;
+		if (card.finishedAt === null || card.finishedAt < range.from || card.finishedAt >= range.to) continue;
+		const deadline = deadlineOf(card.due);
+		if (deadline === null) continue;
 		withDue++;
-		const deadline = Date.parse(`${card.due}T23:59:59.999Z`);
 		if (card.finishedAt <= deadline) {
 			onTime++;
 			continue;
 		}
 		for (const [stageId, ms] of Object.entries(card.msByStage ?? {})) lateMs[stageId] = (lateMs[stageId] ?? 0) + ms;
 	}
-	const lateHoursByStage = Object.fromEntries(Object.entries(lateMs).map(([stageId, ms]) => [stageId, ms / HOUR]));
+	return deadlineFigures(withDue, onTime, lateMs);
+}
+
+/** The deadline figures from their counts and the late cards' milliseconds per stage. */
+export function deadlineFigures(withDue: number, onTime: number, lateMsByStage: Record<string, number>) {
+	const lateHoursByStage = Object.fromEntries(Object.entries(lateMsByStage).map(([stageId, ms]) => [stageId, ms / HOUR]));
 	return { rate: withDue ? onTime / withDue : null, onTime, withDue, lateHoursByStage };
 }
 

@@ -1,9 +1,16 @@
 import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 /** The drizzle handle both drivers share; queries are written once against it. */
 export type Db = PgDatabase<PgQueryResultHKT>;
+
+/** Runs a raw statement and returns its rows, whichever driver runs it (postgres.js answers an array, PGlite `{ rows }`). */
+export async function selectRows<Row>(db: Db, query: SQL): Promise<Row[]> {
+	const result = (await db.execute(query)) as unknown;
+	return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[];
+}
 
 /** An open database: the drizzle handle, which driver backs it, and how to close it. */
 export interface Database {

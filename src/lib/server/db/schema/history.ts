@@ -1,4 +1,5 @@
-import { bigint, boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { boards } from './boards.ts';
 
 /**
@@ -23,7 +24,12 @@ export const cardEvents = pgTable(
 		/** Type-specific details (title, reason, due date, checklist counts, limits, direction). */
 		data: jsonb('data').$type<Record<string, unknown>>().notNull().default({})
 	},
-	(t) => [index('card_events_board_at_idx').on(t.boardId, t.at), index('card_events_card_idx').on(t.boardId, t.cardId)]
+	(t) => [
+		index('card_events_board_at_idx').on(t.boardId, t.at),
+		index('card_events_card_idx').on(t.boardId, t.cardId),
+		// The stats' soft-WIP breaches of a range.
+		index('card_events_type_at_idx').on(t.boardId, t.type, t.at)
+	]
 );
 
 /** Every stage a board has had, with its latest name, kind and order, so history stays readable after renames and deletions. */
@@ -45,9 +51,10 @@ export const boardStages = pgTable(
 
 /**
  * Each card's replayed history, kept up to date as events and stage kinds are written (see card-flow.ts): one row
- * per event from the card's latest `created` on, with the end of the visit it starts and the card's own figures
- * (when it was created, started, finished, left; its title and due date), so a stats request reads these rows
- * instead of sorting and windowing every event. Derived data: `refreshCardFlow` can rebuild any part of it.
+ * per visit (a `created` or `moved` event) from the card's latest `created` on, with the end of the visit and the
+ * card's own figures (when it was created, started, finished, left; its title, due date and deadline), worked out
+ * once on write so that a stats request only counts and sums along indexes. Derived data: `refreshCardFlow` can
+ * rebuild any part of it, and `rebuildMissingCardFlow` fills boards that have events but no rows.
  */
 export const cardFlow = pgTable(
 	'card_flow',
@@ -56,38 +63,59 @@ export const cardFlow = pgTable(
 			.notNull()
 			.references(() => boards.id, { onDelete: 'cascade' }),
 		cardId: text('card_id').notNull(),
-		/** The card_events row. */
+		/** The card_events row that started the visit. */
 		eventId: bigint('event_id', { mode: 'number' }).notNull(),
+		/** created | moved */
 		type: text('type').notNull(),
-		/** Epoch milliseconds, as the metrics use them. */
+		/** When the visit started, epoch milliseconds (as the metrics use them). */
 		t: bigint('t', { mode: 'number' }).notNull(),
-		/** A created or moved event: it starts a visit of `toId`. */
-		visit: boolean('visit').notNull(),
 		fromId: text('from_id').notNull(),
 		toId: text('to_id').notNull(),
 		/** done | active | wait, from the stage's current kind (null for other kinds and unknown stages). */
 		stageKind: text('stage_kind'),
 		/** A move into done: the checklist counts it recorded. */
 		checklist: jsonb('checklist'),
-		/** When the visit this row starts ended (the card's next visit), null while it lasts. */
+		/** When the visit ended (the card's next visit), null while it lasts. */
 		endT: bigint('end_t', { mode: 'number' }),
 		createdT: bigint('created_t', { mode: 'number' }).notNull(),
 		finishedT: bigint('finished_t', { mode: 'number' }),
 		startedT: bigint('started_t', { mode: 'number' }),
 		due: text('due'),
+		/** The end of the due date's day (epoch ms), null without a due date that is a real calendar date. */
+		deadlineT: bigint('deadline_t', { mode: 'number' }),
 		title: text('title'),
 		/** Where the card first appeared (its first `created`), for the replay's order. */
 		firstT: bigint('first_t', { mode: 'number' }),
 		firstId: bigint('first_id', { mode: 'number' }),
 		/** When an unfinished card was archived (it left the board then). */
 		goneT: bigint('gone_t', { mode: 'number' }),
-		archived: boolean('archived').notNull()
+		archived: boolean('archived').notNull(),
+		/** This visit is the card's first arrival in a done stage: one row per finished card. */
+		finishing: boolean('finishing').notNull(),
+		/** How much of this visit came before the card finished (ms); null when none did or it never finished. */
+		preFinishMs: bigint('pre_finish_ms', { mode: 'number' }),
+		/** On the finishing row: the card's time in active and in waiting stages before it finished (ms). */
+		activeMs: bigint('active_ms', { mode: 'number' }),
+		waitMs: bigint('wait_ms', { mode: 'number' }),
+		/** The visit counts on the cumulative flow (it started before the card left the board). */
+		counted: boolean('counted').notNull(),
+		/** When the visit stops counting on the cumulative flow: its end, or when the card left if that was earlier. */
+		flowEndT: bigint('flow_end_t', { mode: 'number' }),
+		/** UTC day numbers (days since 1970-01-01) of `t` and `flow_end_t`, so daily counts group along an index. */
+		startDay: integer('start_day').notNull(),
+		flowEndDay: integer('flow_end_day')
 	},
-	// The ranges a stats request reads: cards finished, visits ended and events made in the range.
+	// One index per question a stats request asks, each holding what that question reads (index-only scans).
 	(t) => [
 		primaryKey({ columns: [t.boardId, t.cardId, t.eventId] }),
 		index('card_flow_finished_idx').on(t.boardId, t.finishedT),
-		index('card_flow_end_idx').on(t.boardId, t.endT),
-		index('card_flow_t_idx').on(t.boardId, t.t)
+		index('card_flow_finishing_idx').on(t.boardId, t.finishedT).where(sql`${t.finishing}`),
+		index('card_flow_late_idx')
+			.on(t.boardId, t.finishedT, t.toId, t.preFinishMs)
+			.where(sql`${t.finishedT} > ${t.deadlineT} and ${t.preFinishMs} is not null`),
+		index('card_flow_arrivals_idx').on(t.boardId, t.toId, t.startDay, t.t).where(sql`${t.counted}`),
+		index('card_flow_departures_idx').on(t.boardId, t.toId, t.flowEndDay, t.flowEndT).where(sql`${t.counted} and ${t.flowEndT} is not null`),
+		index('card_flow_visit_length_idx').on(t.boardId, t.toId, t.endT, t.t).where(sql`${t.endT} is not null`),
+		index('card_flow_moves_idx').on(t.boardId, t.fromId, t.toId, t.t).where(sql`${t.type} = 'moved'`)
 	]
 );
