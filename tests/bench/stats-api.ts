@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/lib/server/db/client.ts';
 import { boardStats, parseStatsQuery } from '../../src/lib/server/stats.ts';
+import { insertCardEvents } from '../../src/lib/server/history.ts';
 import { generateFlowHistory, insertFlowHistory, type FlowHistory } from '../helpers/flow-history.ts';
 import { createScratchDatabase } from './database.ts';
 import { percentile, round1 } from './stats.ts';
@@ -47,11 +48,13 @@ export interface StatsApiResult {
 	date: string;
 }
 
-/** Timings per range on one database, and how long the bulk insert took. */
+/** Timings per range on one database, how long the bulk insert took, and what a history batch costs afterwards. */
 export interface DatabaseTimings {
 	insert_ms: number;
 	last_90_days: RangeTiming;
 	whole_history: RangeTiming;
+	/** `insertCardEvents` with 10 moves of 10 cards (what the history writer sends), card_flow rebuild included. */
+	write_batch: { batches: number; p50_ms: number; p95_ms: number; max_ms: number };
 }
 
 /** Generates the history once, then measures each database in turn. */
@@ -106,10 +109,39 @@ async function measure(cfg: StatsApiConfig, name: string, where: { url: string }
 		cfg.log(`stats API on ${name}, last 90 days: p50 ${last90.p50_ms} / p95 ${last90.p95_ms} ms (${last90.response_bytes.toLocaleString('en')} bytes)`);
 		const whole = await timeRange(cfg, database, now, day(days), today);
 		cfg.log(`stats API on ${name}, whole history: p50 ${whole.p50_ms} / p95 ${whole.p95_ms} ms (${whole.response_bytes.toLocaleString('en')} bytes)`);
-		return { insert_ms: insertMs, last_90_days: last90, whole_history: whole };
+		const writeBatch = await timeWriteBatches(database, history, now);
+		cfg.log(`stats API on ${name}: a history batch of 10 moves p50 ${writeBatch.p50_ms} / p95 ${writeBatch.p95_ms} ms`);
+		return { insert_ms: insertMs, last_90_days: last90, whole_history: whole, write_batch: writeBatch };
 	} finally {
 		await database.close();
 	}
+}
+
+/**
+ * Times 30 history batches written after the stats were measured: each moves 10 cards of the board (the newest
+ * ones, whose rows the stats read) one stage on, as the history writer's batches do, with card_flow's rebuild.
+ */
+async function timeWriteBatches(database: Database, history: FlowHistory, now: Date): Promise<DatabaseTimings['write_batch']> {
+	const cards = history.events.filter((e) => e.type === 'created').slice(-300).map((e) => e.cardId);
+	const stages = history.stages.filter((s) => !s.deleted).map((s) => s.stageId);
+	const samples: number[] = [];
+	for (let batch = 0; batch < 30; batch++) {
+		const rows = cards.slice(batch * 10, batch * 10 + 10).map((cardId, i) => ({
+			boardId: history.stages[0]!.boardId,
+			cardId,
+			type: 'moved',
+			at: new Date(now.getTime() + (batch * 10 + i) * 1_000),
+			actorId: null,
+			fromStageId: stages[batch % stages.length]!,
+			toStageId: stages[(batch + 1) % stages.length]!,
+			data: {}
+		}));
+		const t = performance.now();
+		await insertCardEvents(database.db, rows);
+		samples.push(performance.now() - t);
+	}
+	const sorted = [...samples].sort((a, b) => a - b);
+	return { batches: samples.length, p50_ms: round1(percentile(sorted, 50)), p95_ms: round1(percentile(sorted, 95)), max_ms: round1(sorted[sorted.length - 1]!) };
 }
 
 /** Warm-up calls, then `samples` timed calls of exactly what GET /api/boards/<id>/stats runs (query parsing included). */

@@ -23,7 +23,7 @@ export interface FinishedCardRow {
 	startedAt: number | null;
 	finishedAt: number;
 	/** Checklist counts recorded on the move that finished it (null when it was created finished). */
-	checklist: { done: number; total: number } | null;
+	checklistAtFinish: { done: number; total: number } | null;
 }
 
 /** Everything the stats response is built from, aggregated by the database. */
@@ -123,8 +123,9 @@ export async function readFlowAggregates(db: Db, boardId: string, w: FlowWindow)
 		[stagesQuery, cardsQuery].map((query) =>
 			db.transaction(async (tx) => {
 				// Every part is meant as an index-only scan over pages in memory; PostgreSQL's default random_page_cost
-				// (4, for spinning disks) makes a one-board table's sequential scan look cheaper, at 3–4 × the time.
-				await tx.execute(sql`set local random_page_cost = 1.1`);
+				// (4, for spinning disks) makes a one-board table's sequential scan look cheaper, at 3–4 × the time. The
+				// two statements already share the cores, so parallel workers would only add their start-up.
+				await tx.execute(sql`select set_config('random_page_cost', '1.1', true), set_config('max_parallel_workers_per_gather', '0', true)`);
 				return (await selectRows<{ body: string }>(tx, query))[0]!.body;
 			})
 		)
@@ -152,7 +153,7 @@ function parseAggregates(raw: RawAggregates): FlowAggregates {
 			createdAt: Number(createdAt),
 			startedAt: num(startedAt),
 			finishedAt: Number(finishedAt),
-			checklist: (checklist ?? null) as FinishedCardRow['checklist']
+			checklistAtFinish: (checklist ?? null) as FinishedCardRow['checklistAtFinish']
 		})),
 		activeMs: Number(raw.sums[0]),
 		waitMs: Number(raw.sums[1]),

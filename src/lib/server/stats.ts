@@ -59,7 +59,7 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 	const window = { ...query.range, firstBucket: buckets[0]!.start, bucketMs: bucketSize(query.range), buckets: buckets.length, now: nowMs, forecastFrom };
 	const [agg, stageRows] = await Promise.all([readFlowAggregates(db, boardId, window), readStages(db, boardId)]);
 	const stages: StageInfo[] = stageRows.map((s, order) => ({ id: s.stageId, name: s.name, kind: s.kind as StageKind, order }));
-	const finished = agg.finished.map((c) => ({ ...c, checklistAtFinish: c.checklist }));
+	const finished = agg.finished;
 	const times = cardTimes(finished, query.range);
 	const { leadTime, cycleTime } = leadAndCycle(times);
 	const samples = dailyCounts(agg.dailyFinished, forecastDays);
