@@ -38,8 +38,8 @@ describe.each(dbKinds())('card_flow after an upgrade that cleared it (%s)', (kin
 			const location = 'url' in store.options ? { databaseUrl: store.options.url, dataDir: '' } : { databaseUrl: undefined, dataDir: store.options.dataDir! };
 			const app = await startFlowdeck({ port: 0, host: '127.0.0.1', origin: undefined, redisUrl: undefined, migrationsFolder, ...location, sync: DEFAULT_SYNC_OPTIONS });
 			try {
-				const [{ n }] = await queryRows<{ n: number }>(app.database, sql`select count(*)::int as n from card_flow where board_id = 'board-up'`);
-				expect(n).toBeGreaterThan(500);
+				const [rows] = await queryRows<{ n: number }>(app.database, sql`select count(*)::int as n from card_flow where board_id = 'board-up'`);
+				expect(rows?.n).toBeGreaterThan(500);
 				const after = JSON.parse(JSON.stringify(await boardStats(app.database.db, 'board-up', query, NOW)));
 				expect(after).toEqual(before);
 				expect((after as { leadTime: { count: number } }).leadTime.count).toBeGreaterThan(20);

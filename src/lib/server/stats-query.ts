@@ -49,22 +49,41 @@ export interface FlowAggregates {
 
 const DAY_MS = 86_400_000;
 
+/** A time as the bigint the columns hold, and as a timestamp for `card_events`. */
+const ms = (t: number) => sql`${Math.round(t)}::bigint`;
+const iso = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
+
 /**
- * Reads a board's flow figures in two statements from `card_flow`, each card's replayed visits with their figures
- * worked out on write (see card-flow.ts): every part below is a count or sum along one of its indexes, so only
- * aggregates and the cards the response lists travel back.
+ * Reads a board's flow figures from `card_flow`, each card's replayed visits with their figures worked out on
+ * write (see card-flow.ts): every part is a count or sum along one of its indexes, so only aggregates and the
+ * cards the response lists travel back. Two statements, the stages' flow and the cards' figures, run side by
+ * side on two connections (PostgreSQL; PGlite runs them in turn), so together they take about the longer one.
  */
 export async function readFlowAggregates(db: Db, boardId: string, w: FlowWindow): Promise<FlowAggregates> {
-	const ms = (t: number) => sql`${Math.round(t)}::bigint`;
-	const iso = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
+	const bodies = await Promise.all([stagesStatement(boardId, w), cardsStatement(boardId, w)].map((statement) => readJson(db, statement)));
+	return parseAggregates(Object.assign({}, ...bodies) as RawAggregates);
+}
+
+/** Runs a statement that answers one `body` of JSON text, planned for index-only scans. */
+function readJson(db: Db, statement: SQL): Promise<object> {
+	return db.transaction(async (tx) => {
+		// Every part is meant as an index-only scan over pages in memory; PostgreSQL's default random_page_cost
+		// (4, for spinning disks) makes a one-board table's sequential scan look cheaper, at 3–4 × the time. The
+		// two statements already share the cores, so parallel workers would only add their start-up.
+		await tx.execute(sql`select set_config('random_page_cost', '1.1', true), set_config('max_parallel_workers_per_gather', '0', true)`);
+		const [row] = await selectRows<{ body: string }>(tx, statement);
+		return JSON.parse(row!.body) as object;
+	});
+}
+
+/** Cumulative flow, time in stage and moves of the range: `cfd`, `tis`, `moves`. */
+function stagesStatement(boardId: string, w: FlowWindow): SQL {
 	const end = w.firstBucket + w.bucketMs * w.buckets;
 	// Daily buckets group by the stored day numbers, in index order; hourly ones (short ranges) by the hour.
 	const daily = w.bucketMs === DAY_MS;
 	const bucketOf = (t: SQL, day: SQL) => (daily ? day : sql`greatest(0, (${t} - ${ms(w.firstBucket)}) / ${ms(w.bucketMs)})`);
 	const bucket = daily ? sql`greatest(0, k - ${Math.floor(w.firstBucket / DAY_MS)})` : sql`k`;
-	// Two statements, run side by side on two connections (PostgreSQL; PGlite runs them in turn): the stages' flow,
-	// and the cards'. Each is a handful of index scans; together they would take their sum.
-	const stagesQuery = sql`
+	return sql`
 	with cfd as (
 		-- A card counts in a bucket when its visit started at or before the bucket's sample time and had not stopped
 		-- counting (see flow_end_t). Each visit adds 1 where it starts and -1 where it stops.
@@ -90,8 +109,12 @@ export async function readFlowAggregates(db: Db, boardId: string, w: FlowWindow)
 		'cfd', (select coalesce(json_agg(json_build_array(stage_id, bucket, delta)), '[]') from cfd),
 		'tis', (select coalesce(json_agg(json_build_array(stage_id, visits, p[1], p[2])), '[]') from tis),
 		'moves', (select coalesce(json_agg(json_build_array(from_id, to_id, n)), '[]') from moves)
-	)::text as body`;
-	const cardsQuery = sql`
+	)::text as body`
+}
+
+/** The cards finished in the range, their sums and deadlines, ageing work, daily throughput and WIP breaches. */
+function cardsStatement(boardId: string, w: FlowWindow): SQL {
+	return sql`
 	with done as (
 		-- One row per card finished in the range: its first arrival in done.
 		select card_id, title, created_t, started_t, finished_t, checklist, first_t, first_id, active_ms, wait_ms, deadline_t from card_flow
@@ -118,19 +141,7 @@ export async function readFlowAggregates(db: Db, boardId: string, w: FlowWindow)
 			select (finished_t - ${ms(w.forecastFrom)}) / ${DAY_MS}::bigint as k, count(*) as n from card_flow
 			where board_id = ${boardId} and finishing and finished_t >= ${ms(w.forecastFrom)} and finished_t <= ${ms(w.now)} group by 1) f),
 		'breaches', (select coalesce(json_agg(json_build_array(t, to_stage_id, card_id, actor_id, count, lim) order by t, id), '[]') from breaches)
-	)::text as body`;
-	const bodies = await Promise.all(
-		[stagesQuery, cardsQuery].map((query) =>
-			db.transaction(async (tx) => {
-				// Every part is meant as an index-only scan over pages in memory; PostgreSQL's default random_page_cost
-				// (4, for spinning disks) makes a one-board table's sequential scan look cheaper, at 3–4 × the time. The
-				// two statements already share the cores, so parallel workers would only add their start-up.
-				await tx.execute(sql`select set_config('random_page_cost', '1.1', true), set_config('max_parallel_workers_per_gather', '0', true)`);
-				return (await selectRows<{ body: string }>(tx, query))[0]!.body;
-			})
-		)
-	);
-	return parseAggregates(Object.assign({}, ...bodies.map((body) => JSON.parse(body) as object)) as RawAggregates);
+	)::text as body`
 }
 
 type Tuple = (string | number | null | Record<string, number>)[];
