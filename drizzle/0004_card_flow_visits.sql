@@ -1,7 +1,7 @@
 -- card_flow now holds visits only, with figures worked out on write. Its rows are derived data: they are cleared
 -- here and rebuilt from card_events when the server next starts (rebuildMissingCardFlow in src/lib/server/card-flow.ts).
 DELETE FROM "card_flow";--> statement-breakpoint
-DROP INDEX "card_flow_end_idx";--> statement-breakpoint
+DROP INDEX "card_flow_finished_idx";--> statement-breakpoint
 DROP INDEX "card_flow_t_idx";--> statement-breakpoint
 ALTER TABLE "card_flow" ADD COLUMN "deadline_t" bigint;--> statement-breakpoint
 ALTER TABLE "card_flow" ADD COLUMN "finishing" boolean NOT NULL;--> statement-breakpoint

@@ -59,13 +59,15 @@ export async function referenceStats(db: Db, boardId: string, query: StatsQuery 
 		stages
 	);
 	const nowMs = now.getTime();
+	const kinds = new Map(stages.map((s) => [s.id, s.kind]));
 	const times = cardTimes(timelines, query.range);
 	const { leadTime, cycleTime } = leadAndCycle(times);
 	const samples = dailyThroughput(timelines, nowMs, 6 * 7);
 	const allTitles = new Map(rows.filter((r) => r.type === 'created').map((r) => [r.cardId, String(r.data.title ?? 'Untitled')]));
 	const ageing = timelines.flatMap((card) => {
 		const stageId = stageAt(card, nowMs);
-		if (stageId === null || card.finishedAt !== null || card.archivedAt !== null) return [];
+		// Work outside done now is unfinished, whether or not it finished once (a reopened card).
+		if (stageId === null || kinds.get(stageId) === 'done' || card.archivedAt !== null) return [];
 		const since = card.startedAt ?? card.createdAt;
 		return [{ cardId: card.cardId, title: allTitles.get(card.cardId) ?? 'Untitled', stageId, ageHours: (nowMs - since) / 3_600_000, started: card.startedAt !== null }];
 	});

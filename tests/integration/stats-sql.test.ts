@@ -24,7 +24,7 @@ describe.each(dbKinds())('stats computed in SQL equal the in-memory metrics (%s)
 		const at = (daysAgo: number) => new Date(NOW.getTime() - daysAgo * DAY);
 		const row = (cardId: string, type: string, t: Date, extra: Record<string, unknown> = {}) => ({ boardId: 'board-a', cardId, type, at: t, actorId: null, fromStageId: null, toStageId: null, data: {}, ...extra });
 		// Oddities the replay tolerates: a move before the card exists, a card created twice, a stage nobody knows,
-		// a move with no stage, odd due dates, a card created straight into done, and events in the future.
+		// a move with no stage, odd due dates, a card created straight into done, events in the future, and reopens.
 		await insertCardEvents(database.db, [
 			row('odd-1', 'moved', at(30), { fromStageId: 'st-ideas', toStageId: 'st-drafting' }),
 			row('odd-1', 'created', at(29), { toStageId: 'st-ideas', data: { title: 'First life' } }),
@@ -40,7 +40,17 @@ describe.each(dbKinds())('stats computed in SQL equal the in-memory metrics (%s)
 			row('odd-3', 'due_changed', at(12), { data: { due: '2026-02-30' } }),
 			row('odd-4', 'created', at(3), { toStageId: 'st-drafting', data: { title: 'Tomorrow' } }),
 			row('odd-4', 'moved', at(-1), { fromStageId: 'st-drafting', toStageId: 'st-review' }),
-			row('odd-4', 'wip_breach', at(2), { toStageId: 'st-drafting', data: { limit: 3 } })
+			row('odd-4', 'wip_breach', at(2), { toStageId: 'st-drafting', data: { limit: 3 } }),
+			// Reopened cards: one finishes again later (late), one is back at work now (ageing).
+			row('odd-5', 'created', at(40), { toStageId: 'st-ideas', data: { title: 'Twice done' } }),
+			row('odd-5', 'due_changed', at(40), { data: { due: '2026-10-12' } }),
+			row('odd-5', 'moved', at(35), { fromStageId: 'st-ideas', toStageId: 'st-drafting' }),
+			row('odd-5', 'moved', at(30), { fromStageId: 'st-drafting', toStageId: 'st-published', data: { checklist: { done: 2, total: 2 } } }),
+			row('odd-5', 'moved', at(25), { fromStageId: 'st-published', toStageId: 'st-review' }),
+			row('odd-5', 'moved', at(8), { fromStageId: 'st-review', toStageId: 'st-published', data: { checklist: { done: 1, total: 2 } } }),
+			row('odd-6', 'created', at(22), { toStageId: 'st-drafting', data: { title: 'Back at work' } }),
+			row('odd-6', 'moved', at(18), { fromStageId: 'st-drafting', toStageId: 'st-published' }),
+			row('odd-6', 'moved', at(6), { fromStageId: 'st-published', toStageId: 'st-drafting' })
 		]);
 	}, 120_000);
 
@@ -71,5 +81,9 @@ describe.each(dbKinds())('stats computed in SQL equal the in-memory metrics (%s)
 		expect(Object.keys(stats.dueDateHitRate.lateHoursByStage).length).toBeGreaterThan(2);
 		expect(stats.stages.filter((s) => s.deleted)).toHaveLength(2);
 		expect(stats.wipBreaches.length).toBeGreaterThan(5);
+		// The reopened cards: counted once, at their first finish; the one back at work is ageing.
+		expect(stats.leadTime.cards.filter((c) => c.cardId === 'odd-5' || c.cardId === 'odd-6')).toHaveLength(2);
+		expect(stats.ageing.map((a) => a.cardId)).toContain('odd-6');
+		expect(stats.rework['st-published']).toBeGreaterThanOrEqual(2);
 	});
 });

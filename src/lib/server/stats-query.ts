@@ -40,7 +40,7 @@ export interface FlowAggregates {
 	waitMs: number;
 	/** Finished cards with a due date, those finished by it, and where the late ones' time went before finishing (ms per stage). */
 	deadlines: { withDue: number; onTime: number; lateMsByStage: Record<string, number> };
-	/** Unfinished, unarchived cards on the board now, in the order they were first created. */
+	/** Unarchived cards outside done stages now (reopened ones included), in the order they were first created. */
 	ageing: { cardId: string; title: string; stageId: string; createdAt: number; startedAt: number | null }[];
 	/** Cards finished per day since `forecastFrom` (day index → count). */
 	dailyFinished: { day: number; count: number }[];
@@ -136,7 +136,8 @@ function cardsStatement(boardId: string, w: FlowWindow): SQL {
 		'sums', (select json_build_array(coalesce(sum(active_ms), 0), coalesce(sum(wait_ms), 0), count(deadline_t), count(*) filter (where finished_t <= deadline_t)) from done),
 		'late', (select coalesce(json_agg(json_build_array(to_id, ms)), '[]') from late),
 		'ageing', (select coalesce(json_agg(json_build_array(card_id, title, to_id, created_t, started_t) order by first_t, first_id), '[]') from card_flow
-			where board_id = ${boardId} and finished_t is null and not archived and t <= ${ms(w.now)} and (end_t is null or end_t > ${ms(w.now)})),
+			-- The visit going on now, outside done: a card reopened after finishing is unfinished work again.
+			where board_id = ${boardId} and (end_t is null or end_t > ${ms(w.now)}) and t <= ${ms(w.now)} and not archived and stage_kind is distinct from 'done'),
 		'daily', (select coalesce(json_agg(json_build_array(k, n)), '[]') from (
 			select (finished_t - ${ms(w.forecastFrom)}) / ${DAY_MS}::bigint as k, count(*) as n from card_flow
 			where board_id = ${boardId} and finishing and finished_t >= ${ms(w.forecastFrom)} and finished_t <= ${ms(w.now)} group by 1) f),

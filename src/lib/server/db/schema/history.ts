@@ -108,7 +108,8 @@ export const cardFlow = pgTable(
 	// One index per question a stats request asks, each holding what that question reads (index-only scans).
 	(t) => [
 		primaryKey({ columns: [t.boardId, t.cardId, t.eventId] }),
-		index('card_flow_finished_idx').on(t.boardId, t.finishedT),
+		// The visits going on now (ageing work): still open, or ending after now.
+		index('card_flow_end_idx').on(t.boardId, t.endT),
 		index('card_flow_finishing_idx').on(t.boardId, t.finishedT).where(sql`${t.finishing}`),
 		index('card_flow_late_idx')
 			.on(t.boardId, t.finishedT, t.toId, t.preFinishMs)
