@@ -190,7 +190,9 @@ describe.each(dbKinds())('convergence property (%s)', (kind) => {
 					results.push(await runOnce(seed));
 				} catch (err) {
 					failures.push(
-						`seed ${seed} failed (replay: FLOWDECK_PROPERTY_SEED=${seed} npx vitest run --project integration tests/integration/convergence.test.ts):\n${(err as Error).stack ?? err}`
+						`seed ${seed} failed (replay: FLOWDECK_PROPERTY_SEED=${seed} npx vitest run --project integration tests/integration/convergence.test.ts):\n${(err as Error).stack ?? err}` +
+							// The server's own log so far: a failed write or compaction shows only there.
+							(fd.errors.length > 0 ? `\nserver log:\n${fd.errors.slice(-20).join('\n')}` : '')
 					);
 				}
 			}
