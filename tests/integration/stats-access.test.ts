@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { dbKinds, migrationsFolder } from '../helpers/db.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { serverDatabase } from '../helpers/board-fixture.ts';
+import { openDatabase } from '../../src/lib/server/db/client.ts';
+import { signUp } from '../../src/lib/server/accounts.ts';
+import { createSession } from '../../src/lib/server/auth/sessions.ts';
+import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie.ts';
+import { createBoard } from '../../src/lib/server/boards/boards.ts';
+import { boardMembers } from '../../src/lib/server/db/schema/boards.ts';
+import { insertCardEvents, upsertStages } from '../../src/lib/server/history.ts';
+
+const HOUR = 3_600_000;
+const ROUTES = ['stats', 'activity', 'events.csv', 'times.csv'] as const;
+
+/** GET with a given Cookie header ('' for anonymous), as a script or the stats tab's fetch would. */
+async function get(base: string, path: string, cookie: string): Promise<{ status: number; body: string }> {
+	const res = await fetch(base + path, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+	return { status: res.status, body: await res.text() };
+}
+
+/** Our CSV export as rows of named fields (no field here holds a newline). */
+function parseCsv(text: string): Record<string, string>[] {
+	const [header, ...lines] = text.trim().split('\r\n');
+	const names = header!.split(',');
+	return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i]!, v])));
+}
+
+describe.each(dbKinds())('flow-history endpoints: access and times.csv (%s)', (kind) => {
+	let server: TestServer;
+	let remove: () => Promise<void> | void = () => {};
+	let viewerCookie = '';
+	let boardId = '';
+	let otherBoardId = '';
+	// Written straight to the database before the server starts (PGlite admits one process), back-dated so lead and
+	// cycle time differ and are whole hours: created → In progress 2 h later → Done 3 h after that.
+	const created = Date.now() - 3 * 24 * HOUR;
+
+	beforeAll(async () => {
+		const database = await serverDatabase(kind);
+		remove = database.remove;
+		const { db, close } = await openDatabase(database.env.DATABASE_URL ? { url: database.env.DATABASE_URL } : { dataDir: database.env.DATA_DIR! }, migrationsFolder);
+		try {
+			const now = new Date(created - HOUR);
+			const password = 'plum-orbit-cactus-91';
+			const ownerId = await signUp(db, { name: 'Owner', email: 'owner@example.com', password }, now);
+			const viewerId = await signUp(db, { name: 'Viewer', email: 'viewer@example.com', password }, now);
+			const outsiderId = await signUp(db, { name: 'Outsider', email: 'outsider@example.com', password }, now);
+			boardId = await createBoard(db, ownerId, 'Campaigns', now);
+			otherBoardId = await createBoard(db, outsiderId, 'Elsewhere', now);
+			await db.insert(boardMembers).values({ boardId, userId: viewerId, role: 'viewer', joinedAt: now });
+			const [member] = await db.select({ role: boardMembers.role }).from(boardMembers).where(eq(boardMembers.userId, viewerId));
+			expect(member?.role).toBe('viewer');
+			viewerCookie = `${SESSION_COOKIE}=${(await createSession(db, viewerId, new Date())).token}`;
+			const stages = [
+				['s-backlog', 'Backlog', 'queue', 'a0'],
+				['s-doing', 'In progress', 'active', 'a1'],
+				['s-done', 'Done', 'done', 'a2']
+			] as const;
+			await upsertStages(
+				db,
+				stages.map(([stageId, name, k, rank]) => ({ boardId, stageId, name, kind: k, rank, deleted: false, at: now }))
+			);
+			const event = (type: string, at: number, fromStageId: string | null, toStageId: string, data = {}) => ({ boardId, cardId: 'card-1', type, at: new Date(at), actorId: ownerId, fromStageId, toStageId, data });
+			await insertCardEvents(db, [
+				event('created', created, null, 's-backlog', { title: 'Launch post' }),
+				event('moved', created + 2 * HOUR, 's-backlog', 's-doing', { direction: 'forward' }),
+				event('moved', created + 5 * HOUR, 's-doing', 's-done', { direction: 'forward' })
+			]);
+		} finally {
+			await close();
+		}
+		server = await startServer(database.env);
+	}, 120_000);
+
+	afterAll(async () => {
+		await server?.stop();
+		await remove();
+	});
+
+	it('a viewer can read the stats, activity and both CSV exports of their own board', async () => {
+		for (const route of ROUTES) expect({ route, status: (await get(server.url, `/api/boards/${boardId}/${route}`, viewerCookie)).status }).toEqual({ route, status: 200 });
+	});
+
+	it('a viewer gets 404 for every flow-history endpoint of a board they are not a member of', async () => {
+		for (const route of ROUTES) expect({ route, status: (await get(server.url, `/api/boards/${otherBoardId}/${route}`, viewerCookie)).status }).toEqual({ route, status: 404 });
+	});
+
+	it('anonymous callers get 401 from every flow-history endpoint (documented in docs/stats.md)', async () => {
+		for (const route of ROUTES) expect({ route, status: (await get(server.url, `/api/boards/${boardId}/${route}`, '')).status }).toEqual({ route, status: 401 });
+	});
+
+	it("times.csv lists the finished card with the stats API's lead and cycle hours", async () => {
+		const stats = JSON.parse((await get(server.url, `/api/boards/${boardId}/stats`, viewerCookie)).body) as {
+			leadTime: { cards: { cardId: string; finishedAt: string; hours: number }[] };
+			cycleTime: { cards: { cardId: string; hours: number }[] };
+		};
+		const lead = stats.leadTime.cards.find((c) => c.cardId === 'card-1')!;
+		const cycle = stats.cycleTime.cards.find((c) => c.cardId === 'card-1')!;
+		// Pins the fixture: a wrong history would make the comparison below vacuous.
+		expect([lead.hours, cycle.hours]).toEqual([5, 3]);
+		const csv = await get(server.url, `/api/boards/${boardId}/times.csv`, viewerCookie);
+		expect(csv.body.split('\r\n')[0]).toBe('card_id,title,finished_at,lead_time_hours,cycle_time_hours');
+		expect(parseCsv(csv.body)).toEqual([
+			{ card_id: 'card-1', title: 'Launch post', finished_at: new Date(lead.finishedAt).toISOString(), lead_time_hours: lead.hours.toFixed(2), cycle_time_hours: cycle.hours.toFixed(2) }
+		]);
+	});
+});
