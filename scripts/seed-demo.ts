@@ -1,7 +1,7 @@
 // `npm run seed:demo`: creates (once) a demo team and a "Content publishing" board with 90 days of realistic
 // history, written through the same document commands and history recorder the sync server uses, back-dated.
 import * as Y from 'yjs';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { configFromEnv } from '../server/config.ts';
 import { openDatabase } from '../src/lib/server/db/client.ts';
 import { users } from '../src/lib/server/db/schema/accounts.ts';
@@ -20,6 +20,9 @@ import { seededRandom } from '../src/lib/board/metrics/stats.ts';
 const DEMO_EMAIL = 'demo@flowdeck.local';
 const DEMO_PASSWORD = 'flowdeck-demo-2026';
 const BOARD_NAME = 'Content publishing';
+// The board carries this name until its whole history and document are stored, so a run that died half-way leaves a
+// board the next run recognises as unfinished (and replaces) instead of reporting the demo as already there.
+const UNFINISHED_NAME = `${BOARD_NAME} (seeding…)`;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -31,6 +34,13 @@ const login = `Log in at ${config.origin ?? `http://localhost:${config.port}`} a
 try {
 	const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_EMAIL)).limit(1);
 	if (existing) {
+		const unfinished = db
+			.select({ id: boardMembers.boardId })
+			.from(boardMembers)
+			.innerJoin(boards, eq(boards.id, boardMembers.boardId))
+			.where(and(eq(boardMembers.userId, existing.id), eq(boards.name, UNFINISHED_NAME)));
+		// Deleting a board cascades to its members, history, card_flow and stored document.
+		await db.delete(boards).where(inArray(boards.id, unfinished));
 		const [board] = await db
 			.select({ id: boards.id })
 			.from(boards)
@@ -56,7 +66,7 @@ try {
 		const [found] = await db.select({ id: users.id }).from(users).where(eq(users.email, t.email)).limit(1);
 		ids.push(found?.id ?? (await signUp(db, t, new Date(start))));
 	}
-	const boardId = await createBoard(db, ids[0]!, BOARD_NAME, new Date(start));
+	const boardId = await createBoard(db, ids[0]!, UNFINISHED_NAME, new Date(start));
 	await db.insert(boardMembers).values(ids.slice(1).map((userId) => ({ boardId, userId, role: 'editor', joinedAt: new Date(start) })));
 
 	const doc = new Y.Doc();
@@ -154,6 +164,8 @@ try {
 	process.stdout.write('\n');
 	await writer.flush();
 	await drizzleDocumentStore(db, { now: () => new Date() }).append(boardId, Y.encodeStateAsUpdate(doc));
+	// Last step: from here on the demo counts as complete.
+	await db.update(boards).set({ name: BOARD_NAME }).where(eq(boards.id, boardId));
 	const snapshot = readSnapshot(doc);
 	console.log(`Created "${BOARD_NAME}" with ${Object.keys(snapshot.cards).length} cards and ${steps.length} changes of history.`);
 	console.log(login);
