@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import type { BoardStats } from '../../src/lib/server/stats.ts';
 import { logIn } from './helpers.ts';
 
 const CHARTS = ['chart-cfd', 'chart-scatter', 'chart-histogram', 'chart-throughput', 'chart-wip', 'chart-ageing', 'chart-time-in-stage'];
@@ -17,7 +18,7 @@ test('the stats tab of the demo board renders every chart without errors, and th
 
 	// Every chart has its numbers as a table; the new ones hold the same rows as their charts.
 	const section = (heading: string) => page.locator('section').filter({ has: page.getByRole('heading', { name: heading, exact: true }) });
-	for (const heading of ['Cumulative flow', 'Lead and cycle time', 'Cycle time histogram', 'Throughput per week', 'Work in progress', 'Ageing work', 'Time in stage', 'Deadlines']) {
+	for (const heading of ['Cumulative flow', 'Lead and cycle time', 'Cycle time histogram', 'Throughput per week', 'Work in progress', 'Ageing work', 'Time in stage', 'Rework and quality', 'Deadlines']) {
 		await expect(section(heading).getByText('Show as table')).toHaveCount(1);
 	}
 	await section('Work in progress').getByText('Show as table').click();
@@ -79,4 +80,169 @@ test('a bad date range gets a clear message', async ({ page }) => {
 	const board = page.url();
 	await page.goto(`${board}/stats?from=2026-12-01&to=2026-01-01`);
 	await expect(page.getByRole('heading', { name: '"from" must be on or before "to".' })).toBeVisible();
+});
+
+/** Logs in as the demo user and opens the stats tab of the demo board; returns the board's id. */
+async function openDemoStats(page: Page): Promise<string> {
+	await logIn(page, 'demo@flowdeck.local', 'flowdeck-demo-2026');
+	await page.getByRole('link', { name: /Content publishing/ }).click();
+	await expect(page).toHaveURL(/\/b\/[a-z0-9]+$/);
+	const boardId = new URL(page.url()).pathname.split('/')[2]!;
+	await page.getByRole('link', { name: 'Stats' }).click();
+	await expect(page.getByTestId('chart-cfd').locator('svg').first()).toBeVisible();
+	return boardId;
+}
+
+/** The stats API's answer (by default for the page's default range (the page and the API share the server's clock)). */
+async function apiStats(page: Page, boardId: string, query = ''): Promise<BoardStats> {
+	const response = await page.request.get(`/api/boards/${boardId}/stats${query}`);
+	expect(response.status()).toBe(200);
+	return (await response.json()) as BoardStats;
+}
+
+const section = (page: Page, heading: string) => page.locator('section').filter({ has: page.getByRole('heading', { name: heading, exact: true }) });
+
+test('stage toggles remove and restore a stage on the cumulative flow, by keyboard; the WIP breach overlay shows and hides its markers', async ({ page }) => {
+	const boardId = await openDemoStats(page);
+	const stats = await apiStats(page, boardId);
+	const cfd = page.getByTestId('chart-cfd');
+	const bands = cfd.locator('g[aria-label="area"] path');
+	const legend = cfd.locator('[class$="-swatch"]');
+	const columns = section(page, 'Cumulative flow').locator('thead th');
+	const stagesShown = page.getByRole('group', { name: 'Stages shown' });
+	const toggles = stagesShown.getByRole('checkbox');
+	const toggle = (name: string) => stagesShown.getByRole('checkbox', { name, exact: true });
+	const live = stats.stages.filter((s) => !s.deleted).map((s) => s.name);
+	await expect(toggles).toHaveCount(live.length);
+	await expect(bands).toHaveCount(live.length);
+	await expect(legend).toHaveText(live);
+	await expect(columns).toHaveText(['Date', ...live]);
+
+	// Keyboard only: Tab from the stage before Review reaches Review's toggle, Space turns it off.
+	const review = toggle('Review');
+	await toggles.nth(live.indexOf('Review') - 1).focus();
+	await page.keyboard.press('Tab');
+	await expect(review).toBeFocused();
+	await page.keyboard.press('Space');
+	await expect(review).not.toBeChecked();
+	const withoutReview = live.filter((n) => n !== 'Review');
+	await expect(bands).toHaveCount(live.length - 1);
+	await expect(legend).toHaveText(withoutReview);
+	await expect(columns).toHaveText(['Date', ...withoutReview]);
+	await page.keyboard.press('Space');
+	await expect(review).toBeChecked();
+	await expect(bands).toHaveCount(live.length);
+	await expect(legend).toHaveText(live);
+	await expect(columns).toHaveText(['Date', ...live]);
+
+	// Soft WIP breaches: the demo's default range has some; one red tick per breach while the overlay is on.
+	const overlay = page.getByTestId('toggle-breaches');
+	const ticks = cfd.locator('g[aria-label="tick"] line');
+	expect(stats.wipBreaches.length).toBeGreaterThan(0);
+	await expect(overlay).toBeChecked();
+	await expect(ticks).toHaveCount(stats.wipBreaches.length);
+	await expect(page.getByText(`Show soft WIP breaches (${stats.wipBreaches.length})`)).toBeVisible();
+	await overlay.focus();
+	await page.keyboard.press('Space');
+	await expect(overlay).not.toBeChecked();
+	await expect(ticks).toHaveCount(0);
+	await page.keyboard.press('Space');
+	await expect(ticks).toHaveCount(stats.wipBreaches.length);
+
+	// Hiding a stage hides its breach markers too (they would mark a band that is not drawn).
+	const busiest = stats.stages.find((s) => s.id === stats.wipBreaches[0]!.stageId)!;
+	const others = stats.wipBreaches.filter((b) => b.stageId !== busiest.id).length;
+	await toggle(busiest.name).press('Space');
+	await expect(ticks).toHaveCount(others);
+	await expect(page.getByText(`Show soft WIP breaches (${others})`)).toBeVisible();
+	await toggle(busiest.name).press('Space');
+	await expect(ticks).toHaveCount(stats.wipBreaches.length);
+});
+
+test('the forecast answers "how many cards by a date" with 50/85/95 % figures, and a past date gets a clear message', async ({ page }) => {
+	await openDemoStats(page);
+	const today = await page.getByLabel('To', { exact: true }).inputValue(); // the default range ends today
+	const day = (offset: number) => new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+	const answer = page.getByTestId('forecast-how-many');
+
+	await page.getByLabel('How many cards by').fill(day(28));
+	await page.getByRole('button', { name: 'Forecast' }).click();
+	await expect(page).toHaveURL(new RegExp(`forecastBy=${day(28)}`));
+	await expect(answer).toContainText(`By ${day(28)}: at least`);
+	const [p50, p85, p95] = (await answer.locator('strong').allInnerTexts()).map(Number);
+	// More confidence, fewer cards: 50 % ≥ 85 % ≥ 95 %, all whole numbers, and the demo finishes cards every week.
+	for (const n of [p50, p85, p95]) expect(Number.isInteger(n)).toBe(true);
+	expect(p50).toBeGreaterThan(0);
+	expect(p50).toBeGreaterThanOrEqual(p85!);
+	expect(p85).toBeGreaterThanOrEqual(p95!);
+
+	// A date in the past cannot be forecast: a message, and no figures.
+	await page.getByLabel('How many cards by').fill(day(-10));
+	await page.getByRole('button', { name: 'Forecast' }).click();
+	await expect(page).toHaveURL(new RegExp(`forecastBy=${day(-10)}`));
+	await expect(answer).toHaveText(`Pick a date after today (${today}) to forecast how many cards will be done by then.`);
+	await expect(answer.locator('strong')).toHaveCount(0);
+	await expect(page.getByLabel('How many cards by')).toHaveValue(day(-10));
+
+	// Something that is not a date (only possible by editing the address) is refused with the rule.
+	await page.goto(page.url().replace(/forecastBy=[^&]*/, 'forecastBy=next-friday'));
+	await expect(page.getByRole('heading', { name: 'forecastBy must look like 2026-12-31.' })).toBeVisible();
+});
+
+test('a slowest card opens on the board with its dialog', async ({ page }) => {
+	const boardId = await openDemoStats(page);
+	const link = page.getByTestId('slowest').getByRole('link').first();
+	const title = await link.innerText();
+	await link.click();
+	await expect(page).toHaveURL(new RegExp(`/b/${boardId}\\?card=`));
+	const dialog = page.getByRole('dialog', { name: title });
+	await expect(dialog).toBeVisible();
+	await expect(dialog.getByLabel('Title')).toHaveValue(title);
+});
+
+test('rework and quality are shown with their numbers, and both CSV exports download with their header rows', async ({ page }) => {
+	const boardId = await openDemoStats(page);
+	const stats = await apiStats(page, boardId);
+
+	// Rework: one bar per stage that had cards sent back, and the table has every stage's count.
+	const rework = section(page, 'Rework and quality');
+	const sentBack = stats.stages.filter((s) => !s.deleted && (stats.rework[s.id] ?? 0) > 0);
+	expect(sentBack.length).toBeGreaterThan(0); // the demo sends cards back from Review
+	await expect(rework.getByTestId('chart-rework').locator('g[aria-label="bar"] rect')).toHaveCount(sentBack.length);
+	await rework.getByText('Show as table').click();
+	for (const s of stats.stages.filter((x) => !x.deleted)) {
+		await expect(rework.locator('tbody tr').filter({ has: page.getByRole('cell', { name: s.name, exact: true }) }).locator('td').last()).toHaveText(String(stats.rework[s.id] ?? 0));
+	}
+	// Quality: finished cards whose checklist was complete when they finished, out of those with a checklist.
+	expect(stats.quality.withChecklist).toBeGreaterThan(0);
+	await expect(rework.getByTestId('quality')).toContainText(`${stats.quality.complete} of ${stats.quality.withChecklist} finished cards`);
+	await expect(rework.getByTestId('quality')).toContainText(`(${Math.round(stats.quality.rate! * 100)} %)`);
+
+	// CSV exports: a real download through the links, each starting with its header row.
+	const downloadText = async (name: string) => {
+		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+		const stream = await download.createReadStream();
+		let text = '';
+		for await (const chunk of stream) text += String(chunk);
+		return { text, file: download.suggestedFilename() };
+	};
+	const events = await downloadText('Events CSV');
+	expect(events.file).toMatch(/events\.csv$/);
+	const eventLines = events.text.trim().split(/\r?\n/);
+	expect(eventLines[0]).toBe('at,type,card_id,actor_id,from_stage,to_stage,details');
+	expect(eventLines.length).toBeGreaterThan(100);
+	// The lead and cycle times follow the page's range: narrow it to two weeks first.
+	const to = await page.getByLabel('To', { exact: true }).inputValue();
+	const from = new Date(Date.parse(`${to}T00:00:00Z`) - 13 * 86_400_000).toISOString().slice(0, 10);
+	await page.getByLabel('From', { exact: true }).fill(from);
+	await page.getByRole('button', { name: 'Show' }).click();
+	await expect(page).toHaveURL(new RegExp(`from=${from}`));
+	const narrow = await apiStats(page, boardId, `?from=${from}&to=${to}`);
+	expect(narrow.leadTime.count).toBeLessThan(stats.leadTime.count);
+	const times = await downloadText('Lead & cycle CSV');
+	expect(times.file).toMatch(/lead-cycle\.csv$/);
+	const timeLines = times.text.trim().split(/\r?\n/);
+	expect(timeLines[0]).toBe('card_id,title,finished_at,lead_time_hours,cycle_time_hours');
+	// One row per card finished in the page's range.
+	expect(timeLines.length - 1).toBe(narrow.leadTime.count);
 });
