@@ -176,11 +176,17 @@ test('the forecast answers "how many cards by a date" with 50/85/95 % figures, a
 	expect(p50).toBeGreaterThanOrEqual(p85!);
 	expect(p85).toBeGreaterThanOrEqual(p95!);
 
+	// Today still has the rest of the day to go: figures, not the message.
+	await page.getByLabel('How many cards by').fill(today);
+	await page.getByRole('button', { name: 'Forecast' }).click();
+	await expect(answer).toContainText(`By ${today}: at least`);
+	await expect(answer.locator('strong')).toHaveCount(3);
+
 	// A date in the past cannot be forecast: a message, and no figures.
 	await page.getByLabel('How many cards by').fill(day(-10));
 	await page.getByRole('button', { name: 'Forecast' }).click();
 	await expect(page).toHaveURL(new RegExp(`forecastBy=${day(-10)}`));
-	await expect(answer).toHaveText(`Pick a date after today (${today}) to forecast how many cards will be done by then.`);
+	await expect(answer).toHaveText(`Pick today (${today}) or a later date to forecast how many cards will be done by then.`);
 	await expect(answer.locator('strong')).toHaveCount(0);
 	await expect(page.getByLabel('How many cards by')).toHaveValue(day(-10));
 
