@@ -56,11 +56,12 @@ const iso = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
 /**
  * Reads a board's flow figures from `card_flow`, each card's replayed visits with their figures worked out on
  * write (see card-flow.ts): every part is a count or sum along one of its indexes, so only aggregates and the
- * cards the response lists travel back. Two statements, the stages' flow and the cards' figures, run side by
- * side on two connections (PostgreSQL; PGlite runs them in turn), so together they take about the longer one.
+ * cards the response lists travel back. Four statements run side by side on their own connections (PostgreSQL),
+ * so together they take about the longest; PGlite runs them in turn, serving sockets in between.
  */
 export async function readFlowAggregates(db: Db, boardId: string, w: FlowWindow): Promise<FlowAggregates> {
-	const bodies = await Promise.all([stagesStatement(boardId, w), cardsStatement(boardId, w)].map((statement) => readJson(db, statement)));
+	const statements = [flowStatement(boardId, w), stageTimesStatement(boardId, w), finishedStatement(boardId, w), nowStatement(boardId, w)];
+	const bodies = await Promise.all(statements.map((statement) => readJson(db, statement)));
 	return parseAggregates(Object.assign({}, ...bodies) as RawAggregates);
 }
 
@@ -71,13 +72,15 @@ function readJson(db: Db, statement: SQL): Promise<object> {
 		// (4, for spinning disks) makes a one-board table's sequential scan look cheaper, at 3–4 × the time. The
 		// two statements already share the cores, so parallel workers would only add their start-up.
 		await tx.execute(sql`select set_config('random_page_cost', '1.1', true), set_config('max_parallel_workers_per_gather', '0', true)`);
+		// PGlite runs statements on this thread, one after another: let the server serve sockets between them.
+		await new Promise((resolve) => setImmediate(resolve));
 		const [row] = await selectRows<{ body: string }>(tx, statement);
 		return JSON.parse(row!.body) as object;
 	});
 }
 
-/** Cumulative flow, time in stage and moves of the range: `cfd`, `tis`, `moves`. */
-function stagesStatement(boardId: string, w: FlowWindow): SQL {
+/** Cumulative flow: net changes per (stage, bucket) as `cfd`. */
+function flowStatement(boardId: string, w: FlowWindow): SQL {
 	const end = w.firstBucket + w.bucketMs * w.buckets;
 	// Daily buckets group by the stored day numbers, in index order; hourly ones (short ranges) by the hour.
 	const daily = w.bucketMs === DAY_MS;
@@ -98,7 +101,14 @@ function stagesStatement(boardId: string, w: FlowWindow): SQL {
 			group by 1, 2
 		) change
 		group by 1, 2
-	), tis as (
+	)
+	select json_build_object('cfd', (select coalesce(json_agg(json_build_array(stage_id, bucket, delta)), '[]') from cfd))::text as body`;
+}
+
+/** Time in stage of the visits that ended in the range, and the moves made in it: `tis`, `moves`. */
+function stageTimesStatement(boardId: string, w: FlowWindow): SQL {
+	return sql`
+	with tis as (
 		select to_id as stage_id, count(*) as visits, percentile_disc(array[0.5, 0.85]) within group (order by end_t - t) as p
 		from card_flow where board_id = ${boardId} and end_t >= ${ms(w.from)} and end_t < ${ms(w.to)} group by to_id
 	), moves as (
@@ -106,14 +116,13 @@ function stagesStatement(boardId: string, w: FlowWindow): SQL {
 		where board_id = ${boardId} and type = 'moved' and t >= ${ms(w.from)} and t < ${ms(w.to)} group by 1, 2
 	)
 	select json_build_object(
-		'cfd', (select coalesce(json_agg(json_build_array(stage_id, bucket, delta)), '[]') from cfd),
 		'tis', (select coalesce(json_agg(json_build_array(stage_id, visits, p[1], p[2])), '[]') from tis),
 		'moves', (select coalesce(json_agg(json_build_array(from_id, to_id, n)), '[]') from moves)
-	)::text as body`
+	)::text as body`;
 }
 
-/** The cards finished in the range, their sums and deadlines, ageing work, daily throughput and WIP breaches. */
-function cardsStatement(boardId: string, w: FlowWindow): SQL {
+/** The cards finished in the range, their sums and the late ones' time per stage: `done`, `sums`, `late`. */
+function finishedStatement(boardId: string, w: FlowWindow): SQL {
 	return sql`
 	with done as (
 		-- One row per card finished in the range: its first arrival in done.
@@ -124,7 +133,18 @@ function cardsStatement(boardId: string, w: FlowWindow): SQL {
 		select to_id, sum(pre_finish_ms) as ms from card_flow
 		where board_id = ${boardId} and finished_t > deadline_t and pre_finish_ms is not null and finished_t >= ${ms(w.from)} and finished_t < ${ms(w.to)}
 		group by to_id
-	), breaches as (
+	)
+	select json_build_object(
+		'done', (select coalesce(json_agg(json_build_array(card_id, title, created_t, started_t, finished_t, checklist) order by finished_t, first_t, first_id), '[]') from done),
+		'sums', (select json_build_array(coalesce(sum(active_ms), 0), coalesce(sum(wait_ms), 0), count(deadline_t), count(*) filter (where finished_t <= deadline_t)) from done),
+		'late', (select coalesce(json_agg(json_build_array(to_id, ms)), '[]') from late)
+	)::text as body`;
+}
+
+/** Work on the board now, recent daily throughput and the range's WIP breaches: `ageing`, `daily`, `breaches`. */
+function nowStatement(boardId: string, w: FlowWindow): SQL {
+	return sql`
+	with breaches as (
 		-- A missing figure reads as NaN, as Number(undefined) does in the replay.
 		select (date_part('epoch', at) * 1000)::bigint as t, to_stage_id, card_id, actor_id,
 			coalesce(data->'count', '"NaN"') as count, coalesce(data->'limit', '"NaN"') as lim, id
@@ -132,9 +152,6 @@ function cardsStatement(boardId: string, w: FlowWindow): SQL {
 		where board_id = ${boardId} and type = 'wip_breach' and at >= ${iso(w.from)} and at < ${iso(w.to)}
 	)
 	select json_build_object(
-		'done', (select coalesce(json_agg(json_build_array(card_id, title, created_t, started_t, finished_t, checklist) order by finished_t, first_t, first_id), '[]') from done),
-		'sums', (select json_build_array(coalesce(sum(active_ms), 0), coalesce(sum(wait_ms), 0), count(deadline_t), count(*) filter (where finished_t <= deadline_t)) from done),
-		'late', (select coalesce(json_agg(json_build_array(to_id, ms)), '[]') from late),
 		'ageing', (select coalesce(json_agg(json_build_array(card_id, title, to_id, created_t, started_t) order by first_t, first_id), '[]') from card_flow
 			-- The visit going on now, outside done: a card reopened after finishing is unfinished work again.
 			where board_id = ${boardId} and (end_t is null or end_t > ${ms(w.now)}) and t <= ${ms(w.now)} and not archived and stage_kind is distinct from 'done'),
@@ -142,12 +159,12 @@ function cardsStatement(boardId: string, w: FlowWindow): SQL {
 			select (finished_t - ${ms(w.forecastFrom)}) / ${DAY_MS}::bigint as k, count(*) as n from card_flow
 			where board_id = ${boardId} and finishing and finished_t >= ${ms(w.forecastFrom)} and finished_t <= ${ms(w.now)} group by 1) f),
 		'breaches', (select coalesce(json_agg(json_build_array(t, to_stage_id, card_id, actor_id, count, lim) order by t, id), '[]') from breaches)
-	)::text as body`
+	)::text as body`;
 }
 
 type Tuple = (string | number | null | Record<string, number>)[];
 
-/** What the two statements answer: compact tuples, so a large board's answer stays small. */
+/** What the statements answer: compact tuples, so a large board's answer stays small. */
 type RawAggregates = Record<'cfd' | 'tis' | 'moves' | 'done' | 'late' | 'ageing' | 'daily' | 'breaches', Tuple[]> & {
 	sums: [number, number, number, number];
 };
