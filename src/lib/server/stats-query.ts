@@ -70,7 +70,7 @@ function readJson(db: Db, statement: SQL): Promise<object> {
 	return db.transaction(async (tx) => {
 		// Every part is meant as an index-only scan over pages in memory; PostgreSQL's default random_page_cost
 		// (4, for spinning disks) makes a one-board table's sequential scan look cheaper, at 3–4 × the time. The
-		// two statements already share the cores, so parallel workers would only add their start-up.
+		// statements already share the cores, so parallel workers would only add their start-up.
 		await tx.execute(sql`select set_config('random_page_cost', '1.1', true), set_config('max_parallel_workers_per_gather', '0', true)`);
 		// PGlite runs statements on this thread, one after another: let the server serve sockets between them.
 		await new Promise((resolve) => setImmediate(resolve));
