@@ -88,8 +88,12 @@ export function connectBoard(baseUrl: string, boardId: string, options: ConnectO
 	};
 }
 
-/** Polls `condition` until it returns a truthy value (returned) or `timeoutMs` passes (throws with `what`). */
-export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 5_000, everyMs = 10): Promise<T> {
+/**
+ * Polls `condition` until it returns a truthy value (returned) or `timeoutMs` passes (throws with `what`). The
+ * default is generous because `npm test` runs every file at once on two cores: a server's batched write (history
+ * after its batch delay, on PGlite in a busy process) has taken over 5 s there.
+ */
+export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 10): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await condition();
