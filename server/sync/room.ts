@@ -60,6 +60,8 @@ export class Room implements MessageContext {
 	/** Runs while the doc holds client changes whose dependencies never arrived (see pending.ts). */
 	private pendingTimer: ReturnType<typeof setTimeout> | null = null;
 	private disposed = false;
+	/** How many updates the doc emitted for the writer (an unload compares it before and after its writes). */
+	private changes = 0;
 
 	/** Loads the stored document (or seeds a new board) and builds the room; no client sees it before this resolves. */
 	static async load(boardId: string, deps: RoomDeps): Promise<Room> {
@@ -87,6 +89,7 @@ export class Room implements MessageContext {
 			// Replayed stored state is already stored, and clients get it by syncing.
 			if (originKind(origin) === 'load') return;
 			this.fullStateFrame = null;
+			this.changes++;
 			this.writer.push(update);
 			if (this.batch) this.batch.updates.push(update);
 			else this.broadcast(updateFrame(update));
@@ -331,11 +334,17 @@ export class Room implements MessageContext {
 
 	private async unloadWhenIdle(): Promise<void> {
 		this.unloadTimer = null;
-		await this.writer.flush();
-		await this.history?.flush();
-		if (this.connections.size === 0 && this.leases === 0 && !this.unloadTimer) await this.compactStored();
-		// Someone may have joined while the last writes completed.
-		if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
+		// Until an attempt sees no change from its start to its end: a client can join, edit and leave while this
+		// one waits, and start an unload of its own (the timer is null again) whose write is still running here.
+		for (let seen = -1; seen !== this.changes; ) {
+			seen = this.changes;
+			await this.writer.flush();
+			await this.history?.flush();
+			// Someone may have joined while the last writes completed.
+			if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
+			await this.compactStored();
+			if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
+		}
 		this.dispose();
 		this.deps.onUnloaded(this);
 	}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { Room, type RoomHistory } from '../../server/sync/room.ts';
+import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
+import type { DocumentStore, StoredDocument } from '../../server/persistence/document-store.ts';
+
+/** A promise the test resolves by hand. */
+function gate(): { promise: Promise<void>; open(): void } {
+	let open!: () => void;
+	const promise = new Promise<void>((resolve) => (open = resolve));
+	return { promise, open };
+}
+
+const tick = (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An in-memory DocumentStore whose appends can be held. */
+class MemoryStore implements DocumentStore {
+	snapshot: Uint8Array | null = null;
+	rows: { id: number; data: Uint8Array }[] = [];
+	private nextId = 1;
+	/** While set, an append waits for it; `appendStarted` opens when one does. */
+	hold: Promise<void> | null = null;
+	appendStarted = gate();
+
+	async load(): Promise<StoredDocument> {
+		return { snapshot: this.snapshot, updates: this.rows.map((r) => r.data), lastUpdateId: this.rows.at(-1)?.id ?? null };
+	}
+	async append(_boardId: string, update: Uint8Array): Promise<number> {
+		if (this.hold) {
+			this.appendStarted.open();
+			await this.hold;
+		}
+		const id = this.nextId++;
+		this.rows.push({ id, data: update });
+		return id;
+	}
+	async compact(_boardId: string, fullState: Uint8Array, throughUpdateId: number): Promise<void> {
+		this.snapshot = fullState;
+		this.rows = this.rows.filter((r) => r.id > throughUpdateId);
+	}
+	/** The stored document as one doc. */
+	doc(): Y.Doc {
+		const doc = new Y.Doc();
+		if (this.snapshot) Y.applyUpdate(doc, this.snapshot);
+		for (const row of this.rows) Y.applyUpdate(doc, row.data);
+		return doc;
+	}
+}
+
+describe('Room unload', () => {
+	it('a second unload that starts while the first waits for the history does not let the first dispose the room mid-write', async () => {
+		const store = new MemoryStore();
+		let historyFlush: () => Promise<void> = () => Promise.resolve();
+		const history: RoomHistory = { flush: () => historyFlush(), discard() {}, stop() {} };
+		let atUnload: { snapshot: boolean; rows: number } | null = null;
+		const room = await Room.load('board-1', {
+			store,
+			options: { ...DEFAULT_SYNC_OPTIONS, unloadGraceMs: 1, batchMs: 1 },
+			log: () => {},
+			history: () => history,
+			onUnloaded: () => (atUnload ??= { snapshot: store.snapshot !== null, rows: store.rows.length })
+		});
+		await room.flush(); // the seed is stored
+
+		// Unload 1 starts (the last client left) and waits for the history's write.
+		const historyHeld = gate();
+		const historyCalled = gate();
+		historyFlush = () => (historyCalled.open(), historyHeld.promise);
+		room.retain();
+		room.release();
+		await historyCalled.promise;
+
+		// A client joins, edits and leaves meanwhile: unload 2 starts and its write of that edit is slow.
+		const appendHeld = gate();
+		store.hold = appendHeld.promise;
+		room.retain();
+		room.doc.getMap('m').set('a', 1);
+		room.release();
+		await store.appendStarted.promise;
+		await tick(); // unload 2's timer fires: it waits for that write
+		// Another edit from that client reached the doc while its first one was being written.
+		room.doc.getMap('m').set('b', 2);
+
+		// The history write completes: unload 1 carries on while unload 2's write is still running.
+		historyHeld.open();
+		await tick();
+		expect(room.closed, 'disposed while a write was running').toBe(false);
+
+		store.hold = null;
+		appendHeld.open();
+		for (let i = 0; i < 100 && !room.closed; i++) await tick();
+		expect(room.closed).toBe(true);
+		// Everything written and folded into one snapshot before the room said it unloaded.
+		expect(atUnload).toEqual({ snapshot: true, rows: 0 });
+		expect(store.doc().getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
+	});
+});
