@@ -10,14 +10,16 @@ const FOREIGN_KEY_VIOLATION = '23503';
 export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
 	return {
 		async load(boardId): Promise<StoredDocument> {
-			// One transaction so a compaction running elsewhere cannot slip between the two reads.
+			// Rows first, then the snapshot. PostgreSQL's default isolation (read committed) lets a compaction by
+			// another server commit between the two reads; in this order it can only make the snapshot newer (it holds
+			// every row it deleted), where the other order would pair the old snapshot with the rows already deleted.
 			return db.transaction(async (tx) => {
-				const [snap] = await tx.select({ data: boardSnapshots.data }).from(boardSnapshots).where(eq(boardSnapshots.boardId, boardId));
 				const rows = await tx
 					.select({ id: boardUpdates.id, data: boardUpdates.data })
 					.from(boardUpdates)
 					.where(eq(boardUpdates.boardId, boardId))
 					.orderBy(asc(boardUpdates.id));
+				const [snap] = await tx.select({ data: boardSnapshots.data }).from(boardSnapshots).where(eq(boardSnapshots.boardId, boardId));
 				return {
 					snapshot: snap?.data ?? null,
 					updates: rows.map((r) => r.data),
