@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Db } from './db/client.ts';
 
@@ -73,7 +74,7 @@ function readJson(db: Db, statement: SQL): Promise<object> {
 		// statements already share the cores, so parallel workers would only add their start-up.
 		await tx.execute(sql`select set_config('random_page_cost', '1.1', true), set_config('max_parallel_workers_per_gather', '0', true)`);
 		// PGlite runs statements on this thread, one after another: let the server serve sockets between them.
-		await new Promise((resolve) => setImmediate(resolve));
+		await setImmediate();
 		const [row] = await selectRows<{ body: string }>(tx, statement);
 		return JSON.parse(row!.body) as object;
 	});

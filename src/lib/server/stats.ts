@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Db } from './db/client.ts';
 import { readStages } from './history.ts';
 import { readFlowAggregates } from './stats-query.ts';
@@ -59,17 +60,16 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 	const window = { ...query.range, firstBucket: buckets[0]!.start, bucketMs: bucketSize(query.range), buckets: buckets.length, now: nowMs, forecastFrom };
 	const [agg, stageRows] = await Promise.all([readFlowAggregates(db, boardId, window), readStages(db, boardId)]);
 	// Building the response is the next long stretch of this thread's time; the server's sockets go first.
-	await new Promise((resolve) => setImmediate(resolve));
+	await setImmediate();
 	const stages: StageInfo[] = stageRows.map((s, order) => ({ id: s.stageId, name: s.name, kind: s.kind as StageKind, order }));
-	const finished = agg.finished;
-	const times = cardTimes(finished, query.range);
+	const times = cardTimes(agg.finished, query.range);
 	const { leadTime, cycleTime } = leadAndCycle(times);
 	const samples = dailyCounts(agg.dailyFinished, forecastDays);
 	const cfd = cumulativeFlowFromDeltas(agg.cfdDeltas, stages, query.range);
 	const ageing = agg.ageing.map((c) => ({ cardId: c.cardId, title: c.title, stageId: c.stageId, ageHours: (nowMs - (c.startedAt ?? c.createdAt)) / 3_600_000, started: c.startedAt !== null }));
 	// Titles of the cards the response lists (not every card the board ever had).
 	const titles: Record<string, string> = {};
-	for (const c of finished) titles[c.cardId] = c.title;
+	for (const c of agg.finished) titles[c.cardId] = c.title;
 	for (const c of ageing) titles[c.cardId] = c.title;
 	// Each finished card's time as ISO text, once: the lead and cycle lists both carry it.
 	const finishedIso = times.map((t) => new Date(t.finishedAt).toISOString());
@@ -91,7 +91,7 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 		flowEfficiency: efficiency(agg.activeMs, agg.waitMs),
 		dueDateHitRate: deadlineFigures(agg.deadlines.withDue, agg.deadlines.onTime, agg.deadlines.lateMsByStage),
 		rework: reworkFromMoves(agg.moves, stages),
-		quality: quality(finished, query.range),
+		quality: quality(agg.finished, query.range),
 		forecast: {
 			basedOnDays: samples.length,
 			howMany: query.forecastBy ? { by: query.forecastBy, ...forecastHowMany(samples, nowMs, Date.parse(`${query.forecastBy}T23:59:59Z`)) } : null,
