@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
-import { boardMaps, splitCardKey } from '../../src/lib/board/doc/schema.ts';
+import { boardMaps, mapAt, mapsIn, splitCardKey } from '../../src/lib/board/doc/schema.ts';
 import { placeOf, placesOf, type PlaceChange } from '../../src/lib/board/doc/places.ts';
 import { originKind } from '../../src/lib/board/doc/origins.ts';
-import { readStage } from '../../src/lib/board/doc/snapshot.ts';
-import { compareByRank } from '../../src/lib/board/ranks.ts';
+import { readStage, readStages } from '../../src/lib/board/doc/snapshot.ts';
+import { isBlocker } from '../../src/lib/board/doc/shape.ts';
 import { stageHasLimit } from '../../src/lib/board/policy.ts';
 import type { CardEventRow } from '../../src/lib/server/history.ts';
 
@@ -28,7 +28,7 @@ export interface HistorySink {
 
 /** Every stage of the document as a record (used once when a room loads, so older boards get their stages). */
 export function currentStages(doc: Y.Doc, at: Date): StageRecord[] {
-	return [...boardMaps(doc).stages.values()].map((map) => {
+	return [...mapsIn(boardMaps(doc).stages)].map(([, map]) => {
 		const s = readStage(map);
 		return { stageId: s.id, name: s.name, kind: s.kind, rank: s.rank, deleted: false, at };
 	});
@@ -39,9 +39,17 @@ export function currentStages(doc: Y.Doc, at: Date): StageRecord[] {
  * (forward/backward), blocked/unblocked, owners, due date, checklist completed, exit criterion checked,
  * archived/restored, soft WIP breaches, and stage metadata. Replayed state (`load`) is ignored; a move the
  * policy net reverts in the same update is dropped, so refused moves never reach the history.
- * Returns a function that stops recording.
+ * `onError` gets errors of the deferred flush. Returns a function that stops recording.
  */
-export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: unknown) => string | null, now: () => Date): () => void {
+export function recordHistory(
+	doc: Y.Doc,
+	sink: HistorySink,
+	actorOf: (origin: unknown) => string | null,
+	now: () => Date,
+	onError: (err: unknown) => void = (err) => {
+		throw err;
+	}
+): () => void {
 	const { cards, stages, owners, checklists, exitChecks } = boardMaps(doc);
 	const places = placesOf(doc);
 	const stageOf = (cardId: string) => placeOf(doc, cardId)?.stageId ?? '';
@@ -51,7 +59,7 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 	const knownStages = new Map(currentStages(doc, now()).map((r) => [r.stageId, r]));
 	let flushQueued = false;
 
-	const stageList = () => [...stages.values()].map(readStage).sort(compareByRank);
+	const stageList = () => readStages(stages);
 	const ignore = (tr: Y.Transaction) => {
 		const kind = originKind(tr.origin);
 		return kind === 'load' || kind === 'pubsub';
@@ -64,10 +72,17 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 		if (flushQueued) return;
 		flushQueued = true;
 		// After the whole incoming update (and any policy compensation applied synchronously within it).
-		queueMicrotask(flush);
+		queueMicrotask(() => {
+			try {
+				flush();
+			} catch (err) {
+				// Thrown in a microtask it would end the process; the room decides (it closes itself).
+				onError(err);
+			}
+		});
 	};
 
-	const onCards = (events: Y.YEvent<Y.Map<unknown>>[], tr: Y.Transaction) => {
+	const onCards = (events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) => {
 		if (ignore(tr)) return;
 		const policy = originKind(tr.origin) === 'policy';
 		const actorId = actorOf(tr.origin);
@@ -75,7 +90,7 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 			if (event.target === cards) {
 				for (const [cardId, change] of (event as Y.YMapEvent<Y.Map<unknown>>).keys) {
 					if (change.action !== 'add' || policy) continue;
-					const card = cards.get(cardId);
+					const card = mapAt(cards, cardId);
 					if (!card) continue;
 					// Type observers (the places store) ran before this deep observer: the new card's place is known.
 					push({ cardId, type: 'created', actorId, toStageId: stageOf(cardId), data: { title: card.get('title') } });
@@ -84,7 +99,7 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 				continue;
 			}
 			// A change inside one card's map: its path from `cards` is [cardId].
-			if (event.path.length !== 1) continue;
+			if (event.path.length !== 1 || !(event.target instanceof Y.Map)) continue;
 			const card = event.target as Y.Map<unknown>;
 			const cardId = String(event.path[0]);
 			for (const [key, change] of (event as Y.YMapEvent<unknown>).keys) {
@@ -94,7 +109,7 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 				} else if (key === 'archived') {
 					push({ cardId, type: value === true ? 'archived' : 'restored', actorId, toStageId: stageOf(cardId) });
 				} else if (key === 'blocked') {
-					const blocked = value as { reason?: string } | null;
+					const blocked = isBlocker(value) ? value : null;
 					push({ cardId, type: blocked ? 'blocked' : 'unblocked', actorId, data: blocked ? { reason: blocked.reason } : {} });
 				} else if (key === 'due') {
 					push({ cardId, type: 'due_changed', actorId, data: { due: value ?? null, previous: change.oldValue ?? null } });
@@ -121,12 +136,12 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 
 	/** A card arrived in a stage: past a soft limit, record who pushed it over and by how much (counted now, not at flush). */
 	function checkSoftLimit(cardId: string, stageId: string, actorId: string | null) {
-		const map = stages.get(stageId);
+		const map = mapAt(stages, stageId);
 		if (!map) return;
 		const stage = readStage(map);
 		if (!stageHasLimit(stage) || stage.wipMode !== 'soft') return;
 		let count = 0;
-		for (const [id, card] of cards) if (card.get('archived') !== true && placeOf(doc, id, card)?.stageId === stageId) count++;
+		for (const [id, card] of mapsIn(cards)) if (card.get('archived') !== true && placeOf(doc, id, card)?.stageId === stageId) count++;
 		if (count > stage.wipLimit) push({ cardId, type: 'wip_breach', actorId, toStageId: stageId, data: { limit: stage.wipLimit, count, over: count - stage.wipLimit } });
 	}
 
@@ -147,7 +162,7 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 		}
 	}
 
-	const onOwners = (event: Y.YMapEvent<string>, tr: Y.Transaction) => {
+	const onOwners = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
 		if (ignore(tr) || originKind(tr.origin) === 'policy') return;
 		for (const [key, change] of event.keys) {
 			const [cardId, userId] = splitCardKey(key);
@@ -156,7 +171,7 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 		}
 	};
 
-	const onExitChecks = (event: Y.YMapEvent<{ by: string; at: string }>, tr: Y.Transaction) => {
+	const onExitChecks = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
 		if (ignore(tr) || originKind(tr.origin) === 'policy') return;
 		for (const [key, change] of event.keys) {
 			if (change.action !== 'add') continue;
@@ -166,12 +181,12 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 		}
 	};
 
-	const onChecklists = (events: Y.YEvent<Y.Map<unknown>>[], tr: Y.Transaction) => {
+	const onChecklists = (events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) => {
 		if (ignore(tr) || originKind(tr.origin) === 'policy') return;
 		const touched = new Set<string>();
 		for (const event of events) {
 			if (event.target === checklists) for (const key of (event as Y.YMapEvent<unknown>).keys.keys()) touched.add(splitCardKey(key)[0]);
-			else if ((event as Y.YMapEvent<unknown>).keys.has('done')) touched.add(String((event.target as Y.Map<unknown>).get('cardId') ?? ''));
+			else if (event.target instanceof Y.Map && (event as Y.YMapEvent<unknown>).keys.has('done')) touched.add(String(event.target.get('cardId') ?? ''));
 		}
 		for (const cardId of touched) {
 			const { done, total } = checklistCounts(cardId);
@@ -181,7 +196,7 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 		}
 	};
 
-	const onStages = (events: Y.YEvent<Y.Map<unknown>>[], tr: Y.Transaction) => {
+	const onStages = (events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) => {
 		if (originKind(tr.origin) === 'load') return;
 		const at = now();
 		for (const event of events) {
@@ -191,7 +206,7 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 						const known = knownStages.get(stageId);
 						pendingStages.set(stageId, { stageId, name: known?.name ?? '', kind: known?.kind ?? 'queue', rank: known?.rank ?? '', deleted: true, at });
 					} else {
-						const map = stages.get(stageId);
+						const map = mapAt(stages, stageId);
 						if (map) pendingStages.set(stageId, { ...toRecord(map, at) });
 					}
 				}
@@ -216,7 +231,7 @@ export function recordHistory(doc: Y.Doc, sink: HistorySink, actorOf: (origin: u
 		let done = 0;
 		let total = 0;
 		const prefix = `${cardId}/`;
-		for (const [key, item] of checklists) {
+		for (const [key, item] of mapsIn(checklists)) {
 			if (!key.startsWith(prefix)) continue;
 			total++;
 			if (item.get('done') === true) done++;

@@ -14,11 +14,11 @@ function actorOf(origin: unknown): string | null {
 
 /** Builds the per-room history factory: records from the room's doc into the database with the server's clock. */
 export function roomHistoryFactory(db: Db, clock: Clock, log: (message: string, err?: unknown) => void) {
-	return (boardId: string, doc: Y.Doc): RoomHistory => {
+	return (boardId: string, doc: Y.Doc, fail: (err: unknown) => void): RoomHistory => {
 		const writer = new HistoryWriter(db, boardId, log);
 		// Boards that predate history (or whose stages changed elsewhere) get their stage list once on load.
 		writer.stages(currentStages(doc, clock.now()));
-		const stop = recordHistory(doc, writer, actorOf, () => clock.now());
+		const stop = recordHistory(doc, writer, actorOf, () => clock.now(), fail);
 		return { flush: () => writer.flush(), discard: () => writer.discard(), stop };
 	};
 }

@@ -66,6 +66,7 @@ function handleSync(ctx: MessageContext, conn: Connection, decoder: decoding.Dec
 			try {
 				ctx.applyUpdate(conn, payload);
 			} catch (err) {
+				if (err instanceof ProtocolError) throw err;
 				throw new ProtocolError(`Update rejected: ${(err as Error).message}`, CLOSE.invalidPayload);
 			}
 			return;

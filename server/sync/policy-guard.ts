@@ -1,10 +1,10 @@
 import * as Y from 'yjs';
 import { checkMove, stageHasLimit, type MoveRefusal } from '../../src/lib/board/policy.ts';
 import { compareByRank, rankAtIndex } from '../../src/lib/board/ranks.ts';
-import { boardMaps } from '../../src/lib/board/doc/schema.ts';
+import { boardMaps, mapAt, mapsIn } from '../../src/lib/board/doc/schema.ts';
 import { placeOf, placesOf, type Place, type PlaceChange } from '../../src/lib/board/doc/places.ts';
 import { POLICY, originKind } from '../../src/lib/board/doc/origins.ts';
-import { readAllCardParts, readCardParts, readStage } from '../../src/lib/board/doc/snapshot.ts';
+import { readAllCardParts, readCardParts, readStages } from '../../src/lib/board/doc/snapshot.ts';
 import type { Stage } from '../../src/lib/board/types.ts';
 
 /** A card edit the server reverted, reported to whoever made it. */
@@ -72,7 +72,7 @@ export function guardPolicy(doc: Y.Doc, onRefused: (refusal: Refusal) => void, l
 		try {
 			const arrivals = collectArrivals(doc, cards, changes);
 			if (arrivals.length === 0) return;
-			const refusals = judge(doc, arrivals, cards, [...stages.values()].map(readStage).sort(compareByRank));
+			const refusals = judge(doc, arrivals, cards, readStages(stages));
 			if (refusals.length === 0) return;
 			// Transacting after a transaction queues a separate one right after it.
 			doc.transact(() => {
@@ -94,12 +94,12 @@ export function guardPolicy(doc: Y.Doc, onRefused: (refusal: Refusal) => void, l
 	};
 }
 
-function collectArrivals(doc: Y.Doc, cards: Y.Map<Y.Map<unknown>>, changes: Gathered): Arrival[] {
+function collectArrivals(doc: Y.Doc, cards: Y.Map<unknown>, changes: Gathered): Arrival[] {
 	const arrivals: Arrival[] = [];
 	const ids = new Set([...changes.places.keys(), ...changes.restored]);
 	for (const id of ids) {
-		const map = cards.get(id);
-		if (!(map instanceof Y.Map) || map.get('archived') === true) continue;
+		const map = mapAt(cards, id);
+		if (!map || map.get('archived') === true) continue;
 		const place = placeOf(doc, id, map);
 		if (!place) continue;
 		const change = changes.places.get(id);
@@ -112,12 +112,12 @@ function collectArrivals(doc: Y.Doc, cards: Y.Map<Y.Map<unknown>>, changes: Gath
 }
 
 /** Decides arrivals in board order, so of several cards entering a full stage the first ones fit. */
-function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<Y.Map<unknown>>, stages: Stage[]) {
+function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<unknown>, stages: Stage[]) {
 	const arriving = new Set(arrivals.map((a) => a.id));
 	// Cards present in each stage that did not arrive in this transaction.
 	const settled = new Map<string, number>();
 	const add = (stageId: string) => settled.set(stageId, (settled.get(stageId) ?? 0) + 1);
-	for (const [id, map] of cards) {
+	for (const [id, map] of mapsIn(cards)) {
 		if (map.get('archived') === true || arriving.has(id)) continue;
 		const place = placeOf(doc, id, map);
 		if (place) add(place.stageId);
@@ -163,7 +163,7 @@ function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<Y.Map<unknown>>, st
 }
 
 /** Puts a refused card back (moved or restored card) or at the end of `placeIn` (new card). */
-function compensate(doc: Y.Doc, arrival: Arrival, placeIn: string | null, cards: Y.Map<Y.Map<unknown>>): void {
+function compensate(doc: Y.Doc, arrival: Arrival, placeIn: string | null, cards: Y.Map<unknown>): void {
 	const places = placesOf(doc);
 	if (placeIn === null) {
 		if (arrival.kind === 'restored') arrival.map.set('archived', true);
@@ -171,7 +171,7 @@ function compensate(doc: Y.Doc, arrival: Arrival, placeIn: string | null, cards:
 		return;
 	}
 	const siblings: { id: string; rank: string }[] = [];
-	for (const [id, map] of cards) {
+	for (const [id, map] of mapsIn(cards)) {
 		if (id === arrival.id || map.get('archived') === true) continue;
 		const place = placeOf(doc, id, map);
 		if (place?.stageId === placeIn) siblings.push({ id, rank: place.rank });

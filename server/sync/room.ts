@@ -4,6 +4,7 @@ import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protoc
 import { LOAD, SEED, originKind } from '../../src/lib/board/doc/origins.ts';
 import { seedBoard } from '../../src/lib/board/doc/schema.ts';
 import { upgradeBoard } from '../../src/lib/board/doc/places.ts';
+import { healBoard, type Unreadable } from '../../src/lib/board/doc/heal.ts';
 import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
 import { BoardWriter, type WriterLog } from '../persistence/board-writer.ts';
 import type { DocumentStore, StoredDocument } from '../persistence/document-store.ts';
@@ -11,6 +12,8 @@ import { gateAwarenessUpdate } from './awareness-gate.ts';
 import { Connection, type ConnectionIdentity } from './connection.ts';
 import { handleFrame, type MessageContext } from './messages.ts';
 import { guardPolicy, type Refusal } from './policy-guard.ts';
+import { checkWithPending } from './shape-guard.ts';
+import { IntegrationBudget } from './integration-budget.ts';
 import { dropPending, pendingBytes, withoutPending } from './pending.ts';
 import { CLOSE, ProtocolError, awarenessFrame, stateAsSyncStep2, syncStep1Frame, syncStep1FrameFor, syncStep2Frame, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
@@ -22,8 +25,11 @@ export interface RoomDeps {
 	log: WriterLog;
 	/** Called once the room unloaded itself (idle past the grace period, everything written). */
 	onUnloaded(room: Room): void;
-	/** Starts recording the board's history from its document (optional: tests may run without). */
-	history?: (boardId: string, doc: Y.Doc) => RoomHistory;
+	/**
+	 * Starts recording the board's history from its document (optional: tests may run without). `fail` is for
+	 * errors in the recorder's own deferred work: they close this room, not the process.
+	 */
+	history?: (boardId: string, doc: Y.Doc, fail: (err: unknown) => void) => RoomHistory;
 }
 
 /** A board's history recorder as a room drives it. */
@@ -62,6 +68,12 @@ export class Room implements MessageContext {
 	private disposed = false;
 	/** How many updates the doc emitted for the writer (an unload compares it before and after its writes). */
 	private changes = 0;
+	/** Set once the room hit an unexpected error: it saves what it has and closes; nobody new is let in. */
+	private failed = false;
+	/** What loading removed because nobody could read it (reported to the board's owners as they join). */
+	private healed: Unreadable[] = [];
+	/** What integrating each connection's updates costs, against its allowance. */
+	private readonly integration = new IntegrationBudget();
 
 	/** Loads the stored document (or seeds a new board) and builds the room; no client sees it before this resolves. */
 	static async load(boardId: string, deps: RoomDeps): Promise<Room> {
@@ -107,7 +119,7 @@ export class Room implements MessageContext {
 			// and the server integrates them while that client does the same (see `integrate`).
 			this.fullStateFrame = stateAsSyncStep2(stored.snapshot);
 			this.unintegrated = { snapshot: stored.snapshot, stateVector: Y.encodeStateVectorFromUpdate(stored.snapshot) };
-			this.integrateTimer = setTimeout(() => this.integrate(), INTEGRATE_WITHIN_MS);
+			this.integrateTimer = setTimeout(() => this.guarded(() => this.integrate()), INTEGRATE_WITHIN_MS);
 			return;
 		}
 		this.doc.transact(() => {
@@ -133,17 +145,55 @@ export class Room implements MessageContext {
 		this.finishLoading();
 	}
 
-	/** After the stored state is in the doc: upgrade older layouts, then start the policy net and the history. */
+	/**
+	 * After the stored state is in the doc: remove what nobody can read (stored before the server checked
+	 * types), upgrade older layouts, then start the policy net and the history.
+	 */
 	private finishLoading(): void {
+		this.healed = healBoard(this.doc);
+		if (this.healed.length > 0) {
+			const listed = this.healed.slice(0, 10).map((u) => `${u.where} (not ${u.expected})`).join(', ');
+			this.deps.log(`board ${this.boardId}: removed ${this.healed.length} unreadable entries on load: ${listed}${this.healed.length > 10 ? ', …' : ''}`);
+		}
 		// Written like a seed: stored and relayed, but not history and not checked by the policy net.
 		upgradeBoard(this.doc, SEED);
 		this.detachGuard = guardPolicy(this.doc, (r) => this.refused(r), this.deps.log);
-		this.history = this.deps.history?.(this.boardId, this.doc);
+		this.history = this.deps.history?.(this.boardId, this.doc, (err) => this.fail(err));
 	}
 
 	/** Whether the room was unloaded or discarded (a caller holding it must get a fresh one). */
 	get closed(): boolean {
 		return this.disposed;
+	}
+
+	/**
+	 * An unexpected error in this room's work (an observer, a timer, a deferred write): the room is closed —
+	 * its clients told, what it holds saved — and loaded afresh when they come back. Other boards carry on;
+	 * the error is logged once.
+	 */
+	fail(err: unknown): void {
+		if (this.failed || this.disposed) return;
+		this.failed = true;
+		this.deps.log(`board ${this.boardId}: closed after an unexpected error; it reloads when its members reconnect`, err);
+		this.closeAll(CLOSE.tryAgain, 'This board hit a server error and is being reopened');
+		this.cancelUnload();
+		const finish = () => {
+			this.dispose();
+			this.deps.onUnloaded(this);
+		};
+		this.flush().then(finish, (flushErr: unknown) => {
+			this.deps.log(`board ${this.boardId}: could not save after the error`, flushErr);
+			finish();
+		});
+	}
+
+	/** Runs room work from a timer or callback; an exception fails this room instead of ending the process. */
+	private guarded(work: () => void): void {
+		try {
+			work();
+		} catch (err) {
+			this.fail(err);
+		}
 	}
 
 	/** Keeps the room loaded while an upgrade is being completed. */
@@ -166,19 +216,38 @@ export class Room implements MessageContext {
 		});
 		this.connections.add(conn);
 		this.cancelUnload();
+		// A failing room is saving and closing: come back in a moment, to a freshly loaded one.
+		if (this.failed) {
+			conn.close(CLOSE.tryAgain, 'This board is being reopened');
+			return conn;
+		}
 		conn.send(this.unintegrated ? syncStep1FrameFor(this.unintegrated.stateVector) : syncStep1Frame(this.doc));
 		const presence = awarenessFrame(this.awareness);
 		if (presence) conn.send(presence);
+		if (this.healed.length > 0 && identity.role === 'owner') {
+			conn.send(encodeNotice({ type: 'refused', message: healedMessage(this.healed.length) }));
+		}
 		return conn;
 	}
 
 	/** MessageContext: applies a writer's update as that connection, then relays the result and any notices. */
 	applyUpdate(conn: Connection, update: Uint8Array): void {
 		this.integrate();
+		// Before Yjs sees it: an update it applied is relayed and stored even if something throws afterwards.
+		if (checkWithPending(this.doc, update) === 'drop-pending') {
+			this.deps.log(`board ${this.boardId}: dropped ${pendingBytes(this.doc)} bytes of waiting changes that do not fit the board`);
+			dropPending(this.doc);
+		}
 		this.batch = { updates: [], notices: [] };
+		const started = performance.now();
 		try {
 			Y.applyUpdate(this.doc, update, conn.origin);
+		} catch (err) {
+			// Thrown after the doc changed: an observer of ours failed on an applied update, not the client's bytes.
+			if (this.batch.updates.length > 0) return this.fail(err);
+			throw err;
 		} finally {
+			this.integration.charge(conn, performance.now() - started);
 			const { updates, notices } = this.batch;
 			this.batch = null;
 			// One frame for the edit and any compensation, so others never see a refused move flicker in.
@@ -186,6 +255,7 @@ export class Room implements MessageContext {
 			for (const notice of notices) this.sendNotice(notice);
 		}
 		this.boundPending();
+		if (this.integration.enforce(conn)) this.deps.log(`board ${this.boardId}: user ${conn.userId} closed for using more than their integration time`);
 	}
 
 	/**
@@ -224,12 +294,16 @@ export class Room implements MessageContext {
 			this.clearPendingTimer();
 			throw new ProtocolError('Update depends on too many changes the server does not have', CLOSE.invalidPayload);
 		}
-		this.pendingTimer ??= setTimeout(() => {
-			this.pendingTimer = null;
-			if (this.disposed || pendingBytes(this.doc) === 0) return;
-			this.deps.log(`board ${this.boardId}: dropped ${pendingBytes(this.doc)} bytes of changes whose dependencies never arrived`);
-			dropPending(this.doc);
-		}, this.deps.options.pendingTimeoutMs);
+		this.pendingTimer ??= setTimeout(
+			() =>
+				this.guarded(() => {
+					this.pendingTimer = null;
+					if (this.disposed || pendingBytes(this.doc) === 0) return;
+					this.deps.log(`board ${this.boardId}: dropped ${pendingBytes(this.doc)} bytes of changes whose dependencies never arrived`);
+					dropPending(this.doc);
+				}),
+			this.deps.options.pendingTimeoutMs
+		);
 	}
 
 	private clearPendingTimer(): void {
@@ -290,12 +364,9 @@ export class Room implements MessageContext {
 		try {
 			handleFrame(this, conn, frame);
 		} catch (err) {
-			// Only the offending socket pays; the room and everyone else carry on.
+			// A bad frame costs only its socket; anything else is our bug, and costs only this room.
 			if (err instanceof ProtocolError) conn.close(err.closeCode, err.message.slice(0, 120));
-			else {
-				this.deps.log(`board ${this.boardId}: frame handling failed`, err);
-				conn.close(CLOSE.unresponsive, 'Internal error');
-			}
+			else this.fail(err);
 		}
 	}
 
@@ -324,7 +395,7 @@ export class Room implements MessageContext {
 
 	private maybeScheduleUnload(): void {
 		if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
-		this.unloadTimer = setTimeout(() => void this.unloadWhenIdle(), this.deps.options.unloadGraceMs);
+		this.unloadTimer = setTimeout(() => void this.unloadWhenIdle().catch((err: unknown) => this.fail(err)), this.deps.options.unloadGraceMs);
 	}
 
 	private cancelUnload(): void {
@@ -348,4 +419,9 @@ export class Room implements MessageContext {
 		this.dispose();
 		this.deps.onUnloaded(this);
 	}
+}
+
+/** What the board's owners are told after loading removed unreadable entries. */
+function healedMessage(count: number): string {
+	return `This board held ${count === 1 ? 'an entry' : `${count} entries`} of the wrong type, written before the server checked every change; ${count === 1 ? 'it was' : 'they were'} removed when the board was opened so that everyone can read it.`;
 }

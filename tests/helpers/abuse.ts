@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
-import { boardMaps } from '../../src/lib/board/doc/schema.ts';
+import { boardMaps, mapAt } from '../../src/lib/board/doc/schema.ts';
 import type { SyncClient } from './sync-client.ts';
 
 /** Tools for the abuse suite: legitimate traffic to watch, event-loop stalls, raw sockets that misbehave. */
@@ -101,7 +101,7 @@ export class EditFlow {
 	private watch(name: string, receiver: SyncClient, cardId: string): void {
 		const lane = this.lane(name);
 		receiver.doc.on('update', () => {
-			const title = boardMaps(receiver.doc).cards.get(cardId)?.get('title');
+			const title = mapAt(boardMaps(receiver.doc).cards, cardId)?.get('title');
 			const m = typeof title === 'string' ? /^probe (\d+)$/.exec(title) : null;
 			if (!m) return;
 			const now = performance.now();

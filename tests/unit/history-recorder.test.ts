@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { LOAD, LOCAL, POLICY } from '../../src/lib/board/doc/origins.ts';
-import { boardMaps, seedBoard } from '../../src/lib/board/doc/schema.ts';
+import { boardMaps, mapAt, seedBoard } from '../../src/lib/board/doc/schema.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import { recordHistory, type NewCardEvent, type StageRecord } from '../../server/history/recorder.ts';
 
@@ -71,7 +71,7 @@ describe('history recorder', () => {
 		const card = cmd.addCard(stageId('Backlog'), 'Post');
 		await settle();
 		events.length = 0;
-		const map = boardMaps(doc).cards.get(card)!;
+		const map = mapAt(boardMaps(doc).cards, card)!;
 		doc.transact(() => map.set('stageId', stageId('Done')), LOCAL);
 		doc.transact(() => map.set('stageId', stageId('Backlog')), POLICY);
 		await settle();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { guardPolicy, type Refusal } from '../../server/sync/policy-guard.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
-import { boardMaps, seedBoard } from '../../src/lib/board/doc/schema.ts';
+import { boardMaps, mapAt, seedBoard } from '../../src/lib/board/doc/schema.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import { placeOf, placesOf } from '../../src/lib/board/doc/places.ts';
 import { POLICY, originKind } from '../../src/lib/board/doc/origins.ts';
@@ -101,9 +101,9 @@ describe('the server’s policy safety net', () => {
 		cmd.setWipLimit(stage.doing, 1, 'hard');
 		cmd.addCard(stage.doing, 'Current work');
 		Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
-		send((doc) => doc.transact(() => boardMaps(doc).cards.get(old)!.set('archived', false)));
-		expect(boardMaps(server).cards.get(old)!.get('archived')).toBe(true);
-		expect(boardMaps(client).cards.get(old)!.get('archived')).toBe(true);
+		send((doc) => doc.transact(() => mapAt(boardMaps(doc).cards, old)!.set('archived', false)));
+		expect(mapAt(boardMaps(server).cards, old)!.get('archived')).toBe(true);
+		expect(mapAt(boardMaps(client).cards, old)!.get('archived')).toBe(true);
 		expect(refusals.map((r) => [r.cardId, r.refusal.code])).toEqual([[old, 'wip_limit']]);
 	});
 

@@ -4,8 +4,8 @@ import { compareByRank, rankAtIndex } from '../ranks.ts';
 import type { Actor, Label, StageKind, WipMode } from '../types.ts';
 import { LOCAL, type TxOrigin } from './origins.ts';
 import { placeOf, placesOf } from './places.ts';
-import { boardMaps, cardKey, newDocId, newStageId } from './schema.ts';
-import { readCard, readStage } from './snapshot.ts';
+import { boardMaps, cardKey, mapAt, mapsIn, newDocId, newStageId } from './schema.ts';
+import { readCard, readStage, readStages } from './snapshot.ts';
 
 /** A command refused because of user input (not a bug); the message is for the user. */
 export class CommandError extends Error {
@@ -38,20 +38,20 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		return result;
 	};
 	const cardMap = (id: string) => {
-		const map = cards.get(id);
+		const map = mapAt(cards, id);
 		if (!map) throw new CommandError('That card no longer exists.');
 		return map;
 	};
 	const stageMap = (id: string) => {
-		const map = stages.get(id);
+		const map = mapAt(stages, id);
 		if (!map) throw new CommandError('That stage no longer exists.');
 		return map;
 	};
-	const orderedStages = () => [...stages.values()].map(readStage).sort(compareByRank);
+	const orderedStages = () => readStages(stages);
 	/** The live (not archived) cards of a stage in board order, optionally without one. */
 	const liveCardsIn = (stageId: string, exceptId?: string) => {
 		const list: { id: string; rank: string }[] = [];
-		for (const [id, map] of cards) {
+		for (const [id, map] of mapsIn(cards)) {
 			if (id === exceptId || map.get('archived') === true) continue;
 			const place = placeOf(doc, id, map);
 			if (place?.stageId === stageId) list.push({ id, rank: place.rank });
@@ -114,7 +114,8 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 			if (next.length > MAX_DESCRIPTION) throw new CommandError(`The description is too long (at most ${MAX_DESCRIPTION} characters).`);
 			tx(() => {
 				cardMap(cardId);
-				let text = descriptions.get(cardId);
+				const existing = descriptions.get(cardId);
+				let text = existing instanceof Y.Text ? existing : undefined;
 				if (!text) descriptions.set(cardId, (text = new Y.Text()));
 				const current = text.toString();
 				let start = 0;
@@ -338,7 +339,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 	};
 
 	function checklistItem(cardId: string, itemId: string): Y.Map<unknown> {
-		const item = checklists.get(cardKey(cardId, itemId));
+		const item = mapAt(checklists, cardKey(cardId, itemId));
 		if (!item) throw new CommandError('That checklist item no longer exists.');
 		return item;
 	}
@@ -347,7 +348,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 	function checklistOf(cardId: string, exceptItemId?: string): { id: string; rank: string }[] {
 		const prefix = cardKey(cardId, '');
 		const items: { id: string; rank: string }[] = [];
-		for (const [key, item] of checklists) {
+		for (const [key, item] of mapsIn(checklists)) {
 			if (key.startsWith(prefix) && item.get('id') !== exceptItemId) items.push({ id: item.get('id') as string, rank: item.get('rank') as string });
 		}
 		return items.sort(compareByRank);

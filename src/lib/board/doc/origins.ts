@@ -1,5 +1,5 @@
 /** Kinds of transaction origin; they drive undo tracking, persistence and policy. */
-export type OriginKind = 'local' | 'remote' | 'undo' | 'policy' | 'load' | 'pubsub' | 'seed';
+export type OriginKind = 'local' | 'remote' | 'undo' | 'policy' | 'load' | 'pubsub' | 'seed' | 'heal';
 
 /** A transaction origin. Origins are compared by identity, so use the shared objects below or one per connection. */
 export interface TxOrigin {
@@ -16,6 +16,9 @@ export const LOAD: TxOrigin = Object.freeze({ kind: 'load' });
 export const PUBSUB: TxOrigin = Object.freeze({ kind: 'pubsub' });
 /** The server creating a new board's starting workflow. */
 export const SEED: TxOrigin = Object.freeze({ kind: 'seed' });
+
+/** Removing entries nobody can read (written before the server checked types); never undone, never history. */
+export const HEAL: TxOrigin = Object.freeze({ kind: 'heal' });
 
 /** The kind of an arbitrary origin value (Yjs passes through whatever was given, or the UndoManager). */
 export function originKind(origin: unknown): OriginKind | undefined {

@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { YKeyValue } from 'y-utility/y-keyvalue';
-import { boardMaps, SCHEMA_VERSION, type StoredPlace } from './schema.ts';
+import { boardMaps, mapAt, mapsIn, SCHEMA_VERSION, type StoredPlace } from './schema.ts';
+import { HEAL } from './origins.ts';
+import { isPlaceEntry } from './shape.ts';
 
 /** Where a card sits: its stage, its rank within the stage, and when it entered the stage (ms since the epoch). */
 export interface Place {
@@ -37,6 +39,7 @@ export class PlaceStore {
 	private readonly written = new Map<string, StoredPlace>();
 
 	constructor(doc: Y.Doc) {
+		dropMalformedEntries(doc);
 		this.kv = new YKeyValue<StoredPlace>(boardMaps(doc).places);
 		doc.on('afterTransaction', () => this.written.clear());
 	}
@@ -83,6 +86,22 @@ export class PlaceStore {
 	}
 }
 
+/**
+ * YKeyValue throws on an entry that is not `{ key, val }` (a `null` written by a hostile client before the server
+ * checked types). A copy in a browser may still hold one: remove them before indexing, as the server's heal does.
+ */
+function dropMalformedEntries(doc: Y.Doc): void {
+	const entries = boardMaps(doc).places;
+	const bad: number[] = [];
+	entries.toArray().forEach((entry, index) => {
+		if (!isPlaceEntry(entry)) bad.push(index);
+	});
+	if (bad.length === 0) return;
+	doc.transact(() => {
+		for (const index of bad.reverse()) entries.delete(index, 1);
+	}, HEAL);
+}
+
 /** A stored place as a Place, or undefined when it is malformed. */
 function decodePlace(value: unknown): Place | undefined {
 	if (!Array.isArray(value)) return undefined;
@@ -107,7 +126,7 @@ export function placesOf(doc: Y.Doc): PlaceStore {
 export function placeOf(doc: Y.Doc, cardId: string, card?: Y.Map<unknown>): Place | undefined {
 	const place = placesOf(doc).get(cardId);
 	if (place) return place;
-	const map = card ?? boardMaps(doc).cards.get(cardId);
+	const map = card ?? mapAt(boardMaps(doc).cards, cardId);
 	return map ? legacyPlace(map) : undefined;
 }
 
@@ -131,7 +150,7 @@ export function upgradeBoard(doc: Y.Doc, origin: unknown): boolean {
 	if ((typeof version === 'number' && version >= SCHEMA_VERSION) || (cards.size === 0 && stages.size === 0)) return false;
 	const places = placesOf(doc);
 	doc.transact(() => {
-		for (const [id, map] of cards) {
+		for (const [id, map] of mapsIn(cards)) {
 			if (places.has(id)) continue;
 			const place = legacyPlace(map);
 			if (place) places.set(id, place);

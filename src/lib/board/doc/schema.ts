@@ -27,20 +27,20 @@ export type PlaceEntry = { key: string; val: StoredPlace };
  */
 export interface BoardMaps {
 	meta: Y.Map<unknown>;
-	stages: Y.Map<Y.Map<unknown>>;
+	/** stageId → stage map; read entries through `mapsIn`/`mapAt` (a document may hold what a client wrote). */
+	stages: Y.Map<unknown>;
 	/** cardId → { title, due?, labels?, blocked?, archived? }; the id is the key, the place is in `places`. */
-	cards: Y.Map<Y.Map<unknown>>;
+	cards: Y.Map<unknown>;
 	/** Every card's place, read and written through `placesOf(doc)` (see places.ts). */
 	places: Y.Array<PlaceEntry>;
 	/** `cardId/itemId` → item map { id, cardId, text, done, rank }. */
-	checklists: Y.Map<Y.Map<unknown>>;
+	checklists: Y.Map<unknown>;
 	/** `cardId/userId` → userId. */
-	owners: Y.Map<string>;
+	owners: Y.Map<unknown>;
 	/** `cardId/stageId:criterionId` → { by, at }. */
-	exitChecks: Y.Map<{ by: string; at: string }>;
+	exitChecks: Y.Map<unknown>;
 	/** cardId → the description text (created on first write). */
-	descriptions: Y.Map<Y.Text>;
-	rules: Y.Map<Y.Map<unknown>>;
+	descriptions: Y.Map<unknown>;
 }
 
 /** The board document's root maps. */
@@ -53,9 +53,28 @@ export function boardMaps(doc: Y.Doc): BoardMaps {
 		checklists: doc.getMap('checklists'),
 		owners: doc.getMap('owners'),
 		exitChecks: doc.getMap('exitChecks'),
-		descriptions: doc.getMap('descriptions'),
-		rules: doc.getMap('rules')
+		descriptions: doc.getMap('descriptions')
 	};
+}
+
+/**
+ * The entries of a root or nested map whose values are `Y.Map`s, skipping anything else. Documents are edited by
+ * clients the server does not control and copies in browsers may predate its checks: readers skip what they
+ * cannot read instead of throwing.
+ */
+export function* mapsIn(map: Y.Map<unknown>): Generator<[string, Y.Map<unknown>]> {
+	for (const [key, value] of map) if (value instanceof Y.Map) yield [key, value];
+}
+
+/** The entries of a map whose values pass `test`, skipping the rest (see `mapsIn`). */
+export function* valuesIn<T>(map: Y.Map<unknown>, test: (value: unknown) => value is T): Generator<[string, T]> {
+	for (const [key, value] of map) if (test(value)) yield [key, value];
+}
+
+/** The `Y.Map` under `key`, or undefined when there is none or something else is there. */
+export function mapAt(map: Y.Map<unknown>, key: string): Y.Map<unknown> | undefined {
+	const value = map.get(key);
+	return value instanceof Y.Map ? value : undefined;
 }
 
 /** The key of one card's entry in a per-card root map. */

@@ -1,8 +1,9 @@
 import * as Y from 'yjs';
 import { compareByRank } from '../ranks.ts';
-import type { BoardSnapshot, Card, ChecklistItem, ExitCheck, ExitCriterion, Label, Stage, StageKind, WipMode } from '../types.ts';
+import type { Blocker, BoardSnapshot, Card, ChecklistItem, ExitCheck, Label, Stage, WipMode } from '../types.ts';
 import { placeOf } from './places.ts';
-import { boardMaps, splitCardKey } from './schema.ts';
+import { boardMaps, mapsIn, splitCardKey, valuesIn } from './schema.ts';
+import { isBlocker, isExitCheck, isExitCriterion, isLabel, isStageKind, isString } from './shape.ts';
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 
@@ -10,14 +11,15 @@ const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : 
 export function readStage(map: Y.Map<unknown>): Stage {
 	const criteria = map.get('exitCriteria');
 	const limit = map.get('wipLimit');
+	const kind = map.get('kind');
 	return {
 		id: str(map.get('id')),
 		name: str(map.get('name'), 'Untitled stage'),
 		rank: str(map.get('rank')),
-		kind: (str(map.get('kind'), 'queue') as StageKind) ?? 'queue',
-		wipLimit: typeof limit === 'number' ? limit : null,
+		kind: isStageKind(kind) ? kind : 'queue',
+		wipLimit: typeof limit === 'number' && Number.isFinite(limit) ? limit : null,
 		wipMode: (map.get('wipMode') === 'hard' ? 'hard' : 'soft') as WipMode,
-		exitCriteria: criteria instanceof Y.Array ? (criteria.toArray() as ExitCriterion[]) : []
+		exitCriteria: criteria instanceof Y.Array ? (criteria.toArray() as unknown[]).filter(isExitCriterion) : []
 	};
 }
 
@@ -40,13 +42,13 @@ export function readAllCardParts(doc: Y.Doc): Map<string, CardParts> {
 		if (!p) parts.set(cardId, (p = emptyParts()));
 		return p;
 	};
-	for (const [key, userId] of owners) of(splitCardKey(key)[0]).owners.push(userId);
-	for (const [key, item] of checklists) of(splitCardKey(key)[0]).checklist.push(readChecklistItem(item));
-	for (const [key, check] of exitChecks) {
+	for (const [key, userId] of valuesIn(owners, isString)) of(splitCardKey(key)[0]).owners.push(userId);
+	for (const [key, item] of mapsIn(checklists)) of(splitCardKey(key)[0]).checklist.push(readChecklistItem(item));
+	for (const [key, check] of valuesIn(exitChecks, isExitCheck)) {
 		const [cardId, part] = splitCardKey(key);
 		of(cardId).exitChecks[part] = check;
 	}
-	for (const [cardId, text] of descriptions) of(cardId).description = text.toString();
+	for (const [cardId, text] of valuesIn(descriptions, isText)) of(cardId).description = text.toString();
 	for (const p of parts.values()) {
 		p.owners.sort();
 		p.checklist.sort(compareByRank);
@@ -59,13 +61,32 @@ export function readCardParts(doc: Y.Doc, cardId: string): CardParts {
 	const { owners, checklists, exitChecks, descriptions } = boardMaps(doc);
 	const prefix = `${cardId}/`;
 	const parts = emptyParts();
-	for (const [key, userId] of owners) if (key.startsWith(prefix)) parts.owners.push(userId);
-	for (const [key, item] of checklists) if (key.startsWith(prefix)) parts.checklist.push(readChecklistItem(item));
-	for (const [key, check] of exitChecks) if (key.startsWith(prefix)) parts.exitChecks[key.slice(prefix.length)] = check;
-	parts.description = descriptions.get(cardId)?.toString() ?? '';
+	for (const [key, userId] of valuesIn(owners, isString)) if (key.startsWith(prefix)) parts.owners.push(userId);
+	for (const [key, item] of mapsIn(checklists)) if (key.startsWith(prefix)) parts.checklist.push(readChecklistItem(item));
+	for (const [key, check] of valuesIn(exitChecks, isExitCheck)) if (key.startsWith(prefix)) parts.exitChecks[key.slice(prefix.length)] = check;
+	const text = descriptions.get(cardId);
+	parts.description = isText(text) ? text.toString() : '';
 	parts.owners.sort();
 	parts.checklist.sort(compareByRank);
 	return parts;
+}
+
+/** The board's stages in order (entries that are not stage maps are skipped). */
+export function readStages(stages: Y.Map<unknown>): Stage[] {
+	return [...mapsIn(stages)].map(([, map]) => readStage(map)).sort(compareByRank);
+}
+
+/** An ISO time for ms since the epoch; a time no Date can hold (only a hostile client writes one) reads as the epoch. */
+function isoTime(ms: number): string {
+	const date = new Date(ms);
+	return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
+}
+
+const isText = (v: unknown): v is Y.Text => v instanceof Y.Text;
+
+/** A card's labels: the well-formed ones of a list (anything else reads as no labels). */
+function labelsOf(value: unknown): Label[] {
+	return Array.isArray(value) ? (value as unknown[]).filter(isLabel) : [];
 }
 
 function readChecklistItem(item: Y.Map<unknown>): ChecklistItem {
@@ -84,11 +105,11 @@ export function readCard(doc: Y.Doc, id: string, map: Y.Map<unknown>, parts?: Ca
 		rank: place?.rank ?? '',
 		owners: p.owners,
 		due: typeof map.get('due') === 'string' ? (map.get('due') as string) : null,
-		labels: Array.isArray(map.get('labels')) ? (map.get('labels') as Label[]) : [],
-		blocked: (map.get('blocked') as Card['blocked']) ?? null,
+		labels: labelsOf(map.get('labels')),
+		blocked: isBlocker(map.get('blocked')) ? (map.get('blocked') as Blocker) : null,
 		checklist: p.checklist,
 		exitChecks: p.exitChecks,
-		movedAt: new Date(place?.enteredAt ?? 0).toISOString(),
+		movedAt: isoTime(place?.enteredAt ?? 0),
 		archived: map.get('archived') === true
 	};
 }
@@ -96,13 +117,13 @@ export function readCard(doc: Y.Doc, id: string, map: Y.Map<unknown>, parts?: Ca
 /** The whole board as plain data: stages in order, live cards grouped by stage in order, archived cards apart. */
 export function readSnapshot(doc: Y.Doc, name = ''): BoardSnapshot {
 	const { stages, cards } = boardMaps(doc);
-	const stageList = [...stages.values()].map(readStage).sort(compareByRank);
+	const stageList = readStages(stages);
 	const cardsByStage: Record<string, Card[]> = {};
 	for (const stage of stageList) cardsByStage[stage.id] = [];
 	const all: Record<string, Card> = {};
 	const archived: Card[] = [];
 	const parts = readAllCardParts(doc);
-	for (const [id, map] of cards) {
+	for (const [id, map] of mapsIn(cards)) {
 		const card = readCard(doc, id, map, parts.get(id) ?? emptyParts());
 		all[card.id] = card;
 		if (card.archived) archived.push(card);
