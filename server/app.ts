@@ -11,6 +11,8 @@ import { drizzleDocumentStore } from './persistence/drizzle-document-store.ts';
 import { RoomRegistry } from './sync/room-registry.ts';
 import { createUpgradeHandler } from './sync/upgrade.ts';
 import { syncAccessListener } from './sync/access-listener.ts';
+import { SessionWatch } from './sync/session-watch.ts';
+import { frameCeiling } from './sync/input-budget.ts';
 
 /** A running Flowdeck backend: database, request context and the realtime upgrade handler. */
 export interface Flowdeck {
@@ -39,8 +41,19 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, roomHistoryFactory(database.db, clock, log));
 	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log) };
 	installAppContext(ctx);
-	const wss = new WebSocketServer({ noServer: true, maxPayload: config.sync.maxPayload });
-	const handleUpgrade = createUpgradeHandler({ db: database.db, clock, registry: rooms, wss, origin: config.origin, log });
+	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
+	const wss = new WebSocketServer({ noServer: true, maxPayload: frameCeiling(config.sync) });
+	const sessions = new SessionWatch({
+		db: database.db,
+		clock,
+		connections: function* () {
+			for (const { conn } of rooms.connections()) yield conn;
+		},
+		intervalMs: config.sync.sessionCheckMs,
+		log
+	});
+	sessions.start();
+	const handleUpgrade = createUpgradeHandler({ db: database.db, clock, registry: rooms, wss, origin: config.origin, sessions, budget: config.sync, log });
 	let closing: Promise<void> | undefined;
 	return {
 		ctx,
@@ -59,6 +72,7 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 		},
 		close() {
 			closing ??= (async () => {
+				sessions.stop();
 				await rooms.close();
 				wss.close();
 				await database.close();

@@ -2,6 +2,8 @@ import type { WebSocket, RawData } from 'ws';
 import type { Role } from '../../src/lib/server/auth/permissions.ts';
 import type { TxOrigin } from '../../src/lib/board/doc/origins.ts';
 import type { AwarenessUser } from '../../src/lib/sync-protocol/identity.ts';
+import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
+import type { InputBudget } from './input-budget.ts';
 import { CLOSE } from './protocol.ts';
 
 /** Who is on the other end of a socket, as established when the upgrade was authorized. */
@@ -51,6 +53,14 @@ export class Connection {
 	private held: Uint8Array[] = [];
 	private heldBytes = 0;
 	private stateRequests = { tokens: STATE_REQUESTS_BURST, at: performance.now() };
+	/** Charged for every frame on arrival (see `meterWith`); none until set. */
+	private budget: InputBudget | null = null;
+	private log: (message: string) => void = () => {};
+	/** While set, the socket is not read (over budget): the client's own frames back up, not the server's work. */
+	private resumeTimer: ReturnType<typeof setTimeout> | null = null;
+	private resumeAt = 0;
+	/** Asked before each frame is handled; may `hold()` the connection (a session re-check), see `guardWith`. */
+	private gate: ((conn: Connection) => void) | null = null;
 
 	constructor(
 		private readonly ws: WebSocket,
@@ -64,16 +74,23 @@ export class Connection {
 			if (this.closed) return;
 			if (!isBinary) return this.close(CLOSE.unsupported, 'Binary frames only');
 			const frame = toBytes(data);
-			if (this.holds === 0) return events.message(this, frame);
+			if (!this.admit(frame)) return;
+			if (this.holds === 0 && this.held.length === 0 && this.passesGate()) return events.message(this, frame);
 			this.heldBytes += frame.length;
-			if (this.heldBytes > MAX_HELD) return this.close(CLOSE.tryAgain, 'Too much input while access was checked');
+			// One frame was admitted by the budget already; only a pile of them while held is a flood.
+			if (this.heldBytes > MAX_HELD && this.held.length > 0) return this.close(CLOSE.tryAgain, 'Too much input while access was checked');
 			this.held.push(frame);
+			this.drain();
 		});
 		ws.on('pong', () => (this.answeredPing = true));
-		// Errors (e.g. a frame over maxPayload) are followed by 'close'; listening keeps them from being thrown.
-		ws.on('error', () => {});
+		// Errors are followed by 'close'; listening keeps them from being thrown. The one a client can cause is
+		// a frame over the cap, cut off by ws as its header arrives: say so, or a client resending it looks fine.
+		ws.on('error', (err: Error & { code?: string }) => {
+			if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.log(`sync: user ${this.userId}: frame over ${this.budget?.frameCap ?? 'the'} byte cap, closed (1009)`);
+		});
 		ws.once('close', () => {
 			this.closed = true;
+			if (this.resumeTimer) clearTimeout(this.resumeTimer);
 			events.close(this);
 		});
 	}
@@ -100,11 +117,26 @@ export class Connection {
 	release(): void {
 		if (this.holds === 0) return;
 		this.holds--;
-		while (this.holds === 0 && !this.closed && this.held.length > 0) {
-			const frame = this.held.shift()!;
-			this.heldBytes -= frame.length;
-			this.events.message(this, frame);
-		}
+		this.drain();
+	}
+
+	/**
+	 * Meters this socket's input with `budget` from now on: over it, the socket is not read until the budget
+	 * allows (the client's frames back up in its own buffers); a frame the budget refuses closes the socket,
+	 * with a notice when the user should know why. `log` gets one line per such close.
+	 */
+	meterWith(budget: InputBudget, log: (message: string) => void): void {
+		this.budget = budget;
+		this.log = log;
+		setFrameCap(this.ws, budget.frameCap);
+	}
+
+	/**
+	 * Asks `gate` before each frame is handled; the gate may `hold()` this connection (and later `release()` or
+	 * `close()` it), and the frame waits with the rest. Used to re-check a session whose known expiry passed.
+	 */
+	guardWith(gate: (conn: Connection) => void): void {
+		this.gate = gate;
 	}
 
 	/** Takes one answer to a whole-state request (sync step 1, presence query); false when this socket used them up. */
@@ -114,6 +146,11 @@ export class Connection {
 		const refilled = Math.min(STATE_REQUESTS_BURST, tokens + (now - at) / STATE_REQUEST_EVERY_MS);
 		this.stateRequests = { tokens: refilled >= 1 ? refilled - 1 : refilled, at: now };
 		return refilled >= 1;
+	}
+
+	/** Whether the socket is not being read right now because it went over its input budget. */
+	get throttled(): boolean {
+		return this.resumeTimer !== null;
 	}
 
 	/** Whether frames are being held (an access re-check is under way). */
@@ -147,10 +184,67 @@ export class Connection {
 	/** Keep-alive tick: a peer that did not answer the previous ping is dropped. */
 	ping(): void {
 		if (this.closed) return;
+		// While we do not read the socket its pong waits unread too: not the peer's fault.
+		if (this.resumeTimer) return;
 		if (!this.answeredPing) return this.terminate();
 		this.answeredPing = false;
 		this.ws.ping();
 	}
+
+	/** Handles queued frames in order while nothing holds the connection. */
+	private drain(): void {
+		while (this.holds === 0 && !this.closed && this.held.length > 0) {
+			if (!this.passesGate()) return;
+			const frame = this.held.shift()!;
+			this.heldBytes -= frame.length;
+			this.events.message(this, frame);
+		}
+	}
+
+	/** Runs the gate; false when it put the connection on hold. */
+	private passesGate(): boolean {
+		this.gate?.(this);
+		return this.holds === 0 && !this.closed;
+	}
+
+	/** Charges a frame to the budget: false when the connection was closed for it; pauses reading when over budget. */
+	private admit(frame: Uint8Array): boolean {
+		if (!this.budget) return true;
+		const admission = this.budget.admit(frame);
+		if (admission.verdict === 'close') {
+			this.log(`sync: user ${this.userId}: ${admission.reason} (${frame.length} bytes), closed (${admission.code})`);
+			if (admission.notice) this.send(encodeNotice({ type: 'limit', ...admission.notice }));
+			this.close(admission.code, admission.reason);
+			return false;
+		}
+		// The catch-up window ends with the first step 2: from then on ws cuts bigger frames off at their header.
+		setFrameCap(this.ws, this.budget.frameCap);
+		if (admission.pauseMs > 0) this.pauseFor(admission.pauseMs);
+		return true;
+	}
+
+	/** Stops reading the socket for `ms` (or longer, if a pause already runs past that). */
+	private pauseFor(ms: number): void {
+		const until = performance.now() + ms;
+		if (this.resumeTimer && until <= this.resumeAt) return;
+		if (this.resumeTimer) clearTimeout(this.resumeTimer);
+		this.resumeAt = until;
+		this.ws.pause();
+		this.resumeTimer = setTimeout(() => {
+			this.resumeTimer = null;
+			if (!this.closed) this.ws.resume();
+		}, Math.ceil(ms));
+	}
+}
+
+/**
+ * Lowers (or raises) the frame size at which ws cuts a frame off as its header arrives, for this socket only.
+ * ws has no public per-socket setting; without its receiver's field the server-wide cap stays in force and
+ * the budget still refuses over-cap frames after they arrived, so this only saves buffering them.
+ */
+function setFrameCap(ws: WebSocket, bytes: number): void {
+	const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
+	if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
 }
 
 function toBytes(data: RawData): Uint8Array {

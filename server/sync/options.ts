@@ -20,6 +20,20 @@ export interface SyncOptions extends WriterOptions {
 	refusedUpgradeBurst: number;
 	/** Refused upgrades per second a session is forgiven; 0 = no limit. */
 	refusedUpgradesPerSecond: number;
+	/** How often every open socket's session is read again (one query for all); a dead one closes with 4401. */
+	sessionCheckMs: number;
+	/** Bytes per second a connection may send in the long run; 0 = no byte budget. */
+	inputBytesPerSecond: number;
+	/** Bytes a connection may send at once above that rate (a token bucket's size). */
+	inputBytesBurst: number;
+	/** Frames per second a connection may send in the long run; 0 = no frame budget. */
+	inputFramesPerSecond: number;
+	/** Frames a connection may send at once above that rate. */
+	inputFramesBurst: number;
+	/** A connection over its budget is slowed (not read); one still over it after this long is closed (1008). */
+	overBudgetCloseMs: number;
+	/** Largest catch-up (the first sync step 2 right after connecting: offline work) accepted; bigger ones close with 4413. */
+	maxCatchUpBytes: number;
 }
 
 /** Production defaults. */
@@ -33,6 +47,13 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 	pendingTimeoutMs: 10_000,
 	refusedUpgradeBurst: 20,
 	refusedUpgradesPerSecond: 2,
+	sessionCheckMs: 30_000,
+	inputBytesPerSecond: 1024 * 1024,
+	inputBytesBurst: 4 * 1024 * 1024,
+	inputFramesPerSecond: 200,
+	inputFramesBurst: 2_000,
+	overBudgetCloseMs: 10_000,
+	maxCatchUpBytes: 16 * 1024 * 1024,
 	batchMs: 50,
 	compactAfter: 500,
 	retryMs: 100,
@@ -41,9 +62,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 
 /**
  * Reads SYNC_MAX_PAYLOAD_BYTES, SYNC_UNLOAD_GRACE_MS, SYNC_PING_INTERVAL_MS, SYNC_COMPACT_AFTER,
- * SYNC_MAX_SOCKETS_PER_USER, SYNC_HANDSHAKE_TIMEOUT_MS, SYNC_REFUSED_UPGRADE_BURST and
- * SYNC_REFUSED_UPGRADES_PER_SECOND
- * over the defaults.
+ * SYNC_MAX_SOCKETS_PER_USER, SYNC_HANDSHAKE_TIMEOUT_MS, SYNC_REFUSED_UPGRADE_BURST,
+ * SYNC_REFUSED_UPGRADES_PER_SECOND, SYNC_SESSION_CHECK_MS, SYNC_INPUT_* and SYNC_MAX_CATCH_UP_BYTES over the defaults.
  */
 export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 	const num = (name: string, fallback: number): number => {
@@ -62,6 +82,13 @@ export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 		maxSocketsPerUser: num('SYNC_MAX_SOCKETS_PER_USER', DEFAULT_SYNC_OPTIONS.maxSocketsPerUser),
 		handshakeTimeoutMs: num('SYNC_HANDSHAKE_TIMEOUT_MS', DEFAULT_SYNC_OPTIONS.handshakeTimeoutMs),
 		refusedUpgradeBurst: num('SYNC_REFUSED_UPGRADE_BURST', DEFAULT_SYNC_OPTIONS.refusedUpgradeBurst),
-		refusedUpgradesPerSecond: num('SYNC_REFUSED_UPGRADES_PER_SECOND', DEFAULT_SYNC_OPTIONS.refusedUpgradesPerSecond)
+		refusedUpgradesPerSecond: num('SYNC_REFUSED_UPGRADES_PER_SECOND', DEFAULT_SYNC_OPTIONS.refusedUpgradesPerSecond),
+		sessionCheckMs: Math.max(1, num('SYNC_SESSION_CHECK_MS', DEFAULT_SYNC_OPTIONS.sessionCheckMs)),
+		inputBytesPerSecond: num('SYNC_INPUT_BYTES_PER_SECOND', DEFAULT_SYNC_OPTIONS.inputBytesPerSecond),
+		inputBytesBurst: num('SYNC_INPUT_BYTES_BURST', DEFAULT_SYNC_OPTIONS.inputBytesBurst),
+		inputFramesPerSecond: num('SYNC_INPUT_FRAMES_PER_SECOND', DEFAULT_SYNC_OPTIONS.inputFramesPerSecond),
+		inputFramesBurst: num('SYNC_INPUT_FRAMES_BURST', DEFAULT_SYNC_OPTIONS.inputFramesBurst),
+		overBudgetCloseMs: num('SYNC_OVER_BUDGET_CLOSE_MS', DEFAULT_SYNC_OPTIONS.overBudgetCloseMs),
+		maxCatchUpBytes: num('SYNC_MAX_CATCH_UP_BYTES', DEFAULT_SYNC_OPTIONS.maxCatchUpBytes)
 	};
 }

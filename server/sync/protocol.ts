@@ -16,6 +16,8 @@ export const CLOSE = {
 	unsupported: 1003,
 	/** A frame that does not decode, or an update Yjs rejects. */
 	invalidPayload: 1007,
+	/** Over the connection's input budget for too long (a flood); a notice says why, and the client may come back. */
+	overBudget: 1008,
 	/** A frame over maxPayload (sent by ws itself), or a presence state over its cap. */
 	tooBig: 1009,
 	/** Internal error, or an access re-check that failed (fail closed). */
@@ -28,9 +30,18 @@ export const CLOSE = {
 	sessionEnded: 4401,
 	/** The board was deleted or the user lost access. */
 	noAccess: 4404,
+	/** Work the server will never accept (a catch-up over `maxCatchUpBytes`): a notice says why; resending cannot help. */
+	tooLarge: 4413,
 	/** The user already has `maxSocketsPerUser` sockets open. */
 	tooManySockets: 4429
 } as const;
+
+/** The sync step of a sync frame (0 step 1, 1 step 2, 2 update), or null for any other frame; reads two varUints only. */
+export function syncStepOf(frame: Uint8Array): number | null {
+	// Message type and step are both below 128 for every frame we act on: one byte each.
+	if (frame.length < 2 || frame[0] !== MESSAGE_SYNC || frame[1]! > 127) return null;
+	return frame[1]!;
+}
 
 /** A frame that breaks the protocol; the offending socket is closed with `closeCode`. */
 export class ProtocolError extends Error {

@@ -10,6 +10,8 @@ import { userColor } from '../../src/lib/sync-protocol/identity.ts';
 import { RoomUnavailableError, type RoomRegistry } from './room-registry.ts';
 import { settleHandshake } from './harden.ts';
 import { CLOSE } from './protocol.ts';
+import { InputBudget, type BudgetOptions } from './input-budget.ts';
+import type { SessionWatch } from './session-watch.ts';
 import { hashToken } from '../../src/lib/server/ids.ts';
 
 /** The path prefix of the realtime endpoint: the browser's WebsocketProvider uses `${origin}/sync` + `/<boardId>`. */
@@ -27,6 +29,10 @@ export interface UpgradeDeps {
 	wss: WebSocketServer;
 	/** The configured public origin; when unset, the request's own host (http or https) is accepted. */
 	origin: string | undefined;
+	/** Re-checks every attached socket's session (periodically, and before a frame after its known expiry). */
+	sessions: SessionWatch;
+	/** Each socket's input budget and frame caps. */
+	budget: BudgetOptions;
 	log(message: string, err?: unknown): void;
 }
 
@@ -109,11 +115,14 @@ async function authorizeAndConnect(deps: UpgradeDeps, req: IncomingMessage, sock
 				handedOver = true;
 				ws.once('close', giveBack);
 				try {
-					room.attach(ws, {
+					const conn = room.attach(ws, {
 						sessionId: auth.session.id,
 						role: access.role,
 						user: { id: auth.user.id, name: auth.user.name, color: userColor(auth.user.id) }
 					});
+					// Before any frame of this socket is read (frames arrive on a later tick).
+					deps.sessions.watch(conn, auth.session.expiresAt);
+					conn.meterWith(new InputBudget(deps.budget), (message) => deps.log(message));
 				} catch (err) {
 					// The handshake is done: answer in WebSocket terms, not HTTP.
 					deps.log('sync attach failed', err);

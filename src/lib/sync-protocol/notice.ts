@@ -8,13 +8,29 @@ import * as encoding from 'lib0/encoding';
  */
 export const MESSAGE_NOTICE = 100;
 
-/** Something the server tells one connection: so far only that it reverted one of its edits. */
-export interface SyncNotice {
+/** Something the server tells one connection: that it reverted one of its edits, or why it is closing it. */
+export type SyncNotice = RefusedNotice | LimitNotice;
+
+/** The policy net reverted one of this connection's edits. */
+export interface RefusedNotice {
 	type: 'refused';
 	/** The refusal as shown to the user (names the WIP limit or the missing exit criteria). */
 	message: string;
 	/** The card the refused edit was about. */
 	cardId?: string;
+}
+
+/**
+ * Sent just before the server closes the connection for a limit: `too-large` (4413) means resending cannot
+ * help, so the browser keeps the work and stops; `over-budget` (1008) means it sent too fast and may come back.
+ */
+export interface LimitNotice {
+	type: 'limit';
+	reason: 'too-large' | 'over-budget';
+	/** What the user is shown. */
+	message: string;
+	/** Never set; lets callers read `cardId` on any notice. */
+	cardId?: never;
 }
 
 /** A whole notice frame: the message type, then the notice as a JSON varString. */
@@ -33,8 +49,10 @@ export function readNotice(decoder: decoding.Decoder): SyncNotice | null {
 	try {
 		const value: unknown = JSON.parse(decoding.readVarString(decoder));
 		if (!value || typeof value !== 'object') return null;
-		const { type, message, cardId } = value as Record<string, unknown>;
-		if (type !== 'refused' || typeof message !== 'string') return null;
+		const { type, message, cardId, reason } = value as Record<string, unknown>;
+		if (typeof message !== 'string') return null;
+		if (type === 'limit') return reason === 'too-large' || reason === 'over-budget' ? { type, reason, message } : null;
+		if (type !== 'refused') return null;
 		return typeof cardId === 'string' ? { type, message, cardId } : { type, message };
 	} catch {
 		return null;

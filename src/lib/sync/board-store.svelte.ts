@@ -1,17 +1,15 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import * as decoding from 'lib0/decoding';
 import { boardCommands, CommandError, type BoardCommands } from '$lib/board/doc/commands';
 import { LOCAL } from '$lib/board/doc/origins';
 import { boardMaps } from '$lib/board/doc/schema';
 import { readSnapshot } from '$lib/board/doc/snapshot';
 import type { BoardSnapshot } from '$lib/board/types';
-import { closeReason, type ConnectionState } from './connection';
+import { MESSAGE_NOTICE, readNotice } from '$lib/sync-protocol/notice';
+import type { ConnectionState } from './connection';
 import { peersFromAwareness, type Peer } from './presence';
-
-/** y-websocket message type of the server's "your change was refused" notice (JSON text). */
-export const MESSAGE_NOTICE = 100;
+import { RetryPolicy } from './retry';
 
 /** What the board page knows when it opens a board. */
 export interface BoardStoreOptions {
@@ -76,9 +74,16 @@ export class BoardStore {
 		void this.offline.whenSynced.then(() => {
 			if (this.snapshot.stages.length > 0) this.ready = true;
 		});
-		this.provider = new WebsocketProvider(options.syncUrl, options.boardId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+		let retry: RetryPolicy | null = null;
+		this.provider = new WebsocketProvider(options.syncUrl, options.boardId, this.doc, {
+			disableBc: true,
+			maxBackoffTime: 5000,
+			// Work the server refused as too large is not sent again and again: it stays in IndexedDB, the user is told.
+			shouldReconnect: (event) => retry?.shouldReconnect(event.code) ?? true
+		});
+		retry = new RetryPolicy(this.provider);
 		this.provider.awareness.setLocalStateField('user', { id: options.user.id, name: options.user.name });
-		this.provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => this.receiveNotice(decoding.readVarString(decoder));
+		this.provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => this.receiveNotice(decoder);
 		this.provider.on('status', ({ status }: { status: string }) => this.updateConnection(status));
 		this.provider.on('sync', (synced: boolean) => {
 			if (synced) {
@@ -88,9 +93,10 @@ export class BoardStore {
 			}
 		});
 		this.provider.on('connection-close', (event: CloseEvent | null) => {
-			const reason = event ? closeReason(event.code) : null;
+			const reason = event ? (retry?.finalReason(event.code) ?? null) : null;
 			if (reason) {
-				this.fatal = reason;
+				// A limit notice that came first says more (sizes); keep it.
+				this.fatal ??= reason;
 				this.connection = 'closed';
 			}
 		});
@@ -173,13 +179,13 @@ export class BoardStore {
 		this.doc.destroy();
 	}
 
-	private receiveNotice(json: string): void {
-		try {
-			const notice = JSON.parse(json) as { message?: unknown };
-			if (typeof notice.message === 'string') this.notice = notice.message;
-		} catch {
-			// A malformed notice is not worth breaking the board over.
-		}
+	private receiveNotice(decoder: Parameters<typeof readNotice>[0]): void {
+		// A notice this version does not understand is not worth breaking the board over.
+		const notice = readNotice(decoder);
+		if (!notice) return;
+		// The server closes right after a limit notice; "too large" is final, and its wording names the sizes.
+		if (notice.type === 'limit' && notice.reason === 'too-large') this.fatal = notice.message;
+		else this.notice = notice.message;
 	}
 
 	private updateConnection(status: string): void {
