@@ -11,14 +11,8 @@ import { CLOSE, ProtocolError } from './protocol.ts';
  * itself or in the document (an item inserted next to another takes that one's parent and key), and its
  * content is checked against the board's shapes (src/lib/board/doc/shape.ts). Items whose neighbours the server
  * has not seen yet wait in Yjs's pending store; they are checked with the update that completes them.
- *
- * It also bounds what integration may cost: Yjs orders concurrent inserts at one position by scanning all of
- * them for each, so N inserts at one spot cost N² (4,000 in a 48 KB frame stalled a server for 4 s). No real
- * client sends more than a handful at one spot in one update.
+ * (update-guard.ts has already checked the bytes, and bounded concurrent inserts at one spot.)
  */
-
-/** Most items one update may insert at one position (same neighbours, or the same map key with no left neighbour). */
-export const MAX_CONCURRENT_AT_ONE_SPOT = 64;
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 /** Where an item goes: the shape of its parent type and its key (null in arrays and texts), or why that is not known yet. */
@@ -83,16 +77,8 @@ class ShapeCheck {
 	}
 
 	run(): void {
-		const spots = new Map<string, number>();
 		for (const structs of this.byClient.values()) {
-			for (const struct of structs) {
-				if (!(struct instanceof Y.Item)) continue;
-				const spot = spotOf(struct);
-				const count = (spots.get(spot) ?? 0) + 1;
-				if (count > MAX_CONCURRENT_AT_ONE_SPOT) throw refused(`more than ${MAX_CONCURRENT_AT_ONE_SPOT} concurrent inserts at one position`);
-				spots.set(spot, count);
-				this.checkContent(struct, this.placementOf(struct));
-			}
+			for (const struct of structs) if (struct instanceof Y.Item) this.checkContent(struct, this.placementOf(struct));
 		}
 	}
 
@@ -215,15 +201,6 @@ class ShapeCheck {
 		if (id.clock >= last.id.clock + last.length) return undefined;
 		return structs[Y.findIndexSS(structs, id.clock)];
 	}
-}
-
-/** Items that Yjs would have to order against each other when integrating: same neighbours, or same map key with no left neighbour. */
-function spotOf(item: Y.Item): string {
-	const id = (x: Y.ID | null) => (x ? `${x.client}:${x.clock}` : '-');
-	if (item.origin) return `o${id(item.origin)}|${id(item.rightOrigin)}`;
-	const decoded = item.parent as unknown;
-	const parent = typeof decoded === 'string' ? `root:${decoded}` : decoded instanceof Y.ID ? id(decoded) : '';
-	return `p${parent}|${item.parentSub ?? ''}|${id(item.rightOrigin)}`;
 }
 
 function typeMatches(shape: Shape, type: Y.AbstractType<unknown>): boolean {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { assertUpdateShape, checkWithPending, MAX_CONCURRENT_AT_ONE_SPOT } from '../../server/sync/shape-guard.ts';
+import { assertUpdateShape, checkWithPending } from '../../server/sync/shape-guard.ts';
+import { MAX_CONCURRENT_AT_ONE_SPOT, assertUpdateV1 } from '../../server/sync/update-guard.ts';
 import { ProtocolError } from '../../server/sync/protocol.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { findUnreadable, healBoard } from '../../src/lib/board/doc/heal.ts';
@@ -11,9 +12,10 @@ import { POISONS, concurrentInserts, poisonUpdate } from '../helpers/poison.ts';
 
 const actor = { userId: 'u1', now: () => new Date('2026-03-01T10:00:00Z') };
 
-/** The guard's verdict: null when it lets the update through, else its message. */
+/** The guards' verdict (bytes, then shape, as the server runs them): null when they let the update through, else the message. */
 function verdict(doc: Y.Doc, update: Uint8Array): string | null {
 	try {
+		assertUpdateV1(update);
 		assertUpdateShape(doc, update);
 		return null;
 	} catch (err) {
