@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { dbKinds } from '../helpers/db.ts';
+import { startInProcess, type InProcessFlowdeck } from '../helpers/in-process.ts';
+import { connectBoard, waitFor, type SyncClient } from '../helpers/sync-client.ts';
+import { boardCommands } from '../../src/lib/board/doc/commands.ts';
+import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
+import { createBoard } from '../../src/lib/server/boards/boards.ts';
+import { drizzleDocumentStore } from '../../server/persistence/drizzle-document-store.ts';
+import { systemClock } from '../../src/lib/server/clock.ts';
+
+const titles = (doc: Y.Doc) => Object.values(readSnapshot(doc).cards).map((c) => c.title).sort();
+
+describe.each(dbKinds())('one room failing is that room alone (%s)', (kind) => {
+	let fd: InProcessFlowdeck;
+	let owner: { id: string; cookie: string };
+	const clients: SyncClient[] = [];
+	const errors: unknown[] = [];
+	const onError = (err: unknown) => errors.push(err);
+
+	beforeAll(async () => {
+		fd = await startInProcess(kind, { unloadGraceMs: 200 });
+		owner = await fd.user('Owner');
+		process.on('uncaughtException', onError);
+		process.on('unhandledRejection', onError);
+	}, 60_000);
+
+	afterAll(async () => {
+		process.off('uncaughtException', onError);
+		process.off('unhandledRejection', onError);
+		for (const c of clients) c.destroy();
+		await fd?.close();
+	});
+
+	it('an exception in a room observer closes that room (its clients told, its edit saved) and it reopens; another board never notices', async () => {
+		const [broken, calm] = [await createBoard(fd.app.ctx.db, owner.id, 'Broken', new Date()), await createBoard(fd.app.ctx.db, owner.id, 'Calm', new Date())];
+		const x = connectBoard(fd.url, broken, { cookie: owner.cookie });
+		const y = connectBoard(fd.url, calm, { cookie: owner.cookie });
+		clients.push(x, y);
+		await Promise.all([x.synced(), y.synced()]);
+		const xCmd = boardCommands(x.doc, { userId: owner.id, now: () => new Date() });
+		const yCmd = boardCommands(y.doc, { userId: owner.id, now: () => new Date() });
+		const firstRoom = fd.app.rooms.peek(broken)!;
+		// A bug in one of the room's observers, hit by the next edit on that board only.
+		firstRoom.doc.on('afterTransaction', (tx: Y.Transaction) => {
+			if ((tx.origin as { kind?: string } | null)?.kind === 'remote') throw new Error('observer bug');
+		});
+		xCmd.addCard(readSnapshot(x.doc).stages[0]!.id, 'Written when the bug hit');
+		await waitFor('the broken board closed its sockets with "try again"', () => x.closeCodes.includes(1013));
+		expect(firstRoom.closed || fd.app.rooms.peek(broken) !== firstRoom).toBe(true);
+		// The other board carries on throughout.
+		yCmd.addCard(readSnapshot(y.doc).stages[0]!.id, 'Calm edit');
+		await waitFor('the calm board stored its edit', async () => titles(await storedDoc(calm)).includes('Calm edit'));
+		expect(y.closeCodes).toEqual([]);
+		// What the broken room held was saved, and its client comes back to a fresh room with its card.
+		await waitFor('the edit made when the bug hit is stored', async () => titles(await storedDoc(broken)).includes('Written when the bug hit'));
+		await waitFor('the client reconnected to a fresh room', () => {
+			const room = fd.app.rooms.peek(broken);
+			return room !== undefined && room !== firstRoom && room.connections.size === 1;
+		});
+		xCmd.addCard(readSnapshot(x.doc).stages[0]!.id, 'After reopening');
+		await waitFor('the reopened board stores new edits', async () => titles(await storedDoc(broken)).includes('After reopening'));
+		expect(errors).toEqual([]);
+	});
+
+	async function storedDoc(boardId: string): Promise<Y.Doc> {
+		const { snapshot, updates } = await drizzleDocumentStore(fd.app.ctx.db, systemClock).load(boardId);
+		const doc = new Y.Doc();
+		for (const u of [...(snapshot ? [snapshot] : []), ...updates]) Y.applyUpdate(doc, u);
+		return doc;
+	}
+});
