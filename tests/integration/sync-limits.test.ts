@@ -188,7 +188,7 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 		Y.applyUpdate(copy, Y.encodeStateAsUpdate(bystander.doc));
 		const frames: Uint8Array[] = [];
 		copy.on('update', (u: Uint8Array) => frames.push(updateFrame(u)));
-		const text = boardMaps(copy).descriptions.get(target)!;
+		const text = boardMaps(copy).descriptions.get(target) as Y.Text;
 		for (let i = 0; i < 80; i++) text.insert(text.length, filler(i, CHUNK));
 		const sent = frames.reduce((sum, f) => sum + f.length, 0);
 		const s = raw(tight, floodBoard, mallory.cookie);
@@ -201,7 +201,7 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 		// Slowed first: the server stops reading the socket (the rest waits in the flooder's TCP buffers, not ours).
 		const throttled = await waitFor('the flooder is not being read', () => [...tight.app.rooms.connections()].find((c) => c.conn.userId === mallory.id && c.conn.throttled), 3_000);
 		const slowedMs = performance.now() - t0;
-		expect(throttled.conn.open).toBe(true);
+		expect(throttled!.conn.open).toBe(true);
 		const ending = await Promise.race([s.ended, new Promise<Ending>((resolve) => setTimeout(() => resolve({ code: 0, reason: 'still open', at: 0 }), 6_000))]);
 		const closedMs = ending.at - t0;
 		flow.stop();
