@@ -1,3 +1,5 @@
+import { attachmentDisposition } from './content-disposition.ts';
+
 /** One CSV field, quoted when needed; a leading =, +, - or @ is neutralised so spreadsheets never run it as a formula. */
 export function csvField(value: unknown): string {
 	let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -10,7 +12,7 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
 	return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-/** Response headers for a CSV download. */
+/** Response headers for a CSV download, valid whatever the file name holds (emoji, CJK, line breaks). */
 export function csvHeaders(filename: string): Record<string, string> {
-	return { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'private, no-store' };
+	return { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': attachmentDisposition(filename), 'cache-control': 'private, no-store' };
 }
