@@ -44,6 +44,7 @@ export default defineConfig({
 		url: `http://127.0.0.1:${port}/login`,
 		reuseExistingServer: false,
 		timeout: 180_000,
-		env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: process.env.FLOWDECK_E2E_DATA, DATABASE_URL: '' }
+		// Every test signs up from 127.0.0.1: lift the per-address sign-up and board limits for the suite.
+		env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: process.env.FLOWDECK_E2E_DATA, DATABASE_URL: '', SIGNUP_LIMIT_PER_HOUR: '100000', BOARD_LIMIT_PER_10_MIN: '100000' }
 	}
 });

@@ -26,6 +26,10 @@ try {
 	await page.getByLabel('Email').fill('maya@example.com');
 	await page.getByLabel('Password').fill('plum-orbit-cactus-91');
 	await page.getByRole('button', { name: 'Create account' }).click();
+	// Sign-up leads to the sign-in page (email prefilled): sign-up never signs in by itself.
+	await page.getByRole('button', { name: 'Log in' }).waitFor();
+	await page.getByLabel('Password').fill('plum-orbit-cactus-91');
+	await page.getByRole('button', { name: 'Log in' }).click();
 	await page.getByLabel('New board').fill('Content publishing');
 	await page.getByRole('button', { name: 'Create board' }).click();
 	await page.getByTestId('board').and(page.locator('[data-ready="true"]')).waitFor();

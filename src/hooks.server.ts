@@ -1,7 +1,16 @@
-import type { Handle, HandleServerError } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
+import { creationLimitsFromEnv, type CreationLimits } from '$lib/server/auth/rate-limit';
 import { appContext } from '$lib/server/context';
 import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { validateSessionToken } from '$lib/server/auth/sessions';
+
+let limits: CreationLimits | undefined;
+
+/** Reads the sign-up and board-creation limits once; a bad value stops the start-up with a clear message. */
+export const init: ServerInit = () => {
+	limits = creationLimitsFromEnv(env);
+};
 
 /** Resolves the session cookie to `locals.user` on every request and adds security headers. */
 export const handle: Handle = async ({ event, resolve }) => {
@@ -9,6 +18,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.ctx = ctx;
 	event.locals.user = null;
 	event.locals.session = null;
+	event.locals.limits = limits ??= creationLimitsFromEnv(env);
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const result = await validateSessionToken(ctx.db, token, ctx.clock.now());
@@ -24,6 +34,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	response.headers.set('x-content-type-options', 'nosniff');
 	// Invite links carry secrets in their path: never send them on as a Referer.
 	response.headers.set('referrer-policy', 'same-origin');
+	// Old browsers' frame-ancestors; the Content-Security-Policy itself is configured in svelte.config.js.
 	response.headers.set('x-frame-options', 'DENY');
 	return response;
 };

@@ -17,10 +17,17 @@ export class HttpClient {
 		});
 	}
 
-	/** Signs up and keeps the session cookie. */
+	/** Signs up, then signs in (sign-up never signs in by itself), and keeps the session cookie. */
 	async signUp(name: string, email: string, password = 'plum-orbit-cactus-91'): Promise<void> {
 		const res = await this.post('/signup', { name, email, password });
 		if (res.status !== 303) throw new Error(`sign-up failed: ${res.status} ${res.body.slice(0, 200)}`);
+		await this.logIn(email, password);
+	}
+
+	/** Signs in and keeps the session cookie. */
+	async logIn(email: string, password = 'plum-orbit-cactus-91'): Promise<void> {
+		const res = await this.post('/login', { email, password });
+		if (res.status !== 303 || !this.signedIn) throw new Error(`sign-in failed: ${res.status} ${res.body.slice(0, 200)}`);
 	}
 
 	/** The Cookie header this client sends ('' when signed out), for WebSocket handshakes. */

@@ -52,7 +52,8 @@ export async function startServer(env: { DATABASE_URL?: string; DATA_DIR?: strin
 	const preload = options.preload ? ['--import', options.preload] : [];
 	const child = spawn(process.execPath, ['--import', 'tsx', ...preload, join(root, 'server', 'index.ts')], {
 		cwd: root,
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: undefined, ...env },
+		// Tests sign up many accounts from 127.0.0.1: the sign-up and board limits are lifted unless a test sets them.
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: undefined, SIGNUP_LIMIT_PER_HOUR: '100000', BOARD_LIMIT_PER_10_MIN: '100000', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

@@ -3,7 +3,9 @@ import { sql } from 'drizzle-orm';
 import { dbKinds, openTestDatabase, queryRows } from '../helpers/db.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import type { Database } from '../../src/lib/server/db/client.ts';
-import { changePassword, logIn, signUp } from '../../src/lib/server/accounts.ts';
+import { changePassword, logIn, register, signUp } from '../../src/lib/server/accounts.ts';
+import { ACCOUNT_POLICY } from '../../src/lib/server/auth/throttle.ts';
+import { creationLimitsFromEnv } from '../../src/lib/server/auth/rate-limit.ts';
 import { createSession, validateSessionToken } from '../../src/lib/server/auth/sessions.ts';
 import { refusal } from '../helpers/refusal.ts';
 
@@ -33,6 +35,37 @@ describe.each(dbKinds())('accounts and sessions on %s', (kind) => {
 		expect(err.field).toBe('email');
 		const [count] = await queryRows<{ n: number }>(database, sql`select count(*)::int as n from users where email = 'ann@example.com'`);
 		expect(count?.n).toBe(1);
+	});
+
+	it('the sign-up form answers a registered email exactly as a new one, and changes nothing', async () => {
+		const limits = creationLimitsFromEnv({});
+		const address = '10.5.0.1';
+		await register(database.db, { name: 'Cleo', email: 'cleo@example.com', password: 'plum-orbit-cactus-91', address }, limits, clock.now());
+		await expect(register(database.db, { name: 'Mallory', email: 'cleo@example.com', password: 'another-good-pass-7', address }, limits, clock.now())).resolves.toBeUndefined();
+		const rows = await queryRows<{ name: string }>(database, sql`select name from users where email = 'cleo@example.com'`);
+		expect(rows).toEqual([{ name: 'Cleo' }]);
+		await expect(logIn(database.db, { email: 'cleo@example.com', password: 'plum-orbit-cactus-91', address }, clock.now())).resolves.toHaveProperty('token');
+		expect((await refusal(() => logIn(database.db, { email: 'cleo@example.com', password: 'another-good-pass-7', address }, clock.now()))).code).toBe('bad_credentials');
+	});
+
+	it('limits sign-ups per address, even sent all at once, and opens again after the window', async () => {
+		const limits = creationLimitsFromEnv({ SIGNUP_LIMIT_PER_HOUR: '5' });
+		const address = '10.6.0.1';
+		const attempt = (i: number) =>
+			register(database.db, { name: `Bulk ${i}`, email: `bulk${i}@example.com`, password: 'plum-orbit-cactus-91', address }, limits, clock.now()).then(
+				() => 'created',
+				(err: { code?: string; retryAfterSeconds?: number }) => `${err.code}:${err.retryAfterSeconds}`
+			);
+		const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(i)));
+		expect(outcomes.filter((o) => o === 'created')).toHaveLength(5);
+		expect(outcomes.filter((o) => o !== 'created')).toEqual(Array(7).fill('throttled:3600'));
+		const [count] = await queryRows<{ n: number }>(database, sql`select count(*)::int as n from users where email like 'bulk%'`);
+		expect(count?.n).toBe(5);
+		// Another address is not affected; a weak password is refused before it counts.
+		await expect(register(database.db, { name: 'Other', email: 'other-net@example.com', password: 'plum-orbit-cactus-91', address: '10.6.0.2' }, limits, clock.now())).resolves.toBeUndefined();
+		expect((await refusal(() => register(database.db, { name: 'W', email: 'w@example.com', password: 'password1', address: '10.6.0.3' }, limits, clock.now()))).code).toBe('invalid_input');
+		clock.advance(60 * 60_000);
+		await expect(attempt(99)).resolves.toBe('created');
 	});
 
 	it('refuses a common password without creating the account', async () => {
@@ -78,20 +111,37 @@ describe.each(dbKinds())('accounts and sessions on %s', (kind) => {
 		expect(await validateSessionToken(database.db, token, start)).toBeNull();
 	});
 
-	it('throttles an account after 5 failures with a Retry-After, even for the right password', async () => {
+	it('throttles an account from one address after 5 failures, while its owner elsewhere still signs in', async () => {
 		const email = 'throttle@example.com';
-		await signUp(database.db, { name: 'T', email, password: 'plum-orbit-cactus-91' }, clock.now());
+		const password = 'plum-orbit-cactus-91';
+		await signUp(database.db, { name: 'T', email, password }, clock.now());
 		for (let i = 0; i < 5; i++) {
-			const err = await refusal(() => logIn(database.db, { email, password: 'wrong-wrong-1', address: `10.1.0.${i}` }, clock.now()));
+			const err = await refusal(() => logIn(database.db, { email, password: 'wrong-wrong-1', address: '10.1.0.1' }, clock.now()));
 			expect(err.code).toBe('bad_credentials');
 		}
-		const locked = await refusal(() => logIn(database.db, { email, password: 'plum-orbit-cactus-91', address: '10.1.0.99' }, clock.now()));
+		const locked = await refusal(() => logIn(database.db, { email, password, address: '10.1.0.1' }, clock.now()));
 		expect(locked.code).toBe('throttled');
 		expect(locked.retryAfterSeconds).toBe(30);
+		// The stranger guessing from 10.1.0.1 does not lock the owner out from home.
+		await expect(logIn(database.db, { email, password, address: '10.1.0.99' }, clock.now())).resolves.toHaveProperty('token');
 		clock.advance(31_000);
-		const ok = await logIn(database.db, { email, password: 'plum-orbit-cactus-91', address: '10.1.0.99' }, clock.now());
-		expect(ok.token).toBeTruthy();
+		await expect(logIn(database.db, { email, password, address: '10.1.0.1' }, clock.now())).resolves.toHaveProperty('token');
 	});
+
+	it('locks an account guessed at from many addresses only past a far looser cap', async () => {
+		const email = 'spread@example.com';
+		const password = 'plum-orbit-cactus-91';
+		await signUp(database.db, { name: 'S', email, password }, clock.now());
+		// One failure per address: no pair and no address ever reaches its own limit.
+		for (let i = 0; i < ACCOUNT_POLICY.lockAfter - 1; i++) {
+			await refusal(() => logIn(database.db, { email, password: 'wrong-wrong-1', address: `10.3.${i >> 8}.${i & 255}` }, clock.now()));
+		}
+		await expect(logIn(database.db, { email, password, address: '10.3.9.1' }, clock.now())).resolves.toHaveProperty('token');
+		await refusal(() => logIn(database.db, { email, password: 'wrong-wrong-1', address: '10.3.9.2' }, clock.now()));
+		const locked = await refusal(() => logIn(database.db, { email, password, address: '10.3.9.3' }, clock.now()));
+		expect(locked.code).toBe('throttled');
+		expect(locked.retryAfterSeconds).toBe(ACCOUNT_POLICY.baseLockMs / 1000);
+	}, 60_000);
 
 	it('throttles one client address spraying many accounts', async () => {
 		const address = '10.2.0.1';

@@ -6,9 +6,35 @@ import { newId } from './ids.ts';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './auth/passwords.ts';
 import { clearFailures, lockedForSeconds, loginKeys, recordFailure } from './auth/throttle.ts';
 import { createSession, invalidateOtherSessions } from './auth/sessions.ts';
+import { formatWait, requireRateSlots, signUpKeys, type CreationLimits } from './auth/rate-limit.ts';
 
 /** Creates an account and returns its id. Refuses a taken email or a weak password, saving nothing. */
 export async function signUp(db: Db, input: { name: string; email: string; password: string }, now: Date): Promise<string> {
+	const id = await insertAccount(db, input, now);
+	if (!id) throw new DomainError('email_taken', 'An account with this email already exists. Log in instead.', 'email');
+	return id;
+}
+
+/**
+ * The public sign-up form: under the per-address limit, creates the account if the email is free and
+ * otherwise does nothing, answering both the same way (with the same work, so the same time) — the form
+ * never tells a stranger which addresses have accounts. The person then signs in with what they chose.
+ */
+export async function register(
+	db: Db,
+	input: { name: string; email: string; password: string; address: string },
+	limits: CreationLimits,
+	now: Date
+): Promise<void> {
+	// A weak password is refused before it counts: fixing one's own typing should never use up the limit.
+	const problem = passwordProblem(input.password);
+	if (problem) throw new DomainError('invalid_input', problem, 'password');
+	await requireRateSlots(db, signUpKeys(input.address, limits), now, (wait) => `Too many accounts were created from your network just now. Try again in ${wait}.`);
+	await insertAccount(db, input, now);
+}
+
+// The id of the new account, or null when the email already has one (nothing is changed then).
+async function insertAccount(db: Db, input: { name: string; email: string; password: string }, now: Date): Promise<string | null> {
 	const problem = passwordProblem(input.password);
 	if (problem) throw new DomainError('invalid_input', problem, 'password');
 	const passwordHash = await hashPassword(input.password);
@@ -18,8 +44,7 @@ export async function signUp(db: Db, input: { name: string; email: string; passw
 		.values({ id, email: input.email, name: input.name, passwordHash, createdAt: now })
 		.onConflictDoNothing({ target: users.email })
 		.returning({ id: users.id });
-	if (inserted.length === 0) throw new DomainError('email_taken', 'An account with this email already exists. Log in instead.', 'email');
-	return id;
+	return inserted.length === 0 ? null : id;
 }
 
 const BAD_CREDENTIALS = 'That email and password do not match an account.';
@@ -61,10 +86,4 @@ export async function changePassword(
 	const passwordHash = await hashPassword(input.newPassword);
 	await db.update(users).set({ passwordHash }).where(eq(users.id, user.id));
 	await invalidateOtherSessions(db, user.id, input.sessionId);
-}
-
-function formatWait(seconds: number): string {
-	if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-	const minutes = Math.ceil(seconds / 60);
-	return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }

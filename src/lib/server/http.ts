@@ -39,6 +39,16 @@ export async function formAction<T>(
 	}
 }
 
+/** Runs `run`; if it is refused as throttled, the response also says when to retry (`Retry-After`). */
+export async function retryAfterOnThrottle<T>(event: Pick<RequestEvent, 'setHeaders'>, run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (err) {
+		if (err instanceof DomainError && err.code === 'throttled' && err.retryAfterSeconds) event.setHeaders({ 'retry-after': String(err.retryAfterSeconds) });
+		throw err;
+	}
+}
+
 /** Runs a loader step; a DomainError becomes the matching error page (404 hides boards one may not see). */
 export async function orErrorPage<T>(run: () => Promise<T>): Promise<T> {
 	try {

@@ -10,11 +10,21 @@ export interface ThrottlePolicy {
 	maxLockMs: number;
 }
 
-/** Per account: locked after 5 failures, for 30 s, doubling with each further failure up to 15 min. */
-export const ACCOUNT_POLICY: ThrottlePolicy = {
+/** Per account *and* client address: locked after 5 failures, for 30 s, doubling with each further failure up to 15 min. */
+export const PAIR_POLICY: ThrottlePolicy = {
 	lockAfter: 5,
 	windowMs: 15 * 60_000,
 	baseLockMs: 30_000,
+	maxLockMs: 15 * 60_000
+};
+/**
+ * Per account from anywhere: far looser, so a stranger guessing from elsewhere cannot lock the owner out with
+ * a handful of tries, yet a guessing campaign spread over many addresses still slows to a crawl.
+ */
+export const ACCOUNT_POLICY: ThrottlePolicy = {
+	lockAfter: 100,
+	windowMs: 15 * 60_000,
+	baseLockMs: 60_000,
 	maxLockMs: 15 * 60_000
 };
 /** Per client address: more room (shared offices), same growth. */
@@ -31,10 +41,15 @@ export interface ThrottleKey {
 	policy: ThrottlePolicy;
 }
 
-/** The keys a sign-in attempt counts against: the account (by email) and the client address. */
+/**
+ * The keys a sign-in attempt counts against: the (account, address) pair first — the one a success clears —
+ * then the account alone and the client address.
+ */
 export function loginKeys(email: string, address: string): ThrottleKey[] {
+	const account = email.toLowerCase();
 	return [
-		{ key: `account:${email.toLowerCase()}`, policy: ACCOUNT_POLICY },
+		{ key: `account-address:${account}|${address}`, policy: PAIR_POLICY },
+		{ key: `account:${account}`, policy: ACCOUNT_POLICY },
 		{ key: `address:${address}`, policy: ADDRESS_POLICY }
 	];
 }
