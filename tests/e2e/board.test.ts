@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 import { addCard, boardWithPeople, card, dragCardTo, moveWithMenu, openStageSettings, stage, waitForBoard, type Person } from './board-helpers.ts';
 
 test.describe.configure({ mode: 'serial' });

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { addCard, boardWithPeople, card, stage, type Person } from './board-helpers.ts';
 
 test.describe.configure({ mode: 'serial' });

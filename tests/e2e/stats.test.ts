@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 import type { BoardStats } from '../../src/lib/server/stats.ts';
 import { logIn } from './helpers.ts';
 
