@@ -34,6 +34,8 @@ export interface SyncOptions extends WriterOptions {
 	overBudgetCloseMs: number;
 	/** Largest catch-up (the first sync step 2 right after connecting: offline work) accepted; bigger ones close with 4413. */
 	maxCatchUpBytes: number;
+	/** Largest a board's document may grow (its encoded state); writes that add content past it close with 4413. */
+	maxDocumentBytes: number;
 }
 
 /** Production defaults. */
@@ -54,6 +56,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 	inputFramesBurst: 2_000,
 	overBudgetCloseMs: 10_000,
 	maxCatchUpBytes: 16 * 1024 * 1024,
+	// Ten times the 10,000-card benchmark board (1.4 MB): every client holds and loads the whole document.
+	maxDocumentBytes: 16 * 1024 * 1024,
 	batchMs: 50,
 	compactAfter: 500,
 	retryMs: 100,
@@ -63,7 +67,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 /**
  * Reads SYNC_MAX_PAYLOAD_BYTES, SYNC_UNLOAD_GRACE_MS, SYNC_PING_INTERVAL_MS, SYNC_COMPACT_AFTER,
  * SYNC_MAX_SOCKETS_PER_USER, SYNC_HANDSHAKE_TIMEOUT_MS, SYNC_REFUSED_UPGRADE_BURST,
- * SYNC_REFUSED_UPGRADES_PER_SECOND, SYNC_SESSION_CHECK_MS, SYNC_INPUT_* and SYNC_MAX_CATCH_UP_BYTES over the defaults.
+ * SYNC_REFUSED_UPGRADES_PER_SECOND, SYNC_SESSION_CHECK_MS, SYNC_INPUT_*, SYNC_MAX_CATCH_UP_BYTES and
+ * SYNC_MAX_DOCUMENT_BYTES over the defaults.
  */
 export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 	const num = (name: string, fallback: number): number => {
@@ -89,6 +94,7 @@ export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 		inputFramesPerSecond: num('SYNC_INPUT_FRAMES_PER_SECOND', DEFAULT_SYNC_OPTIONS.inputFramesPerSecond),
 		inputFramesBurst: num('SYNC_INPUT_FRAMES_BURST', DEFAULT_SYNC_OPTIONS.inputFramesBurst),
 		overBudgetCloseMs: num('SYNC_OVER_BUDGET_CLOSE_MS', DEFAULT_SYNC_OPTIONS.overBudgetCloseMs),
-		maxCatchUpBytes: num('SYNC_MAX_CATCH_UP_BYTES', DEFAULT_SYNC_OPTIONS.maxCatchUpBytes)
+		maxCatchUpBytes: num('SYNC_MAX_CATCH_UP_BYTES', DEFAULT_SYNC_OPTIONS.maxCatchUpBytes),
+		maxDocumentBytes: num('SYNC_MAX_DOCUMENT_BYTES', DEFAULT_SYNC_OPTIONS.maxDocumentBytes)
 	};
 }

@@ -14,6 +14,7 @@ import { handleFrame, type MessageContext } from './messages.ts';
 import { guardPolicy, type Refusal } from './policy-guard.ts';
 import { checkWithPending } from './shape-guard.ts';
 import { IntegrationBudget } from './integration-budget.ts';
+import { DocumentSize } from './document-size.ts';
 import { dropPending, pendingBytes, withoutPending } from './pending.ts';
 import { CLOSE, ProtocolError, awarenessFrame, stateAsSyncStep2, syncStep1Frame, syncStep1FrameFor, syncStep2Frame, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
@@ -74,6 +75,8 @@ export class Room implements MessageContext {
 	private healed: Unreadable[] = [];
 	/** What integrating each connection's updates costs, against its allowance. */
 	private readonly integration = new IntegrationBudget();
+	/** The board's size against `maxDocumentBytes`. */
+	private readonly size: DocumentSize;
 
 	/** Loads the stored document (or seeds a new board) and builds the room; no client sees it before this resolves. */
 	static async load(boardId: string, deps: RoomDeps): Promise<Room> {
@@ -97,9 +100,18 @@ export class Room implements MessageContext {
 			{ rows: stored.updates.length, lastUpdateId: stored.lastUpdateId },
 			deps.log
 		);
+		const storedBytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((sum, u) => sum + u.length, 0);
+		this.size = new DocumentSize(deps.options.maxDocumentBytes, storedBytes, () => {
+			this.integrate();
+			return withoutPending(this.doc, () => Y.encodeStateAsUpdate(this.doc)).length;
+		});
+		this.doc.on('afterTransaction', (tx: Y.Transaction) => {
+			if (tx.deleteSet.clients.size > 0) this.size.deleted();
+		});
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
 			// Replayed stored state is already stored, and clients get it by syncing.
 			if (originKind(origin) === 'load') return;
+			this.size.grew(update.length);
 			this.fullStateFrame = null;
 			this.changes++;
 			this.writer.push(update);
@@ -238,6 +250,7 @@ export class Room implements MessageContext {
 			this.deps.log(`board ${this.boardId}: dropped ${pendingBytes(this.doc)} bytes of waiting changes that do not fit the board`);
 			dropPending(this.doc);
 		}
+		if (!this.size.admits(update)) return this.refuseAsFull(conn);
 		this.batch = { updates: [], notices: [] };
 		const started = performance.now();
 		try {
@@ -377,6 +390,20 @@ export class Room implements MessageContext {
 		for (const id of ids) this.owners.delete(id);
 		removeAwarenessStates(this.awareness, ids, 'connection closed');
 		this.maybeScheduleUnload();
+	}
+
+	/** The board is at its size cap: the writer is told and closed (4413); their browser keeps the work and stops resending it. */
+	private refuseAsFull(conn: Connection): void {
+		const mb = Math.round(this.deps.options.maxDocumentBytes / (1024 * 1024));
+		this.deps.log(`board ${this.boardId}: at its size cap (${this.deps.options.maxDocumentBytes} bytes); refused a write from user ${conn.userId}`);
+		conn.send(
+			encodeNotice({
+				type: 'limit',
+				reason: 'too-large',
+				message: `This board has reached its size limit (${mb} MB), so your latest changes were not saved to the server. They are kept in this browser. Delete cards or long descriptions you no longer need, then reload; an administrator can raise the limit (SYNC_MAX_DOCUMENT_BYTES).`
+			})
+		);
+		conn.close(CLOSE.tooLarge, 'Board at its size limit');
 	}
 
 	private refused(refusal: Refusal): void {

@@ -31,7 +31,7 @@ export function randomValue(rand: Rng, depth = 0): unknown {
 }
 
 /** A random Y type, maybe with content. */
-function randomType(rand: Rng): Y.AbstractType<unknown> {
+function randomType(rand: Rng): Y.Map<unknown> | Y.Array<unknown> | Y.Text {
 	const r = rand();
 	if (r < 0.5) {
 		const map = new Y.Map<unknown>();

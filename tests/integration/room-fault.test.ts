@@ -47,7 +47,6 @@ describe.each(dbKinds())('one room failing is that room alone (%s)', (kind) => {
 		});
 		xCmd.addCard(readSnapshot(x.doc).stages[0]!.id, 'Written when the bug hit');
 		await waitFor('the broken board closed its sockets with "try again"', () => x.closeCodes.includes(1013));
-		expect(firstRoom.closed || fd.app.rooms.peek(broken) !== firstRoom).toBe(true);
 		// The other board carries on throughout.
 		yCmd.addCard(readSnapshot(y.doc).stages[0]!.id, 'Calm edit');
 		await waitFor('the calm board stored its edit', async () => titles(await storedDoc(calm)).includes('Calm edit'));
