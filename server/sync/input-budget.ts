@@ -118,5 +118,5 @@ export class InputBudget {
 }
 
 function mb(bytes: number): string {
-	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+	return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
