@@ -36,6 +36,8 @@ export interface SyncOptions extends WriterOptions {
 	maxCatchUpBytes: number;
 	/** Largest a board's document may grow (its encoded state); writes that add content past it close with 4413. */
 	maxDocumentBytes: number;
+	/** Integrating a board's stored state should take at most this; a board over it on two loads opens read-only. */
+	loadBudgetMs: number;
 }
 
 /** Production defaults. */
@@ -58,6 +60,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 	maxCatchUpBytes: 16 * 1024 * 1024,
 	// Ten times the 10,000-card benchmark board (1.4 MB): every client holds and loads the whole document.
 	maxDocumentBytes: 16 * 1024 * 1024,
+	// The 10,000-card benchmark board integrates in ~150 ms; ten times that is no board's normal.
+	loadBudgetMs: 2_000,
 	batchMs: 50,
 	compactAfter: 500,
 	retryMs: 100,
@@ -68,7 +72,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
  * Reads SYNC_MAX_PAYLOAD_BYTES, SYNC_UNLOAD_GRACE_MS, SYNC_PING_INTERVAL_MS, SYNC_COMPACT_AFTER,
  * SYNC_MAX_SOCKETS_PER_USER, SYNC_HANDSHAKE_TIMEOUT_MS, SYNC_REFUSED_UPGRADE_BURST,
  * SYNC_REFUSED_UPGRADES_PER_SECOND, SYNC_SESSION_CHECK_MS, SYNC_INPUT_*, SYNC_MAX_CATCH_UP_BYTES and
- * SYNC_MAX_DOCUMENT_BYTES over the defaults.
+ * SYNC_MAX_DOCUMENT_BYTES and SYNC_LOAD_BUDGET_MS over the defaults.
  */
 export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 	const num = (name: string, fallback: number): number => {
@@ -95,6 +99,7 @@ export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 		inputFramesBurst: num('SYNC_INPUT_FRAMES_BURST', DEFAULT_SYNC_OPTIONS.inputFramesBurst),
 		overBudgetCloseMs: num('SYNC_OVER_BUDGET_CLOSE_MS', DEFAULT_SYNC_OPTIONS.overBudgetCloseMs),
 		maxCatchUpBytes: num('SYNC_MAX_CATCH_UP_BYTES', DEFAULT_SYNC_OPTIONS.maxCatchUpBytes),
-		maxDocumentBytes: num('SYNC_MAX_DOCUMENT_BYTES', DEFAULT_SYNC_OPTIONS.maxDocumentBytes)
+		maxDocumentBytes: num('SYNC_MAX_DOCUMENT_BYTES', DEFAULT_SYNC_OPTIONS.maxDocumentBytes),
+		loadBudgetMs: num('SYNC_LOAD_BUDGET_MS', DEFAULT_SYNC_OPTIONS.loadBudgetMs)
 	};
 }

@@ -23,9 +23,14 @@ interface Entry {
 	discarded: boolean;
 }
 
+/** After this many loads over `loadBudgetMs`, a board opens read-only (until the server restarts). */
+const SLOW_LOADS_BEFORE_READ_ONLY = 2;
+
 /** The open rooms of this server, one per board, loaded on first use and unloaded when idle. */
 export class RoomRegistry {
 	private readonly entries = new Map<string, Entry>();
+	/** Boards whose stored state took longer than the load budget to integrate, and how often. */
+	private readonly slowLoads = new Map<string, number>();
 	private readonly pingTimer: ReturnType<typeof setInterval>;
 	private closing: Promise<void> | null = null;
 	/** Socket slots, refusal allowances and the access-change epoch, shared by the upgrade handler and the access listener. */
@@ -120,6 +125,8 @@ export class RoomRegistry {
 			options: this.options,
 			log: this.log,
 			history: this.history,
+			readOnly: (this.slowLoads.get(boardId) ?? 0) >= SLOW_LOADS_BEFORE_READ_ONLY,
+			onSlowLoad: () => this.slowLoads.set(boardId, (this.slowLoads.get(boardId) ?? 0) + 1),
 			onUnloaded: (room) => {
 				if (this.entries.get(boardId)?.room === room) this.entries.delete(boardId);
 			}

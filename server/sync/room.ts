@@ -31,6 +31,13 @@ export interface RoomDeps {
 	 * errors in the recorder's own deferred work: they close this room, not the process.
 	 */
 	history?: (boardId: string, doc: Y.Doc, fail: (err: unknown) => void) => RoomHistory;
+	/**
+	 * Open the board read-only: its stored state is served as stored, never integrated, and writes are dropped
+	 * with a notice (its loads kept exceeding `loadBudgetMs`; see RoomRegistry).
+	 */
+	readOnly?: boolean;
+	/** Told when integrating the stored state took longer than `loadBudgetMs`. */
+	onSlowLoad?: (ms: number) => void;
 }
 
 /** A board's history recorder as a room drives it. */
@@ -94,6 +101,8 @@ export class Room implements MessageContext {
 			deps.options,
 			// Snapshots hold integrated state only, never a client's pending bytes.
 			() => {
+				// A read-only room never integrates: its state is what it loaded.
+				if (deps.readOnly && this.unintegrated) return this.unintegrated.snapshot;
 				this.integrate();
 				return withoutPending(this.doc, () => Y.encodeStateAsUpdate(this.doc));
 			},
@@ -125,6 +134,15 @@ export class Room implements MessageContext {
 			const frame = awarenessFrame(this.awareness, [...added, ...updated, ...removed]);
 			if (frame) this.broadcast(frame);
 		});
+		if (deps.readOnly) {
+			const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates];
+			// Merging only concatenates and sorts structs: none of integration's costly ordering.
+			const state = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+			this.unintegrated = { snapshot: state, stateVector: Y.encodeStateVectorFromUpdate(state) };
+			this.fullStateFrame = stateAsSyncStep2(state);
+			deps.log(`board ${boardId}: opened read-only (its loads kept taking longer than ${deps.options.loadBudgetMs} ms)`);
+			return;
+		}
 		if (stored.snapshot && stored.updates.length === 0) {
 			// A board stored as one snapshot (the usual case: an unloading room folds its rows into one) is,
 			// until its first change, exactly those bytes. The first new client of a cold room gets them at once,
@@ -134,10 +152,12 @@ export class Room implements MessageContext {
 			this.integrateTimer = setTimeout(() => this.guarded(() => this.integrate()), INTEGRATE_WITHIN_MS);
 			return;
 		}
-		this.doc.transact(() => {
-			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, LOAD);
-			for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD);
-		}, LOAD);
+		this.timedLoad(() =>
+			this.doc.transact(() => {
+				if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, LOAD);
+				for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD);
+			}, LOAD)
+		);
 		if (!stored.snapshot && stored.updates.length === 0) seedBoard(this.doc, boardId);
 		this.finishLoading();
 	}
@@ -148,13 +168,24 @@ export class Room implements MessageContext {
 	 * the wire, or within `INTEGRATE_WITHIN_MS` at the latest.
 	 */
 	private integrate(): void {
-		if (!this.unintegrated || this.disposed) return;
+		if (!this.unintegrated || this.disposed || this.deps.readOnly) return;
 		const { snapshot } = this.unintegrated;
 		this.unintegrated = null;
 		if (this.integrateTimer) clearTimeout(this.integrateTimer);
 		this.integrateTimer = null;
-		this.doc.transact(() => Y.applyUpdate(this.doc, snapshot, LOAD), LOAD);
+		this.timedLoad(() => this.doc.transact(() => Y.applyUpdate(this.doc, snapshot, LOAD), LOAD));
 		this.finishLoading();
+	}
+
+	/** Integrates stored state, telling the registry when that took longer than the load budget. */
+	private timedLoad(load: () => void): void {
+		const started = performance.now();
+		load();
+		const ms = performance.now() - started;
+		if (ms > this.deps.options.loadBudgetMs) {
+			this.deps.log(`board ${this.boardId}: loading took ${Math.round(ms)} ms (budget ${this.deps.options.loadBudgetMs} ms)`);
+			this.deps.onSlowLoad?.(ms);
+		}
 	}
 
 	/**
@@ -236,6 +267,7 @@ export class Room implements MessageContext {
 		conn.send(this.unintegrated ? syncStep1FrameFor(this.unintegrated.stateVector) : syncStep1Frame(this.doc));
 		const presence = awarenessFrame(this.awareness);
 		if (presence) conn.send(presence);
+		if (this.deps.readOnly) conn.send(encodeNotice({ type: 'refused', message: READ_ONLY_MESSAGE }));
 		if (this.healed.length > 0 && identity.role === 'owner') {
 			conn.send(encodeNotice({ type: 'refused', message: healedMessage(this.healed.length) }));
 		}
@@ -244,6 +276,8 @@ export class Room implements MessageContext {
 
 	/** MessageContext: applies a writer's update as that connection, then relays the result and any notices. */
 	applyUpdate(conn: Connection, update: Uint8Array): void {
+		// Dropped, as a viewer's: the member was told when they joined.
+		if (this.deps.readOnly) return;
 		this.integrate();
 		// Before Yjs sees it: an update it applied is relayed and stored even if something throws afterwards.
 		if (checkWithPending(this.doc, update) === 'drop-pending') {
@@ -276,6 +310,10 @@ export class Room implements MessageContext {
 	 * per change; in a cold room that is the stored snapshot, and the room integrates it once it is sent.
 	 */
 	answerSyncStep1(conn: Connection, stateVector: Uint8Array): void {
+		if (this.deps.readOnly && this.unintegrated) {
+			const { snapshot } = this.unintegrated;
+			return conn.send(Y.decodeStateVector(stateVector).size > 0 ? stateAsSyncStep2(Y.diffUpdate(snapshot, stateVector)) : this.fullStateFrame!);
+		}
 		if (Y.decodeStateVector(stateVector).size > 0) {
 			this.integrate();
 			return conn.send(syncStep2Frame(this.doc, stateVector));
@@ -447,6 +485,10 @@ export class Room implements MessageContext {
 		this.deps.onUnloaded(this);
 	}
 }
+
+/** What everyone on a read-only board is told as they join. */
+const READ_ONLY_MESSAGE =
+	'This board is read-only for now: opening it took the server too long several times, so it is served as stored and changes are not saved. An administrator can check the server log.';
 
 /** What the board's owners are told after loading removed unreadable entries. */
 function healedMessage(count: number): string {
