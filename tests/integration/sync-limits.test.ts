@@ -107,6 +107,22 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 	}
 	const noticesOf = (s: RawSocket) => s.received.flatMap((f) => decodeNotice(f) ?? []);
 
+	/**
+	 * An owner watching a new board and an editor who synced, went offline and made `count` cards with long
+	 * descriptions there; `size` is the catch-up the editor will send (what the server lacks).
+	 */
+	async function offlineEditor(fd: InProcessFlowdeck, boardName: string, count: number, length = DESCRIPTION) {
+		const [owner, ed] = [await fd.user('Owner'), await fd.user('Editor')];
+		const boardId = await boardWith(fd, owner, [ed], boardName);
+		const [observer, offline] = [join(fd, boardId, owner.cookie), join(fd, boardId, ed.cookie)];
+		await Promise.all([observer.synced(), offline.synced()]);
+		offline.provider.disconnect();
+		await waitFor('offline', () => [...fd.app.rooms.connections()].every((c) => c.conn.userId !== ed.id), 3_000);
+		const serverState = Y.encodeStateVector(observer.doc);
+		const ids = offlineWork(offline.doc, ed.id, 'offline', count, length);
+		return { boardId, ed, observer, offline, ids, size: Y.encodeStateAsUpdate(offline.doc, serverState).length };
+	}
+
 	beforeAll(async () => {
 		[stock, tight] = await Promise.all([startInProcess(kind, { sessionCheckMs: CHECK_MS }), startInProcess(kind, TIGHT)]);
 	}, 60_000);
@@ -230,15 +246,7 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 	});
 
 	it('3 MB of offline edits arrive in full after reconnecting through the provider, and are stored', async () => {
-		const [owner, ed] = [await stock.user('Ona'), await stock.user('Ed')];
-		const boardId = await boardWith(stock, owner, [ed], 'Offline');
-		const [observer, offline] = [join(stock, boardId, owner.cookie), join(stock, boardId, ed.cookie)];
-		await Promise.all([observer.synced(), offline.synced()]);
-		offline.provider.disconnect();
-		await waitFor('offline', () => [...stock.app.rooms.connections()].filter((c) => c.conn.userId === ed.id).length === 0, 3_000);
-		const serverState = Y.encodeStateVector(observer.doc);
-		const ids = offlineWork(offline.doc, ed.id, 'offline', 160);
-		const size = Y.encodeStateAsUpdate(offline.doc, serverState).length;
+		const { boardId, ed, observer, offline, ids, size } = await offlineEditor(stock, 'Offline', 160);
 		expect(size).toBeGreaterThan(3_000_000);
 		// Over the production frame cap: before this change it closed with 1009 on every reconnect.
 		expect(size).toBeGreaterThan(DEFAULT_SYNC_OPTIONS.maxPayload);
@@ -266,14 +274,7 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 	});
 
 	it('a catch-up over the frame cap but within maxCatchUpBytes is accepted once, while a later frame that size is not', async () => {
-		const [owner, ed] = [await tight.user('Oz'), await tight.user('Eve')];
-		const boardId = await boardWith(tight, owner, [ed], 'Catch-up');
-		const [observer, offline] = [join(tight, boardId, owner.cookie), join(tight, boardId, ed.cookie)];
-		await Promise.all([observer.synced(), offline.synced()]);
-		offline.provider.disconnect();
-		const serverState = Y.encodeStateVector(observer.doc);
-		offlineWork(offline.doc, ed.id, 'offline', 20, 15_000);
-		const size = Y.encodeStateAsUpdate(offline.doc, serverState).length;
+		const { ed, observer, offline, size } = await offlineEditor(tight, 'Catch-up', 20, 15_000);
 		expect(size).toBeGreaterThan(4 * TIGHT.maxPayload!);
 		expect(size).toBeLessThan(TIGHT.maxCatchUpBytes!);
 		offline.provider.connect();
@@ -286,14 +287,7 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 	});
 
 	it('a catch-up over maxCatchUpBytes is refused with 4413 and a notice, once: the client keeps its work and does not reconnect', async () => {
-		const [owner, ed] = [await tight.user('Opal'), await tight.user('Eli')];
-		const boardId = await boardWith(tight, owner, [ed], 'Too much');
-		const [observer, offline] = [join(tight, boardId, owner.cookie), join(tight, boardId, ed.cookie)];
-		await Promise.all([observer.synced(), offline.synced()]);
-		offline.provider.disconnect();
-		const serverState = Y.encodeStateVector(observer.doc);
-		offlineWork(offline.doc, ed.id, 'offline', 36, 15_000);
-		const size = Y.encodeStateAsUpdate(offline.doc, serverState).length;
+		const { boardId, ed, offline, size } = await offlineEditor(tight, 'Too much', 36, 15_000);
 		// Over the catch-up cap, within what the server still reads in order to answer with a reason.
 		expect(size).toBeGreaterThan(TIGHT.maxCatchUpBytes!);
 		expect(size).toBeLessThan(TIGHT.maxCatchUpBytes! + TIGHT.maxPayload!);
