@@ -16,6 +16,8 @@ import { checkWithPending } from './shape-guard.ts';
 import { IntegrationBudget } from './integration-budget.ts';
 import { DocumentSize } from './document-size.ts';
 import { dropPending, pendingBytes, withoutPending } from './pending.ts';
+import { PendingLimit } from './pending-limit.ts';
+import { READ_ONLY_MESSAGE, boardFullMessage, healedMessage } from './room-notices.ts';
 import { CLOSE, ProtocolError, awarenessFrame, stateAsSyncStep2, syncStep1Frame, syncStep1FrameFor, syncStep2Frame, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
 
@@ -71,8 +73,8 @@ export class Room implements MessageContext {
 	private fullStateFrame: Uint8Array | null = null;
 	/** While applying a connection's update: the doc's updates and notices, sent together afterwards. */
 	private batch: { updates: Uint8Array[]; notices: Refusal[] } | null = null;
-	/** Runs while the doc holds client changes whose dependencies never arrived (see pending.ts). */
-	private pendingTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Bounds the client changes the doc holds whose dependencies never arrived (see pending.ts). */
+	private readonly pending: PendingLimit;
 	private disposed = false;
 	/** How many updates the doc emitted for the writer (an unload compares it before and after its writes). */
 	private changes = 0;
@@ -109,6 +111,9 @@ export class Room implements MessageContext {
 			{ rows: stored.updates.length, lastUpdateId: stored.lastUpdateId },
 			deps.log
 		);
+		this.pending = new PendingLimit(this.doc, deps.options, (bytes) => {
+			this.deps.log(`board ${this.boardId}: dropped ${bytes} bytes of changes whose dependencies never arrived`);
+		});
 		const storedBytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((sum, u) => sum + u.length, 0);
 		this.size = new DocumentSize(deps.options.maxDocumentBytes, storedBytes, () => {
 			this.integrate();
@@ -301,7 +306,7 @@ export class Room implements MessageContext {
 			if (updates.length > 0) this.broadcast(updateFrame(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)));
 			for (const notice of notices) this.sendNotice(notice);
 		}
-		this.boundPending();
+		this.pending.check();
 		if (this.integration.enforce(conn)) this.deps.log(`board ${this.boardId}: user ${conn.userId} closed for using more than their integration time`);
 	}
 
@@ -330,36 +335,6 @@ export class Room implements MessageContext {
 		const owners = { ownerOf: (id: number) => this.owners.get(id), claim: (id: number) => this.owners.set(id, conn) };
 		const gated = gateAwarenessUpdate(update, conn, owners, this.doc.clientID);
 		if (gated) applyAwarenessUpdate(this.awareness, gated, conn);
-	}
-
-	/**
-	 * Changes whose dependencies have not arrived wait in the doc for a round trip at most in real use. Past
-	 * a quarter of `maxPayload` the update that pushed them over is refused (1007); past `pendingTimeoutMs`
-	 * they are dropped. Either way their senders resend them on their next sync, if they were real.
-	 */
-	private boundPending(): void {
-		const bytes = pendingBytes(this.doc);
-		if (bytes === 0) return this.clearPendingTimer();
-		if (bytes > this.deps.options.maxPayload / 4) {
-			dropPending(this.doc);
-			this.clearPendingTimer();
-			throw new ProtocolError('Update depends on too many changes the server does not have', CLOSE.invalidPayload);
-		}
-		this.pendingTimer ??= setTimeout(
-			() =>
-				this.guarded(() => {
-					this.pendingTimer = null;
-					if (this.disposed || pendingBytes(this.doc) === 0) return;
-					this.deps.log(`board ${this.boardId}: dropped ${pendingBytes(this.doc)} bytes of changes whose dependencies never arrived`);
-					dropPending(this.doc);
-				}),
-			this.deps.options.pendingTimeoutMs
-		);
-	}
-
-	private clearPendingTimer(): void {
-		if (this.pendingTimer) clearTimeout(this.pendingTimer);
-		this.pendingTimer = null;
 	}
 
 	/** Closes every socket with `code` (they detach as their close events arrive). */
@@ -398,7 +373,7 @@ export class Room implements MessageContext {
 		// Normally idle by now; after a shutdown deadline this stops a late write from compacting a freed doc.
 		this.writer.discard();
 		this.cancelUnload();
-		this.clearPendingTimer();
+		this.pending.stop();
 		if (this.integrateTimer) clearTimeout(this.integrateTimer);
 		this.detachGuard?.();
 		this.awareness.destroy();
@@ -432,15 +407,8 @@ export class Room implements MessageContext {
 
 	/** The board is at its size cap: the writer is told and closed (4413); their browser keeps the work and stops resending it. */
 	private refuseAsFull(conn: Connection): void {
-		const mb = Math.round(this.deps.options.maxDocumentBytes / (1024 * 1024));
 		this.deps.log(`board ${this.boardId}: at its size cap (${this.deps.options.maxDocumentBytes} bytes); refused a write from user ${conn.userId}`);
-		conn.send(
-			encodeNotice({
-				type: 'limit',
-				reason: 'too-large',
-				message: `This board has reached its size limit (${mb} MB), so your latest changes were not saved to the server. They are kept in this browser. Delete cards or long descriptions you no longer need, then reload; an administrator can raise the limit (SYNC_MAX_DOCUMENT_BYTES).`
-			})
-		);
+		conn.send(encodeNotice({ type: 'limit', reason: 'too-large', message: boardFullMessage(this.deps.options.maxDocumentBytes) }));
 		conn.close(CLOSE.tooLarge, 'Board at its size limit');
 	}
 
@@ -484,13 +452,4 @@ export class Room implements MessageContext {
 		this.dispose();
 		this.deps.onUnloaded(this);
 	}
-}
-
-/** What everyone on a read-only board is told as they join. */
-const READ_ONLY_MESSAGE =
-	'This board is read-only for now: opening it took the server too long several times, so it is served as stored and changes are not saved. An administrator can check the server log.';
-
-/** What the board's owners are told after loading removed unreadable entries. */
-function healedMessage(count: number): string {
-	return `This board held ${count === 1 ? 'an entry' : `${count} entries`} of the wrong type, written before the server checked every change; ${count === 1 ? 'it was' : 'they were'} removed when the board was opened so that everyone can read it.`;
 }
