@@ -6,6 +6,8 @@ import { configFromEnv, projectRoot } from './config.ts';
 import { startFlowdeck } from './app.ts';
 import { hardenServer } from './sync/harden.ts';
 import { DataDirLockedError } from '../src/lib/server/db/client.ts';
+import { healthEndpoint } from './health.ts';
+import { classifyFailure, describeFailure } from '../src/lib/server/db/failures.ts';
 
 const PROTOCOL_HEADER = 'x-flowdeck-proto';
 
@@ -23,7 +25,9 @@ async function main(): Promise<void> {
 		process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 	}
 	const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: NodeHandler };
+	const health = healthEndpoint(app.database.db);
 	const server = createServer((req, res) => {
+		if (health(req, res)) return;
 		// Overwrite, never trust, whatever the client sent under this name.
 		req.headers[PROTOCOL_HEADER] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
 		handler(req, res, () => {
@@ -72,6 +76,10 @@ async function main(): Promise<void> {
 	// A bug must not also lose what people did in the last 100 ms: save like a SIGTERM, then exit non-zero so
 	// the supervisor restarts a clean process (an exception left it in a state nobody should keep serving from).
 	const crashed = (kind: string) => (err: unknown) => {
+		// A lost database connection arriving here is a promise inside the driver that nobody awaited (postgres.js
+		// 3.4.9 had several; patches/ fixes those known): every query we await retries on its own, so say so once
+		// and keep serving.
+		if (classifyFailure(err) === 'transient') return console.error(`${kind}: database connection lost (${describeFailure(err)}); writes retry`);
 		console.error(`${kind}: an unexpected error; saving what is unsaved, then exiting.`, err);
 		// The save is bounded by the sync shutdown deadline; this is the backstop if the error broke the save too.
 		setTimeout(() => process.exit(1), config.sync.shutdownFlushMs + 5_000).unref();

@@ -1,17 +1,40 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client.ts';
+import { classifyFailure, describeFailure, type FailureKind } from '../../src/lib/server/db/failures.ts';
 import { insertCardEvents, upsertStages, type CardEventRow, type StageRow } from '../../src/lib/server/history.ts';
+import { setAsideHistory } from '../../src/lib/server/history-set-aside.ts';
 import type { HistorySink, NewCardEvent, StageRecord } from './recorder.ts';
 
 const BATCH_MS = 100;
+const RETRY_MS = 100;
 const RETRY_MAX_MS = 5000;
+/** Attempts before a batch the database refused (a constraint, bad data) is set aside. */
+const PERMANENT_ATTEMPTS = 3;
+/** Attempts before a batch failing for an unrecognised reason is set aside, if the database answers meanwhile. */
+const UNKNOWN_ATTEMPTS = 5;
 
-/** Writes one board's recorded history to the database: batched, retried while the database is down, flushed on unload. */
+/** A batch taken off the queue: written as one transaction, retried as a whole, or set aside as a whole. */
+interface Batch {
+	events: CardEventRow[];
+	stages: StageRow[];
+	attempts: number;
+	/** Why it failed last (short, without parameters). */
+	error: string;
+	/** Decided: it goes to `history_set_aside` (retried only if that insert fails for want of a database). */
+	setAside: boolean;
+}
+
+/**
+ * Writes one board's recorded history to the database: batched, and retried while the database is unavailable.
+ * A batch the database keeps refusing is set aside (see `verdict`) so that later events on the board are recorded.
+ */
 export class HistoryWriter implements HistorySink {
 	private queuedEvents: CardEventRow[] = [];
 	private queuedStages: StageRow[] = [];
+	/** The batch being written or waiting for its retry; later events queue behind it so that order holds. */
+	private current: Batch | null = null;
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private running: Promise<void> | null = null;
-	private failures = 0;
 	private gone = false;
 
 	constructor(
@@ -34,15 +57,19 @@ export class HistoryWriter implements HistorySink {
 		this.schedule(BATCH_MS);
 	}
 
-	/** Writes everything queued; resolves when nothing is pending. */
+	/**
+	 * Writes everything queued; resolves when nothing is pending. While the database is unavailable it keeps
+	 * retrying (the caller bounds the wait: shutdown's deadline); a batch that cannot be written is set aside
+	 * within a few attempts, so it never holds the caller for long.
+	 */
 	async flush(): Promise<void> {
-		for (let i = 0; i < 100 && (this.queuedEvents.length > 0 || this.queuedStages.length > 0 || this.running); i++) {
+		while (!this.gone && this.pending) {
 			if (this.timer) {
 				clearTimeout(this.timer);
 				this.timer = null;
 			}
 			await (this.running ?? this.run());
-			if (this.failures > 0) await new Promise((r) => setTimeout(r, Math.min(RETRY_MAX_MS, 100 * 2 ** this.failures)));
+			if (this.current && !this.gone) await new Promise((r) => setTimeout(r, this.retryDelay()));
 		}
 	}
 
@@ -51,8 +78,17 @@ export class HistoryWriter implements HistorySink {
 		this.gone = true;
 		this.queuedEvents = [];
 		this.queuedStages = [];
+		this.current = null;
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
+	}
+
+	private get pending(): boolean {
+		return this.current !== null || this.running !== null || this.queuedEvents.length > 0 || this.queuedStages.length > 0;
+	}
+
+	private retryDelay(): number {
+		return Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** Math.max(0, (this.current?.attempts ?? 1) - 1));
 	}
 
 	private schedule(ms: number): void {
@@ -61,37 +97,81 @@ export class HistoryWriter implements HistorySink {
 
 	private run(): Promise<void> {
 		this.timer = null;
-		const events = this.queuedEvents;
-		const stages = this.queuedStages;
-		this.queuedEvents = [];
-		this.queuedStages = [];
+		if (!this.current) {
+			if (this.queuedEvents.length === 0 && this.queuedStages.length === 0) return Promise.resolve();
+			this.current = { events: this.queuedEvents, stages: this.queuedStages, attempts: 0, error: '', setAside: false };
+			this.queuedEvents = [];
+			this.queuedStages = [];
+		}
+		const batch = this.current;
 		this.running = (async () => {
 			try {
-				// Stages first: history rows refer to them by id.
-				await upsertStages(this.db, stages);
-				await insertCardEvents(this.db, events);
-				this.failures = 0;
-			} catch (err) {
-				if (isForeignKeyViolation(err)) {
-					this.discard();
-					return;
-				}
-				this.failures++;
-				this.log(`board ${this.boardId}: history write failed (attempt ${this.failures}); will retry`, err);
-				this.queuedEvents = [...events, ...this.queuedEvents];
-				this.queuedStages = [...stages, ...this.queuedStages];
+				if (batch.setAside) await this.setAside(batch);
+				else await this.write(batch);
 			} finally {
 				this.running = null;
-				if (!this.gone && (this.queuedEvents.length > 0 || this.queuedStages.length > 0)) {
-					this.schedule(this.failures > 0 ? Math.min(RETRY_MAX_MS, 100 * 2 ** this.failures) : BATCH_MS);
-				}
+				if (!this.gone && this.pending) this.schedule(this.current ? this.retryDelay() : BATCH_MS);
 			}
 		})();
 		return this.running;
 	}
-}
 
-function isForeignKeyViolation(err: unknown): boolean {
-	const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-	return code === '23503';
+	private async write(batch: Batch): Promise<void> {
+		try {
+			// Stages first: history rows refer to them by id. Once written they leave the batch, so a batch set aside
+			// holds only what was not written.
+			await upsertStages(this.db, batch.stages);
+			batch.stages = [];
+			await insertCardEvents(this.db, batch.events);
+			if (batch.attempts > 0) this.log(`board ${this.boardId}: history written after ${batch.attempts + 1} attempts`);
+			this.current = null;
+		} catch (err) {
+			const kind = classifyFailure(err);
+			if (kind === 'gone') return this.discard();
+			batch.attempts++;
+			batch.error = describeFailure(err);
+			// One line per batch in trouble, never the error object: it carries the statement and every parameter.
+			if (batch.attempts === 1) this.log(`board ${this.boardId}: history write failed (${batch.error}); retrying`);
+			if (await this.verdict(kind, batch.attempts)) {
+				batch.setAside = true;
+				await this.setAside(batch);
+			}
+		}
+	}
+
+	/**
+	 * Whether to stop retrying a batch and set it aside. Only for a reason retrying will not fix: the database
+	 * refused the statement itself (`permanent`, after a few attempts in case of a race), or an unrecognised error
+	 * that persisted over several attempts while the database answers a trivial query. A batch failing because
+	 * the database is unavailable (`transient`) is retried with backoff for as long as it takes, never set aside:
+	 * once the database is back it is written as it was.
+	 */
+	private async verdict(kind: FailureKind, attempts: number): Promise<boolean> {
+		if (kind === 'permanent') return attempts >= PERMANENT_ATTEMPTS;
+		if (kind === 'unknown' && attempts >= UNKNOWN_ATTEMPTS) return this.databaseAnswers();
+		return false;
+	}
+
+	private async databaseAnswers(): Promise<boolean> {
+		try {
+			await this.db.execute(sql`select 1`);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	private async setAside(batch: Batch): Promise<void> {
+		try {
+			await setAsideHistory(this.db, { boardId: this.boardId, events: batch.events, stages: batch.stages, error: batch.error, attempts: batch.attempts, at: new Date() });
+			this.current = null;
+			this.log(
+				`board ${this.boardId}: history batch of ${batch.events.length} events and ${batch.stages.length} stages set aside after ${batch.attempts} attempts ` +
+					`(${batch.error}); later events are recorded; see /health, replay with npm run history:replay`
+			);
+		} catch (err) {
+			// Kept in memory and tried again after the backoff: the database must be reachable to hold it.
+			if (classifyFailure(err) === 'gone') this.discard();
+		}
+	}
 }

@@ -2,6 +2,12 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
 import { boardStages, cardEvents } from './db/schema/history.ts';
 import { refreshCardFlow } from './card-flow.ts';
+import { inChunks, MAX_BIND_PARAMETERS } from './db/batches.ts';
+
+/** Bind parameters one `card_events` row takes (every column but the generated id). */
+const EVENT_PARAMETERS = 8;
+/** Cards whose `card_flow` rows one statement rebuilds (each is one parameter of an `in (…)` list). */
+const CARDS_PER_REFRESH = 5_000;
 
 /** A history row to insert (the server writes these; nobody else). */
 export interface CardEventRow {
@@ -26,14 +32,19 @@ export interface StageRow {
 	at: Date;
 }
 
-/** Appends history rows in one statement, and in the same transaction replays the cards they touch into `card_flow`. */
+/**
+ * Appends history rows and replays the cards they touch into `card_flow`, all in one transaction (so a retry never
+ * doubles rows); big batches go in several statements, each within the drivers' bind-parameter limit.
+ */
 export async function insertCardEvents(db: Db, rows: readonly CardEventRow[]): Promise<void> {
 	if (rows.length === 0) return;
 	const cardsByBoard = new Map<string, Set<string>>();
 	for (const r of rows) cardsByBoard.set(r.boardId, (cardsByBoard.get(r.boardId) ?? new Set()).add(r.cardId));
 	await db.transaction(async (tx) => {
-		await tx.insert(cardEvents).values(rows.map((r) => ({ ...r })));
-		for (const [boardId, cards] of cardsByBoard) await refreshCardFlow(tx, boardId, [...cards]);
+		for (const chunk of inChunks(rows, MAX_BIND_PARAMETERS / EVENT_PARAMETERS)) await tx.insert(cardEvents).values(chunk.map((r) => ({ ...r })));
+		for (const [boardId, cards] of cardsByBoard) {
+			for (const chunk of inChunks([...cards], CARDS_PER_REFRESH)) await refreshCardFlow(tx, boardId, chunk);
+		}
 	});
 }
 
@@ -57,7 +68,7 @@ export async function upsertStages(db: Db, rows: readonly StageRow[]): Promise<v
 				.from(cardEvents)
 				.where(and(eq(cardEvents.boardId, boardId), inArray(cardEvents.toStageId, changed)));
 			// Beyond a few thousand cards, one statement's parameters would not hold the list: replay the whole board.
-			await refreshCardFlow(tx, boardId, cards.length > 5_000 ? null : cards.map((c) => c.cardId));
+			await refreshCardFlow(tx, boardId, cards.length > CARDS_PER_REFRESH ? null : cards.map((c) => c.cardId));
 		}
 	});
 }
