@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { BoardGoneError, type DocumentStore } from './document-store.ts';
+import { describeFailure } from '../../src/lib/server/db/failures.ts';
 
 /** How a BoardWriter batches, retries and compacts. */
 export interface WriterOptions {
@@ -111,7 +112,8 @@ export class BoardWriter {
 			// Keep the batch (first, so order holds) and try again later.
 			this.pending.unshift(merged);
 			this.failures++;
-			if (this.failures === 1) this.log(`board ${this.boardId}: could not save changes, retrying`, err);
+			// The code and the database's message only: the error also carries the statement and the update's bytes.
+			if (this.failures === 1) this.log(`board ${this.boardId}: could not save changes, retrying (${describeFailure(err)})`);
 			const delay = Math.min(this.options.retryMs * 2 ** (this.failures - 1), this.options.retryMaxMs);
 			this.timer = setTimeout(() => this.run(), delay);
 			return;
@@ -136,7 +138,7 @@ export class BoardWriter {
 		} catch (err) {
 			if (err instanceof BoardGoneError) return this.markGone();
 			// Not fatal: the updates are safe; compaction is tried again after the next write.
-			this.log(`board ${this.boardId}: compaction failed`, err);
+			this.log(`board ${this.boardId}: compaction failed (${describeFailure(err)})`);
 		}
 	}
 
