@@ -150,7 +150,8 @@ describe.each(dbKinds())('history never stops (%s)', (kind) => {
 		const stopping = Date.now();
 		expect(await server.stop()).toBe(0);
 		const stopMs = Date.now() - stopping;
-		expect(stopMs).toBeLessThan(4_000);
+		// It waited out the whole 8 s deadline before; a margin for a busy machine.
+		expect(stopMs).toBeLessThan(6_000);
 		console.log(`history faults (${kind}): set aside ${setAsideMs} ms after the edit; shutdown took ${stopMs} ms`);
 
 		// Both batches are kept for an operator, and replay once the cause is gone.
