@@ -1,5 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Db } from './db/client.ts';
+import { inChunks } from './db/batches.ts';
+
+/** Cards whose rows one statement rebuilds (a card is a bind parameter; a statement may have 65,534 at most). */
+export const CARDS_PER_STATEMENT = 5_000;
 
 /** ` and card_id in (…)` for the given cards, or nothing for all of them. */
 function cardFilter(cardIds: readonly string[] | null): SQL {
@@ -103,6 +107,11 @@ const COLUMNS = sql.raw(
  */
 export async function refreshCardFlow(db: Db, boardId: string, cardIds: readonly string[] | null): Promise<void> {
 	if (cardIds !== null && cardIds.length === 0) return;
+	// Each card is one bind parameter of the `in (…)` lists: keep a statement well within the drivers' limit.
+	if (cardIds !== null && cardIds.length > CARDS_PER_STATEMENT) {
+		for (const chunk of inChunks(cardIds, CARDS_PER_STATEMENT)) await refreshCardFlow(db, boardId, chunk);
+		return;
+	}
 	const cards = cardFilter(cardIds);
 	await db.execute(sql`delete from card_flow where board_id = ${boardId}${cards}`);
 	await db.execute(sql`insert into card_flow (${COLUMNS}) ${replay(boardId, cardIds)}`);

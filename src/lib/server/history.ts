@@ -1,13 +1,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
 import { boardStages, cardEvents } from './db/schema/history.ts';
-import { refreshCardFlow } from './card-flow.ts';
+import { CARDS_PER_STATEMENT, refreshCardFlow } from './card-flow.ts';
 import { inChunks, MAX_BIND_PARAMETERS } from './db/batches.ts';
 
 /** Bind parameters one `card_events` row takes (every column but the generated id). */
 const EVENT_PARAMETERS = 8;
-/** Cards whose `card_flow` rows one statement rebuilds (each is one parameter of an `in (…)` list). */
-const CARDS_PER_REFRESH = 5_000;
 
 /** A history row to insert (the server writes these; nobody else). */
 export interface CardEventRow {
@@ -42,9 +40,7 @@ export async function insertCardEvents(db: Db, rows: readonly CardEventRow[]): P
 	for (const r of rows) cardsByBoard.set(r.boardId, (cardsByBoard.get(r.boardId) ?? new Set()).add(r.cardId));
 	await db.transaction(async (tx) => {
 		for (const chunk of inChunks(rows, MAX_BIND_PARAMETERS / EVENT_PARAMETERS)) await tx.insert(cardEvents).values(chunk.map((r) => ({ ...r })));
-		for (const [boardId, cards] of cardsByBoard) {
-			for (const chunk of inChunks([...cards], CARDS_PER_REFRESH)) await refreshCardFlow(tx, boardId, chunk);
-		}
+		for (const [boardId, cards] of cardsByBoard) await refreshCardFlow(tx, boardId, [...cards]);
 	});
 }
 
@@ -67,8 +63,8 @@ export async function upsertStages(db: Db, rows: readonly StageRow[]): Promise<v
 				.selectDistinct({ cardId: cardEvents.cardId })
 				.from(cardEvents)
 				.where(and(eq(cardEvents.boardId, boardId), inArray(cardEvents.toStageId, changed)));
-			// Beyond a few thousand cards, one statement's parameters would not hold the list: replay the whole board.
-			await refreshCardFlow(tx, boardId, cards.length > CARDS_PER_REFRESH ? null : cards.map((c) => c.cardId));
+			// Beyond a few thousand cards one statement would not hold the list: replaying the whole board is cheaper.
+			await refreshCardFlow(tx, boardId, cards.length > CARDS_PER_STATEMENT ? null : cards.map((c) => c.cardId));
 		}
 	});
 }
