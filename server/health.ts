@@ -40,7 +40,7 @@ export function healthEndpoint(db: Db): (req: IncomingMessage, res: ServerRespon
 		void cached.health.then((health) => {
 			const body = JSON.stringify(health);
 			// 503 lets a load balancer or supervisor act on it without parsing the body.
-			res.writeHead(health.database === 'reachable' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+			res.writeHead(health.database === 'reachable' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
 			res.end(req.method === 'HEAD' ? undefined : body);
 		});
 		return true;
