@@ -28,6 +28,8 @@ async function main(): Promise<void> {
 	const health = healthEndpoint(app.database.db);
 	const server = createServer((req, res) => {
 		if (health(req, res)) return;
+		// Static files are served before SvelteKit's hooks (which set the other security headers) ever run.
+		res.setHeader('x-content-type-options', 'nosniff');
 		// Overwrite, never trust, whatever the client sent under this name.
 		req.headers[PROTOCOL_HEADER] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
 		handler(req, res, () => {

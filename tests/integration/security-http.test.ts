@@ -176,4 +176,16 @@ describe.each(dbKinds())('redirects, exports, limits and headers over HTTP (%s)'
 		expect(a.headers.get('x-frame-options')).toBe('DENY');
 		await b.text();
 	});
+
+	it('sends nosniff with static files too (served before the hooks run)', async () => {
+		const page = await (await fetch(`${server.url}/login`)).text();
+		const asset = /href="([^"]+\.css)"/.exec(page)?.[1];
+		expect(asset).toBeTruthy();
+		for (const path of ['/favicon.svg', new URL(asset!, `${server.url}/login`).pathname]) {
+			const res = await fetch(`${server.url}${path}`);
+			expect(res.status, path).toBe(200);
+			expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+			await res.arrayBuffer();
+		}
+	});
 });
