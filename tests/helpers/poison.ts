@@ -56,6 +56,14 @@ export const POISONS: Poison[] = [
 	} },
 	{ what: 'a root the board does not have', write: (doc) => doc.getMap('evil').set('x', 1) },
 	{ what: 'binary content in a card', write: (doc) => boardMaps(doc).cards.set('bin', new Uint8Array([1, 2, 3]) as never) },
+	{
+		what: 'a card title with a NUL character (PostgreSQL refuses it in history)',
+		write: (doc) => {
+			const card = new Y.Map<unknown>();
+			card.set('title', 'before\u0000after');
+			boardMaps(doc).cards.set('nul', card);
+		}
+	},
 	{ what: 'an owner that is a number', write: (doc) => boardMaps(doc).owners.set('c/u', 12) },
 	{ what: 'an exit check without its fields', write: (doc) => boardMaps(doc).exitChecks.set('c/s:k', { by: 1 }) },
 	{ what: 'a wip limit that is text', write: (doc) => (boardMaps(doc).stages.get(firstKey(boardMaps(doc).stages)) as Y.Map<unknown>).set('wipLimit', 'ten') }

@@ -92,6 +92,15 @@ describe('seedBoard', () => {
 });
 
 describe('cards: adding', () => {
+	it('drops NUL characters from names, which the server refuses', () => {
+		const { cmd, snap, stageId } = setup();
+		const id = cmd.addCard(stageId('To do'), 'Launch\u0000 plan');
+		cmd.setBlocked(id, 'Waiting\u0000');
+		expect(snap().cards[id]?.title).toBe('Launch plan');
+		expect(snap().cards[id]?.blocked?.reason).toBe('Waiting');
+		expect(() => cmd.addCard(stageId('To do'), '\u0000')).toThrow(CommandError);
+	});
+
 	it('appends each new card at the bottom of its stage, stamped with who and when', () => {
 		const { cmd, snap, stageId, titles, advance } = setup();
 		const first = cmd.addCard(stageId('To do'), 'Write brief');

@@ -21,7 +21,8 @@ export const MAX_SHORT_TEXT = 200;
 export const MAX_DESCRIPTION = 20_000;
 
 function cleanText(text: string, what: string, max = MAX_SHORT_TEXT): string {
-	const clean = text.trim();
+	// NUL never belongs in a name, and the server refuses it (PostgreSQL cannot store it in history).
+	const clean = text.replaceAll('\u0000', '').trim();
 	if (!clean) throw new CommandError(`${what} cannot be empty.`);
 	if (clean.length > max) throw new CommandError(`${what} is too long (at most ${max} characters).`);
 	return clean;

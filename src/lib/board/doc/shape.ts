@@ -67,8 +67,11 @@ export const isExitCheck = (v: unknown): v is ExitCheck => stringFields(v, ['by'
 export const isExitCriterion = (v: unknown): v is ExitCriterion => stringFields(v, ['id', 'text']);
 /** One of the stage kinds. */
 export const isStageKind = (v: unknown): v is StageKind => STAGE_KINDS.includes(v as StageKind);
-/** A string (as a type predicate, for `valuesIn`). */
-export const isString = (v: unknown): v is string => typeof v === 'string';
+/**
+ * A string without NUL characters (as a type predicate, for `valuesIn`). PostgreSQL refuses NUL in text and
+ * JSON, so a title carrying one would make every history write about its card fail.
+ */
+export const isString = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
 /** The furthest from the epoch a JavaScript Date reaches, in seconds. */
 const MAX_DATE_SECONDS = 8.64e12;
 
