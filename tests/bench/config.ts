@@ -10,8 +10,13 @@ export interface BenchConfig {
 	soak: { minutes: number; clients: number; boards: number; warmupSeconds: number; settleSeconds: number };
 	/** The stats API at scale: history size, timed calls after warm-ups, and where PostgreSQL is. */
 	stats: { events: number; samples: number; warmups: number; postgresAdminUrl: string | undefined };
-	/** `--only=stats`: run just that phase (and keep the other results already in results.json). */
-	only: 'stats' | undefined;
+	/**
+	 * Isolation from hostile updates (our server only): fan-out on one board, alone and while a member of another
+	 * board sends crafted, wrong-type and crowded updates into theirs.
+	 */
+	isolation: { clients: number; rate: number; seconds: number; warmupMoves: number; cards: number; craftedInserts: number; crowdedRate: number; attackLeadSeconds: number };
+	/** `--only=stats` / `--only=isolation`: run just that phase (and keep the other results already in results.json). */
+	only: 'stats' | 'isolation' | undefined;
 	/** BENCH_PROFILE=1: CPU-profile our server during the fan-out (largest size) and initial-sync windows. */
 	profile: boolean;
 	resultsPath: string;
@@ -25,10 +30,14 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): numb
 	return value;
 }
 
-/** Reads `--quick`, `--only=stats` and the BENCH_* environment variables. */
+const ONLY = ['--only=stats', '--only=isolation'];
+
+/** Reads `--quick`, `--only=stats|isolation` and the BENCH_* environment variables. */
 export function benchConfig(argv: string[], env: NodeJS.ProcessEnv, resultsPath: string): BenchConfig {
-	const unknown = argv.filter((a) => a !== '--quick' && a !== '--only=stats');
-	if (unknown.length > 0) throw new Error(`Unknown argument(s): ${unknown.join(' ')} (only --quick and --only=stats are understood)`);
+	const unknown = argv.filter((a) => a !== '--quick' && !ONLY.includes(a));
+	if (unknown.length > 0) throw new Error(`Unknown argument(s): ${unknown.join(' ')} (only --quick, --only=stats and --only=isolation are understood)`);
+	const only = argv.filter((a) => ONLY.includes(a));
+	if (only.length > 1) throw new Error(`Give one --only, not ${only.join(' ')}`);
 	const quick = argv.includes('--quick');
 	return {
 		quick,
@@ -67,7 +76,20 @@ export function benchConfig(argv: string[], env: NodeJS.ProcessEnv, resultsPath:
 			warmups: 2,
 			postgresAdminUrl: env.BENCH_DATABASE_URL || env.TEST_DATABASE_URL || undefined
 		},
-		only: argv.includes('--only=stats') ? 'stats' : undefined,
+		isolation: {
+			clients: 50,
+			rate: 20,
+			seconds: envNumber(env, 'BENCH_ISOLATION_SECONDS', quick ? 5 : 15),
+			warmupMoves: 20,
+			cards: 40,
+			// The frame that stalled a server for 4 s before the guard (issue 10).
+			craftedInserts: 4_000,
+			// Within the input budget's 200 frames/s, so that what acts on it is the integration budget.
+			crowdedRate: envNumber(env, 'BENCH_ISOLATION_CROWDED_RATE', 100),
+			// The attack runs this long before the fan-out's clients connect, and on until its window ends.
+			attackLeadSeconds: quick ? 1 : 3
+		},
+		only: only[0] === '--only=stats' ? 'stats' : only[0] === '--only=isolation' ? 'isolation' : undefined,
 		profile: env.BENCH_PROFILE === '1',
 		resultsPath
 	};

@@ -1,5 +1,6 @@
 // The load driver: a separate process from both servers, holding every benchmark client. The
 // orchestrator (run.ts) calls it over the IPC channel: { id, method, params } → { id, result | error }.
+import { startAttack, stopAttack, type AttackParams } from './attacker.ts';
 import { runFanout, type FanoutParams } from './fanout.ts';
 import { closeIdle, openIdle, type RoomTarget } from './idle.ts';
 import { pushBoard, pushState, syncSamples } from './initial-sync.ts';
@@ -16,7 +17,10 @@ export const driverMethods = {
 		syncSamples(p.endpoint, p.room, p.samples, p.betweenMs, p.expectCards),
 	openIdle: (p: { rooms: RoomTarget[]; perRoom: number }) => openIdle(p.rooms, p.perRoom),
 	closeIdle: (_p: Record<string, never>) => Promise.resolve(closeIdle()),
-	soak: (p: { rooms: RoomTarget[]; clients: number; seconds: number; rate: number }) => runSoak(p.rooms, p.clients, p.seconds, p.rate)
+	soak: (p: { rooms: RoomTarget[]; clients: number; seconds: number; rate: number }) => runSoak(p.rooms, p.clients, p.seconds, p.rate),
+	// The isolation phase's attacker (in a driver process of its own): runs from start until stop.
+	startAttack: (p: AttackParams) => startAttack(p),
+	stopAttack: (_p: Record<string, never>) => stopAttack()
 };
 
 /** A call from the orchestrator. */

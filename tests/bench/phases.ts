@@ -74,7 +74,7 @@ export interface ProfileSummary {
 }
 
 /** Runs `run` under the V8 sampling profiler of `server` when profiling is on; saves the profile to the temp folder. */
-export async function profiled<T>(ctx: PhaseContext, server: BenchServer, label: string, run: () => Promise<T>): Promise<{ result: T; profile: ProfileSummary | null }> {
+export async function profiled<T>(ctx: Pick<PhaseContext, 'cfg' | 'stamp' | 'log'>, server: BenchServer, label: string, run: () => Promise<T>): Promise<{ result: T; profile: ProfileSummary | null }> {
 	if (!ctx.cfg.profile) return { result: await run(), profile: null };
 	const session = await server.inspect();
 	try {
@@ -93,7 +93,7 @@ export async function profiled<T>(ctx: PhaseContext, server: BenchServer, label:
 }
 
 /** Runs `run` while watching `server` during the driver's sending window: CPU share and event-loop delay. */
-async function probed<T>(ctx: PhaseContext, server: BenchServer, run: () => Promise<T>): Promise<{ result: T; probe: { cpuMs: number; wallMs: number; loopP99: number; loopMax: number } }> {
+export async function probed<T>(ctx: Pick<PhaseContext, 'driver'>, server: BenchServer, run: () => Promise<T>): Promise<{ result: T; probe: { cpuMs: number; wallMs: number; loopP99: number; loopMax: number } }> {
 	const session = await server.inspect();
 	let window: Promise<{ cpu: number; at: number }> | null = null;
 	let end: { cpu: number; at: number; loop: Promise<{ p99: number; max: number }> } | null = null;
@@ -219,9 +219,11 @@ export async function fanoutPhase(ctx: PhaseContext): Promise<BenchResults['fano
 	return fanout;
 }
 
-type Probe = { cpuMs: number; wallMs: number; loopP99: number; loopMax: number };
+/** What `probed` read of a server during one sending window. */
+export type Probe = { cpuMs: number; wallMs: number; loopP99: number; loopMax: number };
 
-function probeFigures(probes: Probe[]): ServerProbe {
+/** A server's CPU share and worst event-loop delays over the windows of several rounds. */
+export function probeFigures(probes: Probe[]): ServerProbe {
 	const cpu = probes.reduce((n, p) => n + p.cpuMs, 0);
 	const wall = probes.reduce((n, p) => n + p.wallMs, 0);
 	return {

@@ -1,4 +1,6 @@
+import type { StreamFigures } from './attacker.ts';
 import type { FanoutFigures } from './fanout.ts';
+import type { IsolationResult, IsolationWindow } from './isolation.ts';
 import type { DatabaseTimings, StatsApiResult } from './stats-api.ts';
 
 /** What a server process did during the sending windows: CPU share and its own event-loop delay. */
@@ -29,6 +31,8 @@ export interface BenchResults {
 	soak: { minutes: number; rss_growth_pct: number; [extra: string]: unknown };
 	/** The stats API at 100,000 events (also written alone by `--only=stats`). */
 	stats?: StatsApiResult;
+	/** Other boards' fan-out while a member sends hostile updates (also written alone by `--only=isolation`). */
+	isolation?: IsolationResult;
 	targets?: TargetCheck[];
 	conditions?: Record<string, unknown>;
 }
@@ -72,6 +76,7 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
 		pass: r.idle.ours_rss_kb_per_conn <= 50
 	});
 	if (r.stats) checks.push(...statsTargets(r.stats));
+	if (r.isolation) checks.push(...isolationTargets(r.isolation));
 	checks.push({ figure: 'persistence lag p99', target: '≤ 500 ms', measured: ms(r.persistLag.p99_ms), pass: r.persistLag.p99_ms <= 500 && r.persistLag.missing === 0 });
 	checks.push({
 		figure: `soak (${r.soak.minutes} min), RSS after all left`,
@@ -110,6 +115,39 @@ export function statsRows(s: StatsApiResult): string[] {
 	];
 }
 
+/** Other boards' fan-out p99 while one member sends hostile updates (issue 10): ≤ 100 ms, nothing lost. */
+export const ISOLATION_TARGET_MS = 100;
+
+/** The isolation target. */
+export function isolationTargets(r: IsolationResult): TargetCheck[] {
+	return [
+		{
+			figure: `another board's fan-out p99 (${r.clients} clients, ${r.rate} moves/s) while a member sends hostile updates`,
+			target: `≤ ${ISOLATION_TARGET_MS} ms, none lost`,
+			measured: `${ms(r.attack.p99_ms)}${lost(r.attack)} (alone ${ms(r.baseline.p99_ms)}; refused frames only ${ms(r.refused_only.p99_ms)})`,
+			pass: r.attack.p99_ms <= ISOLATION_TARGET_MS && r.attack.lost === 0
+		}
+	];
+}
+
+/** Markdown rows for the isolation phase (our server only): board A alone → under attack, and what the attacker met. */
+export function isolationRows(r: IsolationResult): string[] {
+	const w = (x: IsolationWindow) => `${ms(x.p50_ms)} / ${ms(x.p99_ms)} / ${ms(x.max_ms)}${lost(x)}`;
+	const probe = (x: IsolationWindow) =>
+		`loop delay p99 ${ms(x.server_loop_delay_p99_ms)}, max ${ms(x.server_loop_delay_max_ms)}, CPU ${x.server_cpu_pct} % (driver's timer late p99 ${ms(x.send_lateness_p99_ms)}, load ${x.load_average_1min[0]})`;
+	const a = r.attack.attacker;
+	const stream = (f: StreamFigures) =>
+		`${f.frames} frames on ${f.sockets} sockets; closed ${codes(f.closes)}${Object.keys(f.refused).length ? `; upgrades refused ${codes(f.refused)}` : ''}`;
+	return [
+		`| isolation: board A fan-out p50 / p99 / max, ${r.clients} clients, ${r.rate} moves/s, ${r.seconds} s: alone → while a member of board B sends B refused frames → and accepted crowded updates too | ${w(r.baseline)} → ${w(r.refused_only)} → ${w(r.attack)} | — (no guards) |`,
+		`| … our server (and the machine), the same three windows | ${probe(r.baseline)} → ${probe(r.refused_only)} → ${probe(r.attack)} | — |`,
+		`| … attacker, crafted frame (${a.crafted.frame_bytes.toLocaleString('en')} bytes, refused): refused frames only; all three | ${stream(r.refused_only.attacker.crafted)}; ${stream(a.crafted)} | — |`,
+		`| … attacker, wrong-type updates (refused): refused frames only; all three | ${stream(r.refused_only.attacker.poison)}; ${stream(a.poison)} | — |`,
+		`| … the attacker's own process: CPU (100 = one core), refused frames only; all three | ${r.refused_only.attacker.attacker_cpu_pct} %; ${a.attacker_cpu_pct} % | — |`,
+		`| … attacker, ${a.crowded.inserts_per_update} inserts at one spot per update, ${a.crowded.rate}/s (accepted) | ${stream(a.crowded)}; ${a.crowded.updates_integrated} integrated | — |`
+	];
+}
+
 /** The markdown report printed at the end of a run. */
 export function markdownReport(r: BenchResults, checks: TargetCheck[], heading: string): string {
 	const lines = [heading, '', '| figure | ours | reference |', '| --- | --- | --- |'];
@@ -128,6 +166,7 @@ export function markdownReport(r: BenchResults, checks: TargetCheck[], heading: 
 		`| soak ${r.soak.minutes} min: RSS baseline → peak → ${String(r.soak.settle_seconds)} s after all left | ${mbKb(Number(r.soak.baseline_rss_kb))} → ${mbKb(Number(r.soak.peak_rss_kb))} → ${mbKb(Number(r.soak.after_rss_kb))} (${r.soak.rss_growth_pct > 0 ? '+' : ''}${r.soak.rss_growth_pct} %); V8 heap after GC ${mbKb(Number(r.soak.baseline_heap_kb))} → ${mbKb(Number(r.soak.after_gc_heap_kb))} | — |`
 	);
 	if (r.stats) lines.push(...statsRows(r.stats));
+	if (r.isolation) lines.push(...isolationRows(r.isolation));
 	lines.push('', '| target | goal | measured | result |', '| --- | --- | --- | --- |');
 	for (const c of checks) lines.push(`| ${c.figure} | ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : '**MISS**'} |`);
 	const mode = String(r.conditions?.mode ?? '');
@@ -149,6 +188,11 @@ function mbKb(kb: number): string {
 	return `${Math.round(kb / 1024)} MiB`;
 }
 
-function lost(f: FanoutEntry): string {
+function codes(counts: Record<string, number>): string {
+	const entries = Object.entries(counts);
+	return entries.length ? entries.map(([code, n]) => `${n} × ${code}`).join(', ') : 'none';
+}
+
+function lost(f: FanoutFigures): string {
 	return f.lost > 0 ? `, ${f.lost} lost` : '';
 }

@@ -4,15 +4,16 @@ import { spawnSync, execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { benchConfig } from './config.ts';
+import { benchConfig, type BenchConfig } from './config.ts';
 import { signUpAccounts } from './accounts.ts';
 import { createScratchDatabase, readPgliteBoardUpdates, storedSize } from './database.ts';
 import { startDriver } from './driver-client.ts';
 import { fanoutPhase, idlePhase, initialSyncPhase, loadBigBoard, persistLagPhase, soakPhase, type PhaseContext } from './phases.ts';
 import { persistenceLag } from './persist-lag.ts';
-import { checkTargets, markdownReport, statsRows, statsTargets, type BenchResults } from './report.ts';
+import { isolationPhase, type IsolationResult } from './isolation.ts';
+import { checkTargets, isolationRows, isolationTargets, markdownReport, statsRows, statsTargets, type BenchResults, type TargetCheck } from './report.ts';
 import { statsApiPhase, type StatsApiConfig } from './stats-api.ts';
-import { snapshotApp } from './snapshot.ts';
+import { snapshotApp, type AppSnapshot } from './snapshot.ts';
 import { freePort, root, startOurServer, startReferenceServer, type BenchServer, type OurDatabase } from './servers.ts';
 
 const started = Date.now();
@@ -34,31 +35,101 @@ function ensureFileLimit(needed: number): void {
 	process.exit(result.status ?? 1);
 }
 
-/** `--only=stats`: the stats API phase alone, merged into an existing results.json (other keys kept). */
-async function statsOnly(cfg: ReturnType<typeof benchConfig>, statsCfg: StatsApiConfig): Promise<void> {
-	const stats = await statsApiPhase(statsCfg);
+/** `--only=…`: one phase's result merged into an existing results.json (other keys kept), and its report printed. */
+function writeOnly(cfg: BenchConfig, key: 'stats' | 'isolation', value: unknown, title: string, rows: string[], checks: TargetCheck[], load: string): void {
 	const previous = existsSync(cfg.resultsPath) ? (JSON.parse(readFileSync(cfg.resultsPath, 'utf8')) as Record<string, unknown>) : {};
-	writeFileSync(cfg.resultsPath, JSON.stringify({ ...previous, stats }, null, '\t') + '\n');
-	const checks = statsTargets(stats);
-	const lines = [`## Flowdeck stats API benchmark (${Math.round((Date.now() - started) / 1000)} s)`, '', '| figure | measured | — |', '| --- | --- | --- |', ...statsRows(stats), ''];
+	writeFileSync(cfg.resultsPath, JSON.stringify({ ...previous, [key]: value }, null, '\t') + '\n');
+	const lines = [`## ${title} (${Math.round((Date.now() - started) / 1000)} s)`, '', '| figure | measured | — |', '| --- | --- | --- |', ...rows, ''];
 	lines.push('| target | goal | measured | result |', '| --- | --- | --- | --- |');
 	for (const c of checks) lines.push(`| ${c.figure} | ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : '**MISS**'} |`);
-	lines.push('', `Load average (1 min) at start ${stats.load_average_at_start[0]}, at end ${stats.load_average_at_end[0]} on ${cpus().length} cores.`);
-	console.log('\n' + lines.join('\n') + `\n\nWrote the "stats" key of ${cfg.resultsPath}`);
+	lines.push('', load);
+	console.log('\n' + lines.join('\n') + `\n\nWrote the "${key}" key of ${cfg.resultsPath}`);
+}
+
+/** `--only=stats`: the stats API phase alone. */
+async function statsOnly(cfg: BenchConfig, statsCfg: StatsApiConfig): Promise<void> {
+	const stats = await statsApiPhase(statsCfg);
+	const load = `Load average (1 min) at start ${stats.load_average_at_start[0]}, at end ${stats.load_average_at_end[0]} on ${cpus().length} cores.`;
+	writeOnly(cfg, 'stats', stats, 'Flowdeck stats API benchmark', statsRows(stats), statsTargets(stats), load);
+}
+
+/** Builds the app if build/ is missing: our server serves its pages (sign-up, boards) from it. */
+function ensureBuild(): void {
+	if (existsSync(join(root, 'build', 'handler.js'))) return;
+	log('no build/ yet: building the app (our server serves its pages from it)');
+	const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+	if (spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+}
+
+/** Our server's database for the run: a scratch PostgreSQL database (BENCH_DATABASE_URL) or a temporary PGlite folder. */
+async function runDatabase(cfg: BenchConfig, cleanups: (() => Promise<void> | void)[]): Promise<{ database: OurDatabase; dbName: string }> {
+	if (cfg.adminDatabaseUrl) {
+		const scratch = await createScratchDatabase(cfg.adminDatabaseUrl);
+		cleanups.push(() => scratch.drop());
+		return { database: { url: scratch.url }, dbName: 'PostgreSQL' };
+	}
+	const dataDir = mkdtempSync(join(tmpdir(), 'flowdeck-bench-'));
+	cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+	return { database: { dataDir }, dbName: 'PGlite' };
+}
+
+const loadNow = () => loadavg().map((l) => Math.round(l * 100) / 100);
+
+/** What a results.json section records about the run it came from: code, database, machine, load, when. */
+function runConditions(app: AppSnapshot, dbName: string, loadAtStart: number[]): Record<string, unknown> {
+	return {
+		commit: app.commit,
+		uncommitted_server_files: app.dirty,
+		database: dbName,
+		node: process.version,
+		cores: cpus().length,
+		cpu: cpus()[0]?.model,
+		memory_gib: Math.round(totalmem() / 2 ** 30),
+		load_average_at_start: loadAtStart,
+		load_average_at_end: loadNow(),
+		duration_s: Math.round((Date.now() - started) / 1000),
+		date: new Date().toISOString()
+	};
+}
+
+/** `--only=isolation`: our server alone, the isolation phase, nothing else (well under 2 minutes). */
+async function isolationOnly(cfg: BenchConfig): Promise<void> {
+	ensureBuild();
+	const cleanups: (() => Promise<void> | void)[] = [];
+	let ours: BenchServer | null = null;
+	try {
+		const app = await snapshotApp();
+		cleanups.push(() => app.remove());
+		const { database, dbName } = await runDatabase(cfg, cleanups);
+		const loadAtStart = loadNow();
+		log(`isolation only; our server on ${dbName} from ${app.commit}; ${cpus().length} cores, load average ${loadAtStart.join(' ')}`);
+		ours = await startOurServer(database, await freePort(), app.dir);
+		const server = ours;
+		cleanups.push(() => server.stop());
+		const driver = startDriver();
+		cleanups.push(() => driver.stop());
+		const accounts = await signUpAccounts(ours.url, 2);
+		const isolation: IsolationResult = await isolationPhase({ cfg, driver, ours, accounts, stamp: Date.now().toString(36), log });
+		isolation.conditions = { mode: cfg.quick ? 'quick' : 'full', ...runConditions(app, dbName, loadAtStart) };
+		const load = `Load average (1 min) at start ${loadAtStart[0]}, at end ${loadNow()[0]} on ${cpus().length} cores; ${dbName}; commit ${app.commit}${app.dirty.length ? ` plus ${app.dirty.length} uncommitted server/src file(s)` : ''}.`;
+		writeOnly(cfg, 'isolation', isolation, `Flowdeck isolation benchmark (${dbName})`, isolationRows(isolation), isolationTargets(isolation), load);
+	} catch (err) {
+		if (ours) console.error(`--- ours server output (tail) ---\n${ours.output().slice(-3000)}`);
+		throw err;
+	} finally {
+		for (const fn of cleanups.reverse()) await fn();
+	}
 }
 
 async function main(): Promise<void> {
 	const cfg = benchConfig(process.argv.slice(2), process.env, join(root, 'tests', 'bench', 'results.json'));
 	const statsCfg: StatsApiConfig = { ...cfg.stats, migrationsFolder: join(root, 'drizzle'), log };
 	if (cfg.only === 'stats') return statsOnly(cfg, statsCfg);
+	if (cfg.only === 'isolation') return isolationOnly(cfg);
 	const idleBoards = Math.ceil(cfg.idle.connections / cfg.idle.perBoard);
 	// Each process (driver, server) holds one descriptor per socket, plus files and the database.
 	ensureFileLimit(cfg.idle.connections + idleBoards + 2_000);
-	if (!existsSync(join(root, 'build', 'handler.js'))) {
-		log('no build/ yet: building the app (our server serves its pages from it)');
-		const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-		if (spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
-	}
+	ensureBuild();
 	const cleanups: (() => Promise<void> | void)[] = [];
 	const servers: BenchServer[] = [];
 	try {
@@ -66,18 +137,8 @@ async function main(): Promise<void> {
 		cleanups.push(() => app.remove());
 		const migrations = join(app.dir, 'drizzle');
 		log(`running our server from a copy of the app at ${app.commit}${app.dirty.length ? ` plus ${app.dirty.length} uncommitted server/src file(s)` : ''}`);
-		let database: OurDatabase;
-		if (cfg.adminDatabaseUrl) {
-			const scratch = await createScratchDatabase(cfg.adminDatabaseUrl);
-			cleanups.push(() => scratch.drop());
-			database = { url: scratch.url };
-		} else {
-			const dataDir = mkdtempSync(join(tmpdir(), 'flowdeck-bench-'));
-			cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-			database = { dataDir };
-		}
-		const dbName = 'url' in database ? 'PostgreSQL' : 'PGlite';
-		const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
+		const { database, dbName } = await runDatabase(cfg, cleanups);
+		const loadAtStart = loadNow();
 		// Other work on the machine distorts every figure: keep a record of it.
 		const loadSamples: number[] = [];
 		const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]!), 10_000);
@@ -124,6 +185,8 @@ async function main(): Promise<void> {
 
 		const soak = await soakPhase(ctx);
 		const sync = await initialSyncPhase(ctx, big);
+		// Last on our server: the attacker's board grows, and its sockets come and go.
+		const isolation = await isolationPhase(ctx);
 		// In this process, against its own databases; the servers are idle by now.
 		const stats = await statsApiPhase(statsCfg);
 
@@ -153,24 +216,15 @@ async function main(): Promise<void> {
 			persistLag,
 			soak,
 			stats,
+			isolation,
 			conditions: {
 				mode: cfg.quick ? 'quick (reduced sizes: not the targets’ workloads)' : 'full',
-				commit: app.commit,
-				uncommitted_server_files: app.dirty,
-				database: dbName,
-				node: process.version,
-				cores: cpus().length,
-				cpu: cpus()[0]?.model,
-				memory_gib: Math.round(totalmem() / 2 ** 30),
-				load_average_at_start: loadAtStart,
-				load_average_at_end: loadavg().map((l) => Math.round(l * 100) / 100),
+				...runConditions(app, dbName, loadAtStart),
 				load_average_1min_during: {
 					min: Math.min(...loadSamples),
 					mean: Math.round((loadSamples.reduce((a, b) => a + b, 0) / Math.max(1, loadSamples.length)) * 100) / 100,
 					max: Math.max(...loadSamples)
-				},
-				duration_s: Math.round((Date.now() - started) / 1000),
-				date: new Date().toISOString()
+				}
 			}
 		};
 		const checks = checkTargets(results);
