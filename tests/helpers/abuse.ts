@@ -7,7 +7,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { boardMaps, mapAt } from '../../src/lib/board/doc/schema.ts';
-import type { SyncClient } from './sync-client.ts';
+import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
+import { waitFor, type SyncClient } from './sync-client.ts';
 
 /** Tools for the abuse suite: legitimate traffic to watch, event-loop stalls, raw sockets that misbehave. */
 
@@ -15,6 +16,15 @@ import type { SyncClient } from './sync-client.ts';
  * Two legitimate clients editing all the time: every `everyMs`, A retitles one card and B another; each
  * edit is timed from the moment it is made until the other client holds it.
  */
+/** Adds a probe card for each of two synced clients on one board (as `a`'s user) and waits until `b` has both. */
+export async function addProbeCards(a: SyncClient, b: SyncClient, userId: string): Promise<{ a: string; b: string }> {
+	const cmd = boardCommands(a.doc, { userId, now: () => new Date() });
+	const stage = readSnapshot(a.doc).stages[0]!.id;
+	const probes = { a: cmd.addCard(stage, 'probe A'), b: cmd.addCard(stage, 'probe B') };
+	await waitFor('b has the probe cards', () => boardMaps(b.doc).cards.has(probes.b));
+	return probes;
+}
+
 export class EditFlow {
 	private n = 0;
 	private timer: ReturnType<typeof setInterval> | null = null;

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { dbKinds } from '../helpers/db.ts';
 import { startInProcess, type InProcessFlowdeck } from '../helpers/in-process.ts';
 import { connectBoard, waitFor, type SyncClient } from '../helpers/sync-client.ts';
-import { EditFlow, LoopWatch, collectGarbage, holdTableLock, rawSocket, tcpConnection, upgradeStatuses, type Ending, type RawSocket } from '../helpers/abuse.ts';
+import { EditFlow, LoopWatch, addProbeCards, collectGarbage, holdTableLock, rawSocket, tcpConnection, upgradeStatuses, type Ending, type RawSocket } from '../helpers/abuse.ts';
 import {
 	awarenessFrame,
 	deepJsonUpdate,
@@ -167,15 +167,11 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 		a = join(owner.cookie);
 		b = join(editor.cookie);
 		await Promise.all([a.synced(), b.synced()]);
-		const stage = readSnapshot(a.doc).stages[0]!.id;
-		const cmd = boardCommands(a.doc, { userId: owner.id, now: () => new Date() });
-		const probeA = cmd.addCard(stage, 'probe A');
-		const probeB = cmd.addCard(stage, 'probe B');
-		await waitFor('b has the probe cards', () => boardMaps(b.doc).cards.has(probeB));
+		const probes = await addProbeCards(a, b, owner.id);
 		// Presence as the board store sets it (a state's first version, clock 0, is never relayed by y-protocols).
 		a.provider.awareness.setLocalStateField('openCardId', null);
 		await waitFor('b sees a', () => b.provider.awareness.getStates().has(a.doc.clientID));
-		flow = new EditFlow(a, b, { a: probeA, b: probeB }, { a: owner.id, b: editor.id });
+		flow = new EditFlow(a, b, probes, { a: owner.id, b: editor.id });
 		flow.start(50);
 		await sleep(500);
 		collectGarbage();

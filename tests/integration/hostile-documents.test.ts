@@ -3,9 +3,10 @@ import * as Y from 'yjs';
 import { dbKinds } from '../helpers/db.ts';
 import { startInProcess, type InProcessFlowdeck } from '../helpers/in-process.ts';
 import { connectBoard, waitFor, type SyncClient } from '../helpers/sync-client.ts';
-import { EditFlow, LoopWatch, rawSocket, type Ending, type RawSocket } from '../helpers/abuse.ts';
+import { EditFlow, LoopWatch, addProbeCards, rawSocket, type Ending, type RawSocket } from '../helpers/abuse.ts';
 import { updateFrame } from '../helpers/hostile-frames.ts';
 import { POISONS, concurrentInserts, poisonUpdate } from '../helpers/poison.ts';
+import { storedDoc } from '../helpers/stored-board.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { findUnreadable } from '../../src/lib/board/doc/heal.ts';
 import { boardMaps } from '../../src/lib/board/doc/schema.ts';
@@ -44,13 +45,7 @@ describe.each(dbKinds())('hostile documents: values of the wrong type never get 
 		clients.push(c);
 		return c;
 	}
-	/** The board as the database holds it, in a fresh document. */
-	async function stored(boardId: string): Promise<Y.Doc> {
-		const { snapshot, updates } = await store().load(boardId);
-		const doc = new Y.Doc();
-		for (const update of [...(snapshot ? [snapshot] : []), ...updates]) Y.applyUpdate(doc, update);
-		return doc;
-	}
+	const stored = (boardId: string) => storedDoc(db(), boardId);
 	/** Sends one update frame from a fresh socket of Mallory's and returns how that socket ended. */
 	async function sendAsMallory(boardId: string, update: Uint8Array): Promise<Ending | 'open'> {
 		const s = rawSocket(fd.url, boardId, mallory.cookie);
@@ -82,12 +77,7 @@ describe.each(dbKinds())('hostile documents: values of the wrong type never get 
 		a = join(owner.cookie, calmBoard);
 		b = join(edna.cookie, calmBoard);
 		await Promise.all([a.synced(), b.synced()]);
-		const stage = readSnapshot(a.doc).stages[0]!.id;
-		const cmd = boardCommands(a.doc, { userId: owner.id, now: () => new Date() });
-		const probeA = cmd.addCard(stage, 'probe A');
-		const probeB = cmd.addCard(stage, 'probe B');
-		await waitFor('b has the probe cards', () => boardMaps(b.doc).cards.has(probeB));
-		flow = new EditFlow(a, b, { a: probeA, b: probeB }, { a: owner.id, b: edna.id });
+		flow = new EditFlow(a, b, await addProbeCards(a, b, owner.id), { a: owner.id, b: edna.id });
 		flow.start(50);
 	}, 60_000);
 

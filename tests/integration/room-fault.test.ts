@@ -6,8 +6,7 @@ import { connectBoard, waitFor, type SyncClient } from '../helpers/sync-client.t
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import { createBoard } from '../../src/lib/server/boards/boards.ts';
-import { drizzleDocumentStore } from '../../server/persistence/drizzle-document-store.ts';
-import { systemClock } from '../../src/lib/server/clock.ts';
+import { storedDoc as storedIn } from '../helpers/stored-board.ts';
 
 const titles = (doc: Y.Doc) => Object.values(readSnapshot(doc).cards).map((c) => c.title).sort();
 
@@ -17,6 +16,7 @@ describe.each(dbKinds())('one room failing is that room alone (%s)', (kind) => {
 	const clients: SyncClient[] = [];
 	const errors: unknown[] = [];
 	const onError = (err: unknown) => errors.push(err);
+	const storedDoc = (boardId: string) => storedIn(fd.app.ctx.db, boardId);
 
 	beforeAll(async () => {
 		fd = await startInProcess(kind, { unloadGraceMs: 200 });
@@ -61,11 +61,4 @@ describe.each(dbKinds())('one room failing is that room alone (%s)', (kind) => {
 		await waitFor('the reopened board stores new edits', async () => titles(await storedDoc(broken)).includes('After reopening'));
 		expect(errors).toEqual([]);
 	});
-
-	async function storedDoc(boardId: string): Promise<Y.Doc> {
-		const { snapshot, updates } = await drizzleDocumentStore(fd.app.ctx.db, systemClock).load(boardId);
-		const doc = new Y.Doc();
-		for (const u of [...(snapshot ? [snapshot] : []), ...updates]) Y.applyUpdate(doc, u);
-		return doc;
-	}
 });

@@ -6,13 +6,12 @@ import { connectBoard, waitFor, type SyncClient } from '../helpers/sync-client.t
 import { rawSocket, type RawSocket } from '../helpers/abuse.ts';
 import { prng, updateFrame } from '../helpers/hostile-frames.ts';
 import { randomWrites } from '../helpers/random-writes.ts';
+import { storedDoc } from '../helpers/stored-board.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { findUnreadable } from '../../src/lib/board/doc/heal.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import { createBoard } from '../../src/lib/server/boards/boards.ts';
 import { acceptInvite, createInvite } from '../../src/lib/server/boards/invites.ts';
-import { drizzleDocumentStore } from '../../server/persistence/drizzle-document-store.ts';
-import { systemClock } from '../../src/lib/server/clock.ts';
 
 /** Seeded runs per database (the issue asks for at least 200 in CI). */
 const RUNS = Number(process.env.SHAPE_FUZZ_RUNS ?? 240);
@@ -112,11 +111,8 @@ describe.each(dbKinds())('fuzz: random well-formed updates of random types into 
 		for (const s of sockets) s.ws.terminate();
 		for (const w of watchers) w.destroy();
 		for (const id of boards) await waitFor(`board ${id} unloaded`, () => !fd.app.rooms.has(id), 15_000);
-		const store = drizzleDocumentStore(db(), systemClock);
 		for (const id of boards) {
-			const { snapshot, updates } = await store.load(id);
-			const doc = new Y.Doc();
-			for (const u of [...(snapshot ? [snapshot] : []), ...updates]) Y.applyUpdate(doc, u);
+			const doc = await storedDoc(db(), id);
 			expect(findUnreadable(doc), `stored board ${id}`).toEqual([]);
 			expect(() => readSnapshot(doc)).not.toThrow();
 			const reopened = connectBoard(fd.url, id, { cookie: owner.cookie });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { dbKinds } from '../helpers/db.ts';
 import { startInProcess, type InProcessFlowdeck } from '../helpers/in-process.ts';
 import { connectBoard, waitFor, type SyncClient } from '../helpers/sync-client.ts';
 import { concurrentInserts } from '../helpers/poison.ts';
+import { storedDoc as storedIn } from '../helpers/stored-board.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { boardMaps } from '../../src/lib/board/doc/schema.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
@@ -25,13 +25,7 @@ describe.each(dbKinds())('a board whose loads keep exceeding the budget opens re
 		await c.synced();
 		return c;
 	};
-	/** The board as the database holds it. */
-	async function storedDoc(boardId: string): Promise<Y.Doc> {
-		const { snapshot, updates } = await drizzleDocumentStore(fd.app.ctx.db, systemClock).load(boardId);
-		const doc = new Y.Doc();
-		for (const u of [...(snapshot ? [snapshot] : []), ...updates]) Y.applyUpdate(doc, u);
-		return doc;
-	}
+	const storedDoc = (boardId: string) => storedIn(fd.app.ctx.db, boardId);
 	const unloaded = (boardId: string) => waitFor(`board ${boardId} unloaded`, () => !fd.app.rooms.has(boardId), 15_000);
 
 	beforeAll(async () => {
