@@ -148,9 +148,10 @@ describe.each(dbKinds())('hostile documents: values of the wrong type never get 
 		await opener.synced();
 		await waitFor('the owner is told', () => opener.notices.some((n) => /wrong type/.test(n.message)));
 		await waitFor('the healed state reached the owner', () => findUnreadable(opener.doc).length === 0);
-		// Only the unreadable parts go: the card whose label list held a null keeps its title, without the labels.
+		// Only the unreadable parts go: the card whose label list held a null keeps its title, without the labels;
+		// the one whose title held a NUL keeps the card, untitled.
 		const cards = Object.values(opener.snapshot().cards);
-		expect(cards.map((c) => c.title).sort()).toEqual(['Kept card', 'Labelled']);
+		expect(cards.map((c) => c.title).sort()).toEqual(['Kept card', 'Labelled', 'Untitled']);
 		expect(cards.find((c) => c.title === 'Labelled')?.labels).toEqual([]);
 		await fd.app.rooms.peek(legacy)!.flush();
 		expect(findUnreadable(await stored(legacy))).toEqual([]);
