@@ -38,6 +38,10 @@ export interface SyncOptions extends WriterOptions {
 	maxDocumentBytes: number;
 	/** Integrating a board's stored state should take at most this; a board over it on two loads opens read-only. */
 	loadBudgetMs: number;
+	/** Milliseconds of update integration one user may use at once (across sockets and boards). */
+	integrationBurstMs: number;
+	/** Milliseconds of update integration per second a user earns back. */
+	integrationMsPerSecond: number;
 }
 
 /** Production defaults. */
@@ -62,6 +66,9 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 	maxDocumentBytes: 16 * 1024 * 1024,
 	// The 10,000-card benchmark board integrates in ~150 ms; ten times that is no board's normal.
 	loadBudgetMs: 2_000,
+	// A big offline catch-up integrates in a few hundred ms; a fifth of one core is far above any person's typing.
+	integrationBurstMs: 2_000,
+	integrationMsPerSecond: 200,
 	batchMs: 50,
 	compactAfter: 500,
 	retryMs: 100,

@@ -5,6 +5,7 @@ import { CLOSE } from './protocol.ts';
 import { Room, type RoomDeps } from './room.ts';
 import type { SyncOptions } from './options.ts';
 import { Admissions } from './admissions.ts';
+import { IntegrationBudget } from './integration-budget.ts';
 
 /** Thrown by `get` when the board was deleted while its room loaded, or the registry is shutting down. */
 export class RoomUnavailableError extends Error {
@@ -31,6 +32,8 @@ export class RoomRegistry {
 	private readonly entries = new Map<string, Entry>();
 	/** Boards whose stored state took longer than the load budget to integrate, and how often. */
 	private readonly slowLoads = new Map<string, number>();
+	/** Integration time per user, across their sockets and boards. */
+	private readonly integration: IntegrationBudget;
 	private readonly pingTimer: ReturnType<typeof setInterval>;
 	private closing: Promise<void> | null = null;
 	/** Socket slots, refusal allowances and the access-change epoch, shared by the upgrade handler and the access listener. */
@@ -48,6 +51,7 @@ export class RoomRegistry {
 		}, options.pingIntervalMs);
 		this.pingTimer.unref();
 		this.admissions = new Admissions(options);
+		this.integration = new IntegrationBudget(options.integrationBurstMs, options.integrationMsPerSecond);
 	}
 
 	/**
@@ -126,6 +130,7 @@ export class RoomRegistry {
 			log: this.log,
 			history: this.history,
 			readOnly: (this.slowLoads.get(boardId) ?? 0) >= SLOW_LOADS_BEFORE_READ_ONLY,
+			integration: this.integration,
 			onSlowLoad: () => this.slowLoads.set(boardId, (this.slowLoads.get(boardId) ?? 0) + 1),
 			onUnloaded: (room) => {
 				if (this.entries.get(boardId)?.room === room) this.entries.delete(boardId);

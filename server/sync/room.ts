@@ -40,6 +40,8 @@ export interface RoomDeps {
 	readOnly?: boolean;
 	/** Told when integrating the stored state took longer than `loadBudgetMs`. */
 	onSlowLoad?: (ms: number) => void;
+	/** The server's integration time budget per user (shared by every room); a room of its own when absent. */
+	integration?: IntegrationBudget;
 }
 
 /** A board's history recorder as a room drives it. */
@@ -82,8 +84,8 @@ export class Room implements MessageContext {
 	private failed = false;
 	/** What loading removed because nobody could read it (reported to the board's owners as they join). */
 	private healed: Unreadable[] = [];
-	/** What integrating each connection's updates costs, against its allowance. */
-	private readonly integration = new IntegrationBudget();
+	/** What integrating each user's updates costs, against their allowance. */
+	private readonly integration: IntegrationBudget;
 	/** The board's size against `maxDocumentBytes`. */
 	private readonly size: DocumentSize;
 
@@ -111,6 +113,7 @@ export class Room implements MessageContext {
 			{ rows: stored.updates.length, lastUpdateId: stored.lastUpdateId },
 			deps.log
 		);
+		this.integration = deps.integration ?? new IntegrationBudget(deps.options.integrationBurstMs, deps.options.integrationMsPerSecond);
 		this.pending = new PendingLimit(this.doc, deps.options, (bytes) => {
 			this.deps.log(`board ${this.boardId}: dropped ${bytes} bytes of changes whose dependencies never arrived`);
 		});
@@ -290,6 +293,8 @@ export class Room implements MessageContext {
 			dropPending(this.doc);
 		}
 		if (!this.size.admits(update)) return this.refuseAsFull(conn);
+		// Overdrawn (on this socket or one they closed): refused before it costs anything.
+		if (this.integration.enforce(conn)) return;
 		this.batch = { updates: [], notices: [] };
 		const started = performance.now();
 		try {

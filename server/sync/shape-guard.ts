@@ -15,6 +15,14 @@ import { CLOSE, ProtocolError } from './protocol.ts';
  */
 
 type Struct = Y.Item | Y.GC | Y.Skip;
+
+/**
+ * Most earlier values a map key may have for an update to write it afresh (with no left neighbour). Yjs places
+ * such a write by walking from the key's current value past every earlier one, so writes racing for one key
+ * cost the number already there each: accepted 64 at a time, thousands stalled the server for seconds. A real
+ * client writes a key afresh only when it has never seen it (a new id), so the key has no history.
+ */
+export const MAX_KEY_HISTORY_FOR_A_FRESH_WRITE = 128;
 /** Where an item goes: the shape of its parent type and its key (null in arrays and texts), or why that is not known yet. */
 type Placement = { shape: TypeShape; key: string | null } | 'pending' | 'collected';
 
@@ -77,9 +85,34 @@ class ShapeCheck {
 	}
 
 	run(): void {
+		const walked = new Set<string>();
 		for (const structs of this.byClient.values()) {
-			for (const struct of structs) if (struct instanceof Y.Item) this.checkContent(struct, this.placementOf(struct));
+			for (const struct of structs) {
+				if (!(struct instanceof Y.Item)) continue;
+				this.checkContent(struct, this.placementOf(struct));
+				if (struct.origin === null && struct.parentSub !== null) this.checkKeyHistory(struct, walked);
+			}
 		}
+	}
+
+	/** Throws when the map key an item writes afresh already has too many values for Yjs to walk past cheaply. */
+	private checkKeyHistory(item: Y.Item, walked: Set<string>): void {
+		const parent = item.parent as unknown;
+		const key = item.parentSub!;
+		const spot = `${typeof parent === 'string' ? parent : parent instanceof Y.ID ? `${parent.client}:${parent.clock}` : ''}|${key}`;
+		if (walked.has(spot)) return;
+		walked.add(spot);
+		const type = typeof parent === 'string' ? this.doc.share.get(parent) : parent instanceof Y.ID ? this.storedType(parent) : undefined;
+		let value = type?._map.get(key) ?? null;
+		for (let n = 0; value !== null; n++, value = value.left) {
+			if (n >= MAX_KEY_HISTORY_FOR_A_FRESH_WRITE) throw refused(`"${key.slice(0, 40)}" already holds ${MAX_KEY_HISTORY_FOR_A_FRESH_WRITE}+ concurrent values`);
+		}
+	}
+
+	/** The Y type the stored item `id` made, if the document has it. */
+	private storedType(id: Y.ID): Y.AbstractType<unknown> | undefined {
+		const item = this.findInDoc(id);
+		return item instanceof Y.Item && item.content instanceof Y.ContentType ? item.content.type : undefined;
 	}
 
 	/** Throws unless the item's content may go where it goes. */

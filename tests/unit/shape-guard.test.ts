@@ -102,6 +102,26 @@ describe('shape guard', () => {
 		expect(verdict(server, concurrentInserts(MAX_CONCURRENT_AT_ONE_SPOT))).toBeNull();
 	});
 
+	it('refuses a fresh write to a key that already holds a crowd of concurrent values, however they arrived', () => {
+		const server = fullBoard();
+		// 64 per update, as the spot bound allows: each update alone passes, and together they crowd one key.
+		for (let round = 0; round < 3; round++) {
+			const crowd = concurrentInserts(MAX_CONCURRENT_AT_ONE_SPOT, 2_000_000 + round * 1_000);
+			expect(verdict(server, crowd), `round ${round}`).toBeNull();
+			Y.applyUpdate(server, crowd);
+		}
+		expect(verdict(server, concurrentInserts(1, 3_000_000))).toMatch(/concurrent values/);
+		// A client that has seen the key overwrites it with a left neighbour: no walk, no refusal.
+		const client = new Y.Doc();
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+		const sv = Y.encodeStateVector(client);
+		const card = new Y.Map<unknown>();
+		card.set('title', 'Replaces the crowd');
+		boardMaps(client).cards.set('x', card);
+		boardCommands(client, actor).addCard(readSnapshot(client).stages[0]!.id, 'A new key is fine');
+		expect(verdict(server, Y.encodeStateAsUpdate(client, sv))).toBeNull();
+	});
+
 	it('lets an update through whose neighbours have not arrived, and checks it when they do', () => {
 		const server = fullBoard();
 		const client = new Y.Doc();
