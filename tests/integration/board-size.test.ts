@@ -50,8 +50,12 @@ describe.each(dbKinds())('a board has a size cap, and storage shrinks when conte
 		const stage = readSnapshot(writer.doc).stages[0]!.id;
 		const kept: string[] = [];
 		for (let i = 0; i < 15 && writer.closeCodes.length === 0; i++) {
-			const id = cmd.addCard(stage, `Card ${i}`);
-			cmd.setDescription(id, longText(19_000, i));
+			// One transaction, one update: a card is either kept whole or refused whole.
+			let id = '';
+			writer.doc.transact(() => {
+				id = cmd.addCard(stage, `Card ${i}`);
+				cmd.setDescription(id, longText(19_000, i));
+			});
 			await waitFor(`card ${i} arrived or the writer was refused`, () => Object.keys(readSnapshot(other.doc).cards).includes(id) || writer.closeCodes.length > 0);
 			if (writer.closeCodes.length === 0) kept.push(id);
 		}
