@@ -205,6 +205,8 @@ export class Room implements MessageContext {
 		if (this.healed.length > 0) {
 			const listed = this.healed.slice(0, 10).map((u) => `${u.where} (not ${u.expected})`).join(', ');
 			this.deps.log(`board ${this.boardId}: removed ${this.healed.length} unreadable entries on load: ${listed}${this.healed.length > 10 ? ', …' : ''}`);
+			// A cold room heals after its first client's sync: owners already here are told now, later ones as they join.
+			for (const conn of this.connections) this.tellOwnerHealed(conn);
 		}
 		// Written like a seed: stored and relayed, but not history and not checked by the policy net.
 		upgradeBoard(this.doc, SEED);
@@ -276,9 +278,7 @@ export class Room implements MessageContext {
 		const presence = awarenessFrame(this.awareness);
 		if (presence) conn.send(presence);
 		if (this.deps.readOnly) conn.send(encodeNotice({ type: 'refused', message: READ_ONLY_MESSAGE }));
-		if (this.healed.length > 0 && identity.role === 'owner') {
-			conn.send(encodeNotice({ type: 'refused', message: healedMessage(this.healed.length) }));
-		}
+		this.tellOwnerHealed(conn);
 		return conn;
 	}
 
@@ -408,6 +408,11 @@ export class Room implements MessageContext {
 		for (const id of ids) this.owners.delete(id);
 		removeAwarenessStates(this.awareness, ids, 'connection closed');
 		this.maybeScheduleUnload();
+	}
+
+	/** Tells an owner's connection what loading removed, if it removed anything. */
+	private tellOwnerHealed(conn: Connection): void {
+		if (this.healed.length > 0 && conn.role === 'owner') conn.send(encodeNotice({ type: 'refused', message: healedMessage(this.healed.length) }));
 	}
 
 	/** The board is at its size cap: the writer is told and closed (4413); their browser keeps the work and stops resending it. */

@@ -135,13 +135,17 @@ describe.each(dbKinds())('hostile documents: values of the wrong type never get 
 		await waitFor('the room has the card', () => Object.keys(readSnapshot(fd.app.rooms.peek(legacy)!.doc).cards).length === 1);
 		first.destroy();
 		await waitFor('the legacy room unloaded', () => !fd.app.rooms.has(legacy), 10_000);
-		// What an unchecked server used to store: the poisons, appended as rows behind the snapshot.
+		// What an unchecked server used to store: the poisons, appended as rows, then folded into one snapshot as an
+		// unloading room does (so the room starts cold, and heals once its first client's sync is on the wire).
 		const doc = await stored(legacy);
+		let lastRow = 0;
 		for (const poison of POISONS) {
 			const update = poisonUpdate(doc, poison);
 			Y.applyUpdate(doc, update);
-			await store().append(legacy, update);
+			lastRow = await store().append(legacy, update);
 		}
+		await store().compact(legacy, Y.encodeStateAsUpdate(doc), lastRow);
+		expect((await store().load(legacy)).updates).toEqual([]);
 		expect(findUnreadable(await stored(legacy)).length).toBeGreaterThanOrEqual(12);
 
 		const opener = join(owner.cookie, legacy);
