@@ -277,7 +277,7 @@ export class Room implements MessageContext {
 		conn.send(this.unintegrated ? syncStep1FrameFor(this.unintegrated.stateVector) : syncStep1Frame(this.doc));
 		const presence = awarenessFrame(this.awareness);
 		if (presence) conn.send(presence);
-		if (this.deps.readOnly) conn.send(encodeNotice({ type: 'refused', message: READ_ONLY_MESSAGE }));
+		if (this.deps.readOnly) conn.send(encodeNotice({ type: 'read-only', message: READ_ONLY_MESSAGE }));
 		this.tellOwnerHealed(conn);
 		return conn;
 	}

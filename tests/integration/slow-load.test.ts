@@ -58,7 +58,7 @@ describe.each(dbKinds())('a board whose loads keep exceeding the budget opens re
 		}
 
 		const reader = await open(costly);
-		await waitFor('told the board is read-only', () => reader.notices.some((n) => /read-only/.test(n.message)));
+		await waitFor('told the board is read-only', () => reader.notices.some((n) => n.type === 'read-only' && /read-only/.test(n.message)));
 		// Everyone still sees the board as stored…
 		expect(boardMaps(reader.doc).cards.has('x')).toBe(true);
 		expect(readSnapshot(reader.doc).stages.length).toBe(5);

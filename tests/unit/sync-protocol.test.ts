@@ -17,6 +17,11 @@ describe('notice frames', () => {
 		expect(readNotice(decoder)).toEqual(notice);
 	});
 
+	it('carries the read-only notice, which the browser keeps showing and which stops its edits', () => {
+		const notice = { type: 'read-only' as const, message: 'This board is read-only for now.' };
+		expect(decodeNotice(encodeNotice(notice))).toEqual(notice);
+	});
+
 	it('returns null for other frames and bodies it does not understand', () => {
 		const body = (text: string) => {
 			const e = encoding.createEncoder();

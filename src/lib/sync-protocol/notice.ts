@@ -8,8 +8,17 @@ import * as encoding from 'lib0/encoding';
  */
 export const MESSAGE_NOTICE = 100;
 
-/** Something the server tells one connection: that it reverted one of its edits, or why it is closing it. */
-export type SyncNotice = RefusedNotice | LimitNotice;
+/** Something the server tells one connection: that it reverted one of its edits, why it is closing it, or that the board is read-only. */
+export type SyncNotice = RefusedNotice | LimitNotice | ReadOnlyNotice;
+
+/** The server serves this board read-only for now: edits are not saved, so the browser stops taking them. */
+export interface ReadOnlyNotice {
+	type: 'read-only';
+	/** What the user is shown, for as long as they are on the board. */
+	message: string;
+	/** Never set; lets callers read `cardId` on any notice. */
+	cardId?: never;
+}
 
 /** The policy net reverted one of this connection's edits. */
 export interface RefusedNotice {
@@ -52,6 +61,7 @@ export function readNotice(decoder: decoding.Decoder): SyncNotice | null {
 		const { type, message, cardId, reason } = value as Record<string, unknown>;
 		if (typeof message !== 'string') return null;
 		if (type === 'limit') return reason === 'too-large' || reason === 'over-budget' ? { type, reason, message } : null;
+		if (type === 'read-only') return { type, message };
 		if (type !== 'refused') return null;
 		return typeof cardId === 'string' ? { type, message, cardId } : { type, message };
 	} catch {

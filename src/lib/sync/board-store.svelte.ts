@@ -37,6 +37,8 @@ export class BoardStore {
 	notice = $state<string | null>(null);
 	/** Set when the server ended the session for good (signed out, access removed). */
 	fatal = $state<string | null>(null);
+	/** Set when the server serves this board read-only for now (why, for the user): edits are refused here. */
+	readOnly = $state<string | null>(null);
 	canUndo = $state(false);
 	canRedo = $state(false);
 
@@ -123,8 +125,9 @@ export class BoardStore {
 
 	/** Runs a named command as this user; a user error becomes the notice and nothing changes. */
 	act<T>(command: (commands: BoardCommands) => T): T | undefined {
-		if (!this.canEdit) {
-			this.notice = 'You can view this board but not change it.';
+		if (!this.canEdit || this.readOnly) {
+			// On a read-only board an edit would show here and never be saved: refuse it instead.
+			this.notice = this.readOnly ?? 'You can view this board but not change it.';
 			return undefined;
 		}
 		try {
@@ -151,12 +154,12 @@ export class BoardStore {
 
 	/** Undoes this user's last change on this board. */
 	undo(): void {
-		if (this.canEdit) this.undoManager.undo();
+		if (this.canEdit && !this.readOnly) this.undoManager.undo();
 	}
 
 	/** Redoes what `undo` took back. */
 	redo(): void {
-		if (this.canEdit) this.undoManager.redo();
+		if (this.canEdit && !this.readOnly) this.undoManager.redo();
 	}
 
 	/** Tells others which card this user has open (null when none). */
@@ -185,6 +188,7 @@ export class BoardStore {
 		if (!notice) return;
 		// The server closes right after a limit notice; "too large" is final, and its wording names the sizes.
 		if (notice.type === 'limit' && notice.reason === 'too-large') this.fatal = notice.message;
+		else if (notice.type === 'read-only') this.readOnly = notice.message;
 		else this.notice = notice.message;
 	}
 
