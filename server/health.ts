@@ -28,6 +28,7 @@ export function healthEndpoint(db: Db): (req: IncomingMessage, res: ServerRespon
 			return { ok: false, database: 'unreachable', historySetAside: null };
 		}
 	};
+	let inflight: Promise<Health> | null = null;
 	const withTimeout = (health: Promise<Health>) =>
 		Promise.race([
 			health,
@@ -36,7 +37,8 @@ export function healthEndpoint(db: Db): (req: IncomingMessage, res: ServerRespon
 	return (req, res) => {
 		if ((req.url ?? '').split('?')[0] !== '/health' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
 		const now = Date.now();
-		if (!cached || now - cached.at > CACHE_MS) cached = { at: now, health: withTimeout(probe()) };
+		// A probe still running (a hung database) is waited on again, never joined by another.
+		if (!cached || now - cached.at > CACHE_MS) cached = { at: now, health: withTimeout((inflight ??= probe().finally(() => (inflight = null)))) };
 		void cached.health.then((health) => {
 			const body = JSON.stringify(health);
 			// 503 lets a load balancer or supervisor act on it without parsing the body.

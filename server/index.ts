@@ -7,7 +7,16 @@ import { startFlowdeck } from './app.ts';
 import { hardenServer } from './sync/harden.ts';
 import { DataDirLockedError } from '../src/lib/server/db/client.ts';
 import { healthEndpoint } from './health.ts';
-import { classifyFailure, describeFailure } from '../src/lib/server/db/failures.ts';
+import { describeFailure } from '../src/lib/server/db/failures.ts';
+
+/** postgres.js's codes for a connection that went away (never a socket error of ours, nor a database fault). */
+const LOST_CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+
+/** Whether an unhandled rejection is postgres.js reporting a lost connection (SQLSTATE class 08 or its own codes). */
+function isLostDatabaseConnection(err: unknown): boolean {
+	const code = (err as { code?: unknown } | null)?.code;
+	return typeof code === 'string' && (LOST_CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code));
+}
 
 const PROTOCOL_HEADER = 'x-flowdeck-proto';
 
@@ -81,7 +90,7 @@ async function main(): Promise<void> {
 		// A lost database connection arriving here is a promise inside the driver that nobody awaited (postgres.js
 		// 3.4.9 had several; patches/ fixes those known): every query we await retries on its own, so say so once
 		// and keep serving.
-		if (classifyFailure(err) === 'transient') return console.error(`${kind}: database connection lost (${describeFailure(err)}); writes retry`);
+		if (kind === 'unhandledRejection' && isLostDatabaseConnection(err)) return console.error(`${kind}: database connection lost (${describeFailure(err)}); writes retry`);
 		console.error(`${kind}: an unexpected error; saving what is unsaved, then exiting.`, err);
 		// The save is bounded by the sync shutdown deadline; this is the backstop if the error broke the save too.
 		setTimeout(() => process.exit(1), config.sync.shutdownFlushMs + 5_000).unref();

@@ -170,8 +170,14 @@ export class HistoryWriter implements HistorySink {
 					`(${batch.error}); later events are recorded; see /health, replay with npm run history:replay`
 			);
 		} catch (err) {
-			// Kept in memory and tried again after the backoff: the database must be reachable to hold it.
-			if (classifyFailure(err) === 'gone') this.discard();
+			// Kept in memory and tried again after the backoff while the database is unreachable; a batch it refuses
+			// even to set aside would block the board's history for good: dropped, with one line.
+			const kind = classifyFailure(err);
+			if (kind === 'gone') this.discard();
+			else if (kind === 'permanent') {
+				this.log(`board ${this.boardId}: history batch of ${batch.events.length} events dropped: the database refused to set it aside (${describeFailure(err)})`);
+				this.current = null;
+			}
 		}
 	}
 }

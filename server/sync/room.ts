@@ -286,6 +286,8 @@ export class Room implements MessageContext {
 	applyUpdate(conn: Connection, update: Uint8Array): void {
 		// Dropped, as a viewer's: the member was told when they joined.
 		if (this.deps.readOnly) return;
+		// Overdrawn (on this socket or one they closed): refused before it costs anything, even a check.
+		if (this.integration.enforce(conn)) return;
 		this.integrate();
 		// Before Yjs sees it: an update it applied is relayed and stored even if something throws afterwards.
 		if (checkWithPending(this.doc, update) === 'drop-pending') {
@@ -293,8 +295,6 @@ export class Room implements MessageContext {
 			dropPending(this.doc);
 		}
 		if (!this.size.admits(update)) return this.refuseAsFull(conn);
-		// Overdrawn (on this socket or one they closed): refused before it costs anything.
-		if (this.integration.enforce(conn)) return;
 		this.batch = { updates: [], notices: [] };
 		const started = performance.now();
 		try {
@@ -395,9 +395,13 @@ export class Room implements MessageContext {
 		try {
 			handleFrame(this, conn, frame);
 		} catch (err) {
-			// A bad frame costs only its socket; anything else is our bug, and costs only this room.
+			// Only the offending socket pays. (An observer failing on an applied update fails the room in `applyUpdate`;
+			// anything else thrown here came from this socket's frame, and must not let one member close the board.)
 			if (err instanceof ProtocolError) conn.close(err.closeCode, err.message.slice(0, 120));
-			else this.fail(err);
+			else {
+				this.deps.log(`board ${this.boardId}: frame handling failed`, err);
+				conn.close(CLOSE.unresponsive, 'Internal error');
+			}
 		}
 	}
 

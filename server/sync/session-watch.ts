@@ -61,7 +61,11 @@ export class SessionWatch {
 			this.again = true;
 			return this.running;
 		}
-		this.running = this.loop().finally(() => (this.running = null));
+		this.running = this.loop().finally(() => {
+			this.running = null;
+			// A call in the gap between the loop's last pass and this line asked for one more read.
+			if (this.again) void this.check();
+		});
 		return this.running;
 	}
 

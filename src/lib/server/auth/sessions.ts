@@ -2,6 +2,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions, users } from '../db/schema/accounts.ts';
 import { hashToken, newSecretToken } from '../ids.ts';
+import { inChunks } from '../db/batches.ts';
 import { judgeSession, newSessionTimes } from './session-rules.ts';
 
 /** The signed-in person as the rest of the app sees them. */
@@ -90,11 +91,11 @@ const SESSION_IDS_PER_QUERY = 5_000;
  */
 export async function liveSessionExpiries(db: Db, ids: readonly string[], now: Date): Promise<Map<string, Date>> {
 	const live = new Map<string, Date>();
-	for (let i = 0; i < ids.length; i += SESSION_IDS_PER_QUERY) {
+	for (const chunk of inChunks(ids, SESSION_IDS_PER_QUERY)) {
 		const rows = await db
 			.select({ id: sessions.id, expiresAt: sessions.expiresAt, absoluteExpiresAt: sessions.absoluteExpiresAt })
 			.from(sessions)
-			.where(inArray(sessions.id, ids.slice(i, i + SESSION_IDS_PER_QUERY)));
+			.where(inArray(sessions.id, chunk));
 		for (const row of rows) {
 			if (judgeSession(row, now).verdict === 'expired') continue;
 			live.set(row.id, row.expiresAt < row.absoluteExpiresAt ? row.expiresAt : row.absoluteExpiresAt);
