@@ -3,7 +3,7 @@ import type { Role } from '../../src/lib/server/auth/permissions.ts';
 import type { TxOrigin } from '../../src/lib/board/doc/origins.ts';
 import type { AwarenessUser } from '../../src/lib/sync-protocol/identity.ts';
 import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
-import type { InputBudget } from './input-budget.ts';
+import { CATCH_UP_WINDOW_MS, type InputBudget } from './input-budget.ts';
 import { CLOSE } from './protocol.ts';
 
 /** Who is on the other end of a socket, as established when the upgrade was authorized. */
@@ -59,6 +59,8 @@ export class Connection {
 	/** While set, the socket is not read (over budget): the client's own frames back up, not the server's work. */
 	private resumeTimer: ReturnType<typeof setTimeout> | null = null;
 	private resumeAt = 0;
+	/** Lowers the frame cap when the catch-up window ends, even if the socket sent nothing meanwhile. */
+	private capTimer: ReturnType<typeof setTimeout> | null = null;
 	/** Asked before each frame is handled; may `hold()` the connection (a session re-check), see `guardWith`. */
 	private gate: ((conn: Connection) => void) | null = null;
 
@@ -91,6 +93,7 @@ export class Connection {
 		ws.once('close', () => {
 			this.closed = true;
 			if (this.resumeTimer) clearTimeout(this.resumeTimer);
+			if (this.capTimer) clearTimeout(this.capTimer);
 			events.close(this);
 		});
 	}
@@ -129,6 +132,10 @@ export class Connection {
 		this.budget = budget;
 		this.log = log;
 		setFrameCap(this.ws, budget.frameCap);
+		// A quiet socket must not keep the raised cap (ws buffers a whole frame before we see it).
+		this.capTimer = setTimeout(() => {
+			if (!this.closed) setFrameCap(this.ws, budget.frameCap);
+		}, CATCH_UP_WINDOW_MS + 1);
 	}
 
 	/**

@@ -22,7 +22,7 @@ export function frameCeiling(options: Pick<SyncOptions, 'maxPayload' | 'maxCatch
 }
 
 /** The catch-up is the first sync step 2 a connection sends, and only within this long of connecting. */
-const CATCH_UP_WINDOW_MS = 30_000;
+export const CATCH_UP_WINDOW_MS = 30_000;
 /**
  * A connection is back within its budget once it sent nothing that put it in debt for this long after its last
  * slow-down ended. A flooder's next frame is waiting the moment reading resumes, so it never gets there (however
@@ -82,7 +82,7 @@ export class InputBudget {
 
 	/** The largest frame this connection may still send: the catch-up cap until its catch-up arrived, then `maxPayload`. */
 	get frameCap(): number {
-		return this.catchUpUntil > 0 ? frameCeiling(this.options) : this.options.maxPayload;
+		return this.catchUpUntil > performance.now() ? frameCeiling(this.options) : this.options.maxPayload;
 	}
 
 	/** Charges one arrived frame and says what to do with it. */

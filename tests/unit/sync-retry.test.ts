@@ -67,6 +67,18 @@ describe('the browser stops retrying only when resending cannot help', () => {
 		expect(finals[0]).toContain('too large');
 	});
 
+	it('1009 on two sockets in a row is final even after syncs (the server may answer the sync before it reads the catch-up)', async () => {
+		const s = await server((ws) => {
+			ws.send(syncedFrame());
+			setTimeout(() => ws.close(1009), 50);
+		});
+		const { provider: p, finals } = provider(s.url);
+		cleanups.push(() => p.destroy(), () => s.close());
+		await waitFor('a final reason', () => finals.length > 0, 3_000);
+		expect(s.connections()).toBe(2);
+		expect(finals[0]).toMatch(/too large/);
+	});
+
 	it('4413 is final, with its own message', async () => {
 		const s = await server((ws) => ws.close(4413, 'Catch-up too large'));
 		const { provider: p, finals } = provider(s.url);
