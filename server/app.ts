@@ -12,7 +12,7 @@ import { RoomRegistry } from './sync/room-registry.ts';
 import { createUpgradeHandler } from './sync/upgrade.ts';
 import { syncAccessListener } from './sync/access-listener.ts';
 import { SessionWatch } from './sync/session-watch.ts';
-import { frameCeiling } from './sync/input-budget.ts';
+import { UserInputBudgets, frameCeiling } from './sync/input-budget.ts';
 
 /** A running Flowdeck backend: database, request context and the realtime upgrade handler. */
 export interface Flowdeck {
@@ -53,7 +53,7 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 		log
 	});
 	sessions.start();
-	const handleUpgrade = createUpgradeHandler({ db: database.db, clock, registry: rooms, wss, origin: config.origin, sessions, budget: config.sync, log });
+	const handleUpgrade = createUpgradeHandler({ db: database.db, clock, registry: rooms, wss, origin: config.origin, sessions, budgets: new UserInputBudgets(config.sync), log });
 	let closing: Promise<void> | undefined;
 	return {
 		ctx,

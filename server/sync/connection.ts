@@ -134,6 +134,7 @@ export class Connection {
 		setFrameCap(this.ws, budget.frameCap);
 		// A quiet socket must not keep the raised cap (ws buffers a whole frame before we see it).
 		this.capTimer = setTimeout(() => {
+			budget.expireCatchUp();
 			if (!this.closed) setFrameCap(this.ws, budget.frameCap);
 		}, CATCH_UP_WINDOW_MS + 1);
 	}

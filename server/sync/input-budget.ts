@@ -56,9 +56,43 @@ class Bucket {
 	}
 }
 
+/** What a user's connections share: their buckets, and whether one of them has its catch-up window open. */
+interface UserShare {
+	bytes: Bucket;
+	frames: Bucket;
+	/** Until when one of the user's connections may send its catch-up (only one at a time). */
+	catchUpOpenUntil: number;
+}
+
 /**
- * One connection's input budget: bytes and frames per second as token buckets, the per-frame cap, and the
- * one catch-up a connection may send above that cap. Over budget, the connection is slowed first (the caller
+ * The input budgets of every user (one instance per server). A user's connections draw on one pair of buckets,
+ * so that closing a socket and opening another does not bring a full burst or forget a debt, and only one of
+ * them at a time may send a catch-up above the frame cap (each is a frame ws reads whole before we judge it).
+ */
+export class UserInputBudgets {
+	private readonly users = new Map<string, UserShare>();
+
+	constructor(private readonly options: BudgetOptions) {}
+
+	/** A new connection's budget, drawing on its user's shared buckets. */
+	forConnection(userId: string, now = performance.now()): InputBudget {
+		let share = this.users.get(userId);
+		if (!share) {
+			share = {
+				bytes: new Bucket(this.options.inputBytesPerSecond, this.options.inputBytesBurst, now),
+				frames: new Bucket(this.options.inputFramesPerSecond, this.options.inputFramesBurst, now),
+				catchUpOpenUntil: 0
+			};
+			this.users.set(userId, share);
+		}
+		return new InputBudget(this.options, now, share);
+	}
+}
+
+/**
+ * One connection's input budget: bytes and frames per second as token buckets (shared by the user's
+ * connections when made by `UserInputBudgets`), the per-frame cap, and the one catch-up a connection may send
+ * above that cap. Over budget, the connection is slowed first (the caller
  * stops reading its socket until the buckets are out of debt); still over budget after `overBudgetCloseMs`,
  * it is closed with a notice. A catch-up's debt is paid by slowing only: it is one frame, not a flood.
  */
@@ -73,16 +107,35 @@ export class InputBudget {
 
 	constructor(
 		private readonly options: BudgetOptions,
-		now = performance.now()
+		now = performance.now(),
+		private readonly share: UserShare = {
+			bytes: new Bucket(options.inputBytesPerSecond, options.inputBytesBurst, now),
+			frames: new Bucket(options.inputFramesPerSecond, options.inputFramesBurst, now),
+			catchUpOpenUntil: 0
+		}
 	) {
-		this.bytes = new Bucket(options.inputBytesPerSecond, options.inputBytesBurst, now);
-		this.frames = new Bucket(options.inputFramesPerSecond, options.inputFramesBurst, now);
-		this.catchUpUntil = now + CATCH_UP_WINDOW_MS;
+		this.bytes = share.bytes;
+		this.frames = share.frames;
+		// Another connection of this user may be sending its catch-up: then this one gets the ordinary cap.
+		this.catchUpUntil = share.catchUpOpenUntil > now ? 0 : now + CATCH_UP_WINDOW_MS;
+		if (this.catchUpUntil > 0) share.catchUpOpenUntil = this.catchUpUntil;
 	}
 
 	/** The largest frame this connection may still send: the catch-up cap until its catch-up arrived, then `maxPayload`. */
 	get frameCap(): number {
-		return this.catchUpUntil > performance.now() ? frameCeiling(this.options) : this.options.maxPayload;
+		return this.catchUpUntil > 0 ? frameCeiling(this.options) : this.options.maxPayload;
+	}
+
+	/** Closes the catch-up window if it has run out (the frame cap drops to `maxPayload`). */
+	expireCatchUp(now = performance.now()): void {
+		if (this.catchUpUntil > 0 && now >= this.catchUpUntil) this.endCatchUp();
+	}
+
+	private endCatchUp(): void {
+		if (this.catchUpUntil === 0) return;
+		// The user's next connection may have a window of its own.
+		if (this.share.catchUpOpenUntil === this.catchUpUntil) this.share.catchUpOpenUntil = 0;
+		this.catchUpUntil = 0;
 	}
 
 	/** Charges one arrived frame and says what to do with it. */
@@ -91,7 +144,8 @@ export class InputBudget {
 		const isStep2 = syncStepOf(frame) === 1;
 		const catchUp = isStep2 && now < this.catchUpUntil;
 		// Once per connection: a later step 2 is an ordinary frame.
-		if (isStep2 || now >= this.catchUpUntil) this.catchUpUntil = 0;
+		if (isStep2) this.endCatchUp();
+		else this.expireCatchUp(now);
 		if (size > this.options.maxPayload) {
 			if (!catchUp) return { verdict: 'close', code: CLOSE.tooBig, reason: 'Frame too big' };
 			if (size > this.options.maxCatchUpBytes) {

@@ -10,7 +10,7 @@ import { userColor } from '../../src/lib/sync-protocol/identity.ts';
 import { RoomUnavailableError, type RoomRegistry } from './room-registry.ts';
 import { settleHandshake } from './harden.ts';
 import { CLOSE } from './protocol.ts';
-import { InputBudget, type BudgetOptions } from './input-budget.ts';
+import type { UserInputBudgets } from './input-budget.ts';
 import type { SessionWatch } from './session-watch.ts';
 import { hashToken } from '../../src/lib/server/ids.ts';
 
@@ -31,8 +31,8 @@ export interface UpgradeDeps {
 	origin: string | undefined;
 	/** Re-checks every attached socket's session (periodically, and before a frame after its known expiry). */
 	sessions: SessionWatch;
-	/** Each socket's input budget and frame caps. */
-	budget: BudgetOptions;
+	/** Every user's input budget, shared by their sockets, and each socket's frame cap. */
+	budgets: UserInputBudgets;
 	log(message: string, err?: unknown): void;
 }
 
@@ -122,7 +122,7 @@ async function authorizeAndConnect(deps: UpgradeDeps, req: IncomingMessage, sock
 					});
 					// Before any frame of this socket is read (frames arrive on a later tick).
 					deps.sessions.watch(conn, auth.session.expiresAt);
-					conn.meterWith(new InputBudget(deps.budget), (message) => deps.log(message));
+					conn.meterWith(deps.budgets.forConnection(auth.user.id), (message) => deps.log(message));
 				} catch (err) {
 					// The handshake is done: answer in WebSocket terms, not HTTP.
 					deps.log('sync attach failed', err);

@@ -6,7 +6,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import { RetryPolicy } from '../../src/lib/sync/retry.ts';
-import { InputBudget } from '../../server/sync/input-budget.ts';
+import { InputBudget, UserInputBudgets } from '../../server/sync/input-budget.ts';
 import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
 import { waitFor } from '../helpers/sync-client.ts';
 
@@ -152,5 +152,33 @@ describe('input budget', () => {
 		expect(new InputBudget(options, 0).admit(update(1_001), 0)).toMatchObject({ verdict: 'close', code: 1009 });
 		// Only right after connecting.
 		expect(new InputBudget(options, 0).admit(step2(5_000), 31_000)).toMatchObject({ verdict: 'close', code: 1009 });
+	});
+
+	it("a user's sockets share one budget: a new socket keeps the old one's debt, and only one at a time may send a catch-up", () => {
+		const budgets = new UserInputBudgets(options);
+		const first = budgets.forConnection('mallory', 0);
+		first.admit(update(1_000), 0);
+		first.admit(update(1_000), 0);
+		expect(first.admit(update(1_000), 0)).toMatchObject({ pauseMs: 1_000 });
+		// Reconnecting does not bring a fresh burst: still a second in debt, more pushes the new socket past the
+		// close threshold at once…
+		const second = budgets.forConnection('mallory', 0);
+		expect(second.admit(update(500), 0)).toMatchObject({ verdict: 'close', code: 1008 });
+		// …nor touch anyone else's.
+		expect(budgets.forConnection('edna', 0).admit(update(1_000), 0)).toMatchObject({ pauseMs: 0 });
+		// The first socket's catch-up window was open, so the second got the ordinary cap; once the first sent its
+		// step 2, the next socket may send one of its own.
+		expect(first.frameCap).toBe(11_000);
+		expect(second.frameCap).toBe(1_000);
+		const third = budgets.forConnection('edna-2', 0);
+		expect(third.frameCap).toBe(11_000);
+		expect(budgets.forConnection('edna-2', 0).frameCap).toBe(1_000);
+		third.admit(step2(10), 1);
+		expect(budgets.forConnection('edna-2', 2).frameCap).toBe(11_000);
+		// A window that ran out frees the user's next socket too.
+		const quiet = budgets.forConnection('vic', 0);
+		quiet.expireCatchUp(31_000);
+		expect(quiet.frameCap).toBe(1_000);
+		expect(budgets.forConnection('vic', 31_000).frameCap).toBe(11_000);
 	});
 });
