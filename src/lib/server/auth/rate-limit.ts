@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { loginThrottle } from '../db/schema/accounts.ts';
 import { DomainError } from '../errors.ts';
+import { throttleAddress } from './client-address.ts';
 
 /** At most `max` actions per key in each fixed window of `windowMs`. */
 export interface RateLimit {
@@ -37,14 +38,14 @@ export interface RateKey {
 
 /** The key a sign-up counts against: the client address. */
 export function signUpKeys(address: string, limits: CreationLimits): RateKey[] {
-	return [{ key: `signup:address:${address}`, limit: limits.signUp }];
+	return [{ key: `signup:address:${throttleAddress(address)}`, limit: limits.signUp }];
 }
 
 /** The keys a new board counts against: its creator and the client address. */
 export function boardCreateKeys(userId: string, address: string, limits: CreationLimits): RateKey[] {
 	return [
 		{ key: `board:user:${userId}`, limit: limits.boardCreate },
-		{ key: `board:address:${address}`, limit: limits.boardCreate }
+		{ key: `board:address:${throttleAddress(address)}`, limit: limits.boardCreate }
 	];
 }
 

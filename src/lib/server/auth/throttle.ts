@@ -1,6 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { loginThrottle } from '../db/schema/accounts.ts';
+import { throttleAddress } from './client-address.ts';
 
 /** After how many failures within the window a key is locked, and how the lock grows. */
 export interface ThrottlePolicy {
@@ -45,7 +46,8 @@ export interface ThrottleKey {
  * The keys a sign-in attempt counts against: the (account, address) pair first — the one a success clears —
  * then the account alone and the client address.
  */
-export function loginKeys(email: string, address: string): ThrottleKey[] {
+export function loginKeys(email: string, clientAddress: string): ThrottleKey[] {
+	const address = throttleAddress(clientAddress);
 	const account = email.toLowerCase();
 	return [
 		{ key: `account-address:${account}|${address}`, policy: PAIR_POLICY },
