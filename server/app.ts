@@ -9,6 +9,7 @@ import { systemClock } from '../src/lib/server/clock.ts';
 import type { ServerConfig } from './config.ts';
 import { drizzleDocumentStore } from './persistence/drizzle-document-store.ts';
 import { RoomRegistry } from './sync/room-registry.ts';
+import { EnginePool } from './engine/engine-pool.ts';
 import { createUpgradeHandler } from './sync/upgrade.ts';
 import { syncAccessListener } from './sync/access-listener.ts';
 import { SessionWatch } from './sync/session-watch.ts';
@@ -38,7 +39,8 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	const log = (message: string, err?: unknown) => (err === undefined ? console.error(message) : console.error(message, err));
 	const rebuilt = await rebuildMissingCardFlow(database.db);
 	if (rebuilt.length > 0) log(`Flow history rebuilt for ${rebuilt.length} board(s) after an upgrade.`);
-	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, roomHistoryFactory(database.db, clock, log));
+	const engines = new EnginePool(config.sync.engineThreads, log, config.sync.engineExtensions);
+	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, engines, roomHistoryFactory(database.db, log));
 	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log) };
 	installAppContext(ctx);
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
@@ -74,6 +76,7 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 			closing ??= (async () => {
 				sessions.stop();
 				await rooms.close();
+				await engines.close();
 				wss.close();
 				await database.close();
 			})();

@@ -39,7 +39,7 @@ export class BoardWriter {
 		private readonly store: DocumentStore,
 		private readonly options: WriterOptions,
 		/** The document's full current state, for compaction. */
-		private readonly fullState: () => Uint8Array,
+		private readonly fullState: () => Promise<Uint8Array>,
 		stored: { rows: number; lastUpdateId: number | null },
 		private readonly log: WriterLog
 	) {
@@ -133,7 +133,7 @@ export class BoardWriter {
 	private async compact(throughId: number): Promise<void> {
 		try {
 			// The doc holds every update written so far (and maybe newer ones, which are re-applied harmlessly).
-			await this.store.compact(this.boardId, this.fullState(), throughId);
+			await this.store.compact(this.boardId, await this.fullState(), throughId);
 			this.rows = 0;
 		} catch (err) {
 			if (err instanceof BoardGoneError) return this.markGone();

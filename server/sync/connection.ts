@@ -1,6 +1,5 @@
 import type { WebSocket, RawData } from 'ws';
 import type { Role } from '../../src/lib/server/auth/permissions.ts';
-import type { TxOrigin } from '../../src/lib/board/doc/origins.ts';
 import type { AwarenessUser } from '../../src/lib/sync-protocol/identity.ts';
 import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
 import { CATCH_UP_WINDOW_MS, type InputBudget } from './input-budget.ts';
@@ -13,12 +12,6 @@ export interface ConnectionIdentity {
 	role: Role;
 }
 
-/** The origin of transactions applied from one connection (compared by identity). */
-export interface RemoteOrigin extends TxOrigin {
-	readonly kind: 'remote';
-	readonly connection: Connection;
-}
-
 /** What a connection reports to its room. */
 export interface ConnectionEvents {
 	/** A binary frame arrived. */
@@ -27,8 +20,16 @@ export interface ConnectionEvents {
 	close(conn: Connection): void;
 }
 
+let nextConnectionId = 1;
+
 /** A socket closes when this much output is queued: the client is too slow and will resync on reconnect. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
+/**
+ * A socket whose frames wait for the board's engine (another thread) beyond these is not read until the engine
+ * caught up: its client's frames back up in its own buffers, not in the server's memory.
+ */
+const MAX_OUTSTANDING_FRAMES = 64;
+const MAX_OUTSTANDING_BYTES = 4 * 1024 * 1024;
 /** Most input held while access is re-checked (a re-check takes milliseconds; this is a flood). */
 const MAX_HELD = 8 * 1024 * 1024;
 /**
@@ -41,7 +42,8 @@ const STATE_REQUEST_EVERY_MS = 10_000;
 
 /** One client socket on a board: its identity, current role, awareness ids, and keep-alive state. */
 export class Connection {
-	readonly origin: RemoteOrigin;
+	/** Unique in this process: names the socket to its board's engine (which may run on another thread). */
+	readonly id = nextConnectionId++;
 	/** Current role; access changes update it in place (a demoted editor's writes are dropped from then on). */
 	role: Role;
 	/** Awareness client ids this connection introduced; it may update only these. */
@@ -61,6 +63,10 @@ export class Connection {
 	private resumeAt = 0;
 	/** Lowers the frame cap when the catch-up window ends, even if the socket sent nothing meanwhile. */
 	private capTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Frames handed to the board's engine and not answered yet (see `workStarted`). */
+	private outstanding = { frames: 0, bytes: 0 };
+	/** Set while the socket is not read because too much of its input waits for the engine. */
+	private backedUp = false;
 	/** Asked before each frame is handled; may `hold()` the connection (a session re-check), see `guardWith`. */
 	private gate: ((conn: Connection) => void) | null = null;
 
@@ -69,7 +75,6 @@ export class Connection {
 		readonly identity: ConnectionIdentity,
 		private readonly events: ConnectionEvents
 	) {
-		this.origin = Object.freeze({ kind: 'remote', connection: this });
 		this.role = identity.role;
 		ws.binaryType = 'nodebuffer';
 		ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -156,6 +161,27 @@ export class Connection {
 		return refilled >= 1;
 	}
 
+	/**
+	 * A frame of `bytes` was handed to the board's engine. Past MAX_OUTSTANDING_* unanswered, the socket is not read
+	 * until `workDone` brings it back under half of that.
+	 */
+	workStarted(bytes: number): void {
+		this.outstanding.frames++;
+		this.outstanding.bytes += bytes;
+		if (this.backedUp || (this.outstanding.frames <= MAX_OUTSTANDING_FRAMES && this.outstanding.bytes <= MAX_OUTSTANDING_BYTES)) return;
+		this.backedUp = true;
+		this.ws.pause();
+	}
+
+	/** The engine answered a frame of `bytes` handed to it with `workStarted`. */
+	workDone(bytes: number): void {
+		this.outstanding.frames--;
+		this.outstanding.bytes -= bytes;
+		if (!this.backedUp || this.outstanding.frames > MAX_OUTSTANDING_FRAMES / 2 || this.outstanding.bytes > MAX_OUTSTANDING_BYTES / 2) return;
+		this.backedUp = false;
+		if (!this.closed && !this.resumeTimer) this.ws.resume();
+	}
+
 	/** Whether the socket is not being read right now because it went over its input budget. */
 	get throttled(): boolean {
 		return this.resumeTimer !== null;
@@ -193,7 +219,7 @@ export class Connection {
 	ping(): void {
 		if (this.closed) return;
 		// While we do not read the socket its pong waits unread too: not the peer's fault.
-		if (this.resumeTimer) return;
+		if (this.resumeTimer || this.backedUp) return;
 		if (!this.answeredPing) return this.terminate();
 		this.answeredPing = false;
 		this.ws.ping();
@@ -240,7 +266,7 @@ export class Connection {
 		this.ws.pause();
 		this.resumeTimer = setTimeout(() => {
 			this.resumeTimer = null;
-			if (!this.closed) this.ws.resume();
+			if (!this.closed && !this.backedUp) this.ws.resume();
 		}, Math.ceil(ms));
 	}
 }

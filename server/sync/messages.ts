@@ -9,13 +9,16 @@ import { CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, Protoc
 
 /** What message handling needs from a room. */
 export interface MessageContext {
-	doc: Y.Doc;
 	awareness: Awareness;
-	/** Applies a document update from `conn` (already checked for write permission); throws on bytes Yjs rejects. */
+	/**
+	 * Applies a document update from `conn` (already checked for write permission and walked byte by byte). The
+	 * board's engine applies it, maybe on another thread: the connection's later frames wait until it has, and a
+	 * refused update closes the connection.
+	 */
 	applyUpdate(conn: Connection, update: Uint8Array): void;
 	/** Applies an awareness update from `conn` after rewriting it; throws ProtocolError on bad bytes. */
 	applyAwareness(conn: Connection, update: Uint8Array): void;
-	/** Sends `conn` the sync step 2 answering its (checked) state vector; throws on one Yjs cannot read. */
+	/** Sends `conn` the sync step 2 answering its (checked) state vector, once the board's engine made it. */
 	answerSyncStep1(conn: Connection, stateVector: Uint8Array): void;
 }
 
@@ -63,13 +66,7 @@ function handleSync(ctx: MessageContext, conn: Connection, decoder: decoding.Dec
 			if (!canEditBoard(conn.role)) return;
 			// Yjs trusts the bytes it decodes (see update-guard.ts): check them first.
 			assertUpdateV1(payload);
-			try {
-				ctx.applyUpdate(conn, payload);
-			} catch (err) {
-				if (err instanceof ProtocolError) throw err;
-				throw new ProtocolError(`Update rejected: ${(err as Error).message}`, CLOSE.invalidPayload);
-			}
-			return;
+			return ctx.applyUpdate(conn, payload);
 		default:
 			throw new ProtocolError(`Unsupported sync message ${step}`, CLOSE.unsupported);
 	}

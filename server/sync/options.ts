@@ -42,6 +42,10 @@ export interface SyncOptions extends WriterOptions {
 	integrationBurstMs: number;
 	/** Milliseconds of update integration per second a user earns back. */
 	integrationMsPerSecond: number;
+	/** Worker threads the boards' documents run on (engine-pool.ts); 0 runs them on the main thread. */
+	engineThreads: number;
+	/** Modules (URLs or absolute paths) each engine thread loads; each exports `extendEngine` (see board-engine.ts). */
+	engineExtensions: string[];
 }
 
 /** Production defaults. */
@@ -69,6 +73,9 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 	// A big offline catch-up integrates in a few hundred ms; a fifth of one core is far above any person's typing.
 	integrationBurstMs: 2_000,
 	integrationMsPerSecond: 200,
+	// One per core of the machines we aim at: more only adds memory, since a busy thread is a busy core.
+	engineThreads: 2,
+	engineExtensions: [],
 	batchMs: 50,
 	compactAfter: 500,
 	retryMs: 100,
@@ -79,7 +86,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
  * Reads SYNC_MAX_PAYLOAD_BYTES, SYNC_UNLOAD_GRACE_MS, SYNC_PING_INTERVAL_MS, SYNC_COMPACT_AFTER,
  * SYNC_MAX_SOCKETS_PER_USER, SYNC_HANDSHAKE_TIMEOUT_MS, SYNC_REFUSED_UPGRADE_BURST,
  * SYNC_REFUSED_UPGRADES_PER_SECOND, SYNC_SESSION_CHECK_MS, SYNC_INPUT_*, SYNC_MAX_CATCH_UP_BYTES and
- * SYNC_MAX_DOCUMENT_BYTES and SYNC_LOAD_BUDGET_MS over the defaults.
+ * SYNC_MAX_DOCUMENT_BYTES, SYNC_LOAD_BUDGET_MS and SYNC_ENGINE_THREADS over the defaults.
  */
 export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 	const num = (name: string, fallback: number): number => {
@@ -107,6 +114,7 @@ export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
 		overBudgetCloseMs: num('SYNC_OVER_BUDGET_CLOSE_MS', DEFAULT_SYNC_OPTIONS.overBudgetCloseMs),
 		maxCatchUpBytes: num('SYNC_MAX_CATCH_UP_BYTES', DEFAULT_SYNC_OPTIONS.maxCatchUpBytes),
 		maxDocumentBytes: num('SYNC_MAX_DOCUMENT_BYTES', DEFAULT_SYNC_OPTIONS.maxDocumentBytes),
-		loadBudgetMs: num('SYNC_LOAD_BUDGET_MS', DEFAULT_SYNC_OPTIONS.loadBudgetMs)
+		loadBudgetMs: num('SYNC_LOAD_BUDGET_MS', DEFAULT_SYNC_OPTIONS.loadBudgetMs),
+		engineThreads: num('SYNC_ENGINE_THREADS', DEFAULT_SYNC_OPTIONS.engineThreads)
 	};
 }

@@ -6,6 +6,7 @@ import { Room, type RoomDeps } from './room.ts';
 import type { SyncOptions } from './options.ts';
 import { Admissions } from './admissions.ts';
 import { IntegrationBudget } from './integration-budget.ts';
+import type { EnginePool } from '../engine/engine-pool.ts';
 
 /** Thrown by `get` when the board was deleted while its room loaded, or the registry is shutting down. */
 export class RoomUnavailableError extends Error {
@@ -43,7 +44,9 @@ export class RoomRegistry {
 		private readonly store: DocumentStore,
 		private readonly options: SyncOptions,
 		private readonly log: WriterLog,
-		/** Starts a board's history recording when its room loads. */
+		/** Where the boards' engines run. */
+		private readonly engines: EnginePool,
+		/** Where a board's history is stored (none: not recorded). */
 		private readonly history?: RoomDeps['history']
 	) {
 		this.pingTimer = setInterval(() => {
@@ -128,6 +131,7 @@ export class RoomRegistry {
 			store: this.store,
 			options: this.options,
 			log: this.log,
+			engines: this.engines,
 			history: this.history,
 			readOnly: (this.slowLoads.get(boardId) ?? 0) >= SLOW_LOADS_BEFORE_READ_ONLY,
 			integration: this.integration,

@@ -1,24 +1,19 @@
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
-import { LOAD, SEED, originKind } from '../../src/lib/board/doc/origins.ts';
-import { seedBoard } from '../../src/lib/board/doc/schema.ts';
-import { upgradeBoard } from '../../src/lib/board/doc/places.ts';
-import { healBoard, type Unreadable } from '../../src/lib/board/doc/heal.ts';
 import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
 import { BoardWriter, type WriterLog } from '../persistence/board-writer.ts';
 import type { DocumentStore, StoredDocument } from '../persistence/document-store.ts';
+import type { HistorySink } from '../history/recorder.ts';
+import type { EngineHandle, EnginePool } from '../engine/engine-pool.ts';
+import type { EngineEvent, EngineReplies, EngineRequest } from '../engine/engine-protocol.ts';
+import type { ApplyOutcome, EngineStatus } from '../engine/board-engine.ts';
 import { gateAwarenessUpdate } from './awareness-gate.ts';
 import { Connection, type ConnectionIdentity } from './connection.ts';
 import { handleFrame, type MessageContext } from './messages.ts';
-import { guardPolicy, type Refusal } from './policy-guard.ts';
-import { checkWithPending } from './shape-guard.ts';
 import { IntegrationBudget } from './integration-budget.ts';
-import { DocumentSize } from './document-size.ts';
-import { dropPending, pendingBytes, withoutPending } from './pending.ts';
-import { PendingLimit } from './pending-limit.ts';
 import { READ_ONLY_MESSAGE, boardFullMessage, healedMessage } from './room-notices.ts';
-import { CLOSE, ProtocolError, awarenessFrame, stateAsSyncStep2, syncStep1Frame, syncStep1FrameFor, syncStep2Frame, updateFrame } from './protocol.ts';
+import { CLOSE, ProtocolError, awarenessFrame, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
 
 /** What a room needs from outside. */
@@ -26,13 +21,12 @@ export interface RoomDeps {
 	store: DocumentStore;
 	options: SyncOptions;
 	log: WriterLog;
+	/** Where the board's engine (its document and everything that reads it) runs. */
+	engines: EnginePool;
 	/** Called once the room unloaded itself (idle past the grace period, everything written). */
 	onUnloaded(room: Room): void;
-	/**
-	 * Starts recording the board's history from its document (optional: tests may run without). `fail` is for
-	 * errors in the recorder's own deferred work: they close this room, not the process.
-	 */
-	history?: (boardId: string, doc: Y.Doc, fail: (err: unknown) => void) => RoomHistory;
+	/** Where the board's history is stored (optional: tests may run without; then none is recorded). */
+	history?: (boardId: string) => RoomHistory;
 	/**
 	 * Open the board read-only: its stored state is served as stored, never integrated, and writes are dropped
 	 * with a notice (its loads kept exceeding `loadBudgetMs`; see RoomRegistry).
@@ -44,54 +38,44 @@ export interface RoomDeps {
 	integration?: IntegrationBudget;
 }
 
-/** A board's history recorder as a room drives it. */
-export interface RoomHistory {
+/** Where a room stores the history its engine records. */
+export interface RoomHistory extends HistorySink {
 	flush(): Promise<void>;
 	discard(): void;
-	stop(): void;
 }
 
-/** The longest a cold room waits for its first client's sync before integrating its stored snapshot anyway. */
-const INTEGRATE_WITHIN_MS = 250;
-
 /**
- * One open board: the server's copy of its document, presence (awareness), the connected sockets,
- * the writer that persists the document's own updates, and the policy safety net.
+ * One open board on the main thread: the connected sockets, presence (awareness), and the writers that store
+ * what the board's engine emits. The document itself lives in the engine (engine/board-engine.ts), on a worker
+ * thread of the pool: the room forwards each socket's updates and sync requests to it, in order, and relays,
+ * stores and reports what comes back.
  */
 export class Room implements MessageContext {
-	readonly doc = new Y.Doc();
 	readonly awareness: Awareness;
 	readonly connections = new Set<Connection>();
+	private readonly byId = new Map<number, Connection>();
 	private readonly writer: BoardWriter;
 	private readonly owners = new Map<number, Connection>();
-	private detachGuard: (() => void) | null = null;
-	private history: RoomHistory | undefined;
-	/** A cold room's stored snapshot, until `integrate` applies it (with its state vector, for sync step 1). */
-	private unintegrated: { snapshot: Uint8Array; stateVector: Uint8Array } | null = null;
-	private integrateTimer: ReturnType<typeof setTimeout> | null = null;
+	private readonly history: RoomHistory | undefined;
+	private engine: EngineHandle | null = null;
 	private leases = 0;
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
-	/** The answer to a new client's sync step 1 while the document is unchanged (cleared by every update). */
-	private fullStateFrame: Uint8Array | null = null;
-	/** While applying a connection's update: the doc's updates and notices, sent together afterwards. */
-	private batch: { updates: Uint8Array[]; notices: Refusal[] } | null = null;
-	/** Bounds the client changes the doc holds whose dependencies never arrived (see pending.ts). */
-	private readonly pending: PendingLimit;
 	private disposed = false;
-	/** How many updates the doc emitted for the writer (an unload compares it before and after its writes). */
+	/** How many updates the engine emitted (an unload compares it before and after its writes). */
 	private changes = 0;
 	/** Set once the room hit an unexpected error: it saves what it has and closes; nobody new is let in. */
 	private failed = false;
-	/** What loading removed because nobody could read it (reported to the board's owners as they join). */
-	private healed: Unreadable[] = [];
+	/** How many entries loading removed because nobody could read them (reported to owners as they join). */
+	private healed = 0;
 	/** What integrating each user's updates costs, against their allowance. */
 	private readonly integration: IntegrationBudget;
-	/** The board's size against `maxDocumentBytes`. */
-	private readonly size: DocumentSize;
 
-	/** Loads the stored document (or seeds a new board) and builds the room; no client sees it before this resolves. */
+	/** Loads the stored document (or seeds a new board) into an engine; no client sees the room before this resolves. */
 	static async load(boardId: string, deps: RoomDeps): Promise<Room> {
-		return new Room(boardId, await deps.store.load(boardId), deps);
+		const stored = await deps.store.load(boardId);
+		const room = new Room(boardId, stored, deps);
+		await room.open(stored);
+		return room;
 	}
 
 	private constructor(
@@ -99,119 +83,63 @@ export class Room implements MessageContext {
 		stored: StoredDocument,
 		private readonly deps: RoomDeps
 	) {
-		this.writer = new BoardWriter(
-			boardId,
-			deps.store,
-			deps.options,
-			// Snapshots hold integrated state only, never a client's pending bytes.
-			() => {
-				// A read-only room never integrates: its state is what it loaded.
-				if (deps.readOnly && this.unintegrated) return this.unintegrated.snapshot;
-				this.integrate();
-				return withoutPending(this.doc, () => Y.encodeStateAsUpdate(this.doc));
-			},
-			{ rows: stored.updates.length, lastUpdateId: stored.lastUpdateId },
-			deps.log
-		);
+		// Snapshots hold the engine's integrated state only, never a client's pending bytes.
+		const fullState = () => (this.engine ? this.engine.request({ op: 'snapshot' }) : Promise.reject(new Error('No engine')));
+		this.writer = new BoardWriter(boardId, deps.store, deps.options, fullState, { rows: stored.updates.length, lastUpdateId: stored.lastUpdateId }, deps.log);
+		this.history = deps.history?.(boardId);
 		this.integration = deps.integration ?? new IntegrationBudget(deps.options.integrationBurstMs, deps.options.integrationMsPerSecond);
-		this.pending = new PendingLimit(this.doc, deps.options, (bytes) => {
-			this.deps.log(`board ${this.boardId}: dropped ${bytes} bytes of changes whose dependencies never arrived`);
-		});
-		const storedBytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((sum, u) => sum + u.length, 0);
-		this.size = new DocumentSize(deps.options.maxDocumentBytes, storedBytes, () => {
-			this.integrate();
-			return withoutPending(this.doc, () => Y.encodeStateAsUpdate(this.doc)).length;
-		});
-		this.doc.on('afterTransaction', (tx: Y.Transaction) => {
-			if (tx.deleteSet.clients.size > 0) this.size.deleted();
-		});
-		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-			// Replayed stored state is already stored, and clients get it by syncing.
-			if (originKind(origin) === 'load') return;
-			this.size.grew(update.length);
-			this.fullStateFrame = null;
-			this.changes++;
-			this.writer.push(update);
-			if (this.batch) this.batch.updates.push(update);
-			else this.broadcast(updateFrame(update));
-		});
-		this.awareness = new Awareness(this.doc);
+		// Presence needs no document of the board's: a small one of its own gives the server a client id to keep.
+		this.awareness = new Awareness(new Y.Doc());
 		// The server is not a participant: it relays presence but has none of its own.
 		this.awareness.setLocalState(null);
 		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
 			const frame = awarenessFrame(this.awareness, [...added, ...updated, ...removed]);
 			if (frame) this.broadcast(frame);
 		});
-		if (deps.readOnly) {
-			const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates];
-			// Merging only concatenates and sorts structs: none of integration's costly ordering.
-			const state = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-			this.unintegrated = { snapshot: state, stateVector: Y.encodeStateVectorFromUpdate(state) };
-			this.fullStateFrame = stateAsSyncStep2(state);
-			deps.log(`board ${boardId}: opened read-only (its loads kept taking longer than ${deps.options.loadBudgetMs} ms)`);
-			return;
-		}
-		if (stored.snapshot && stored.updates.length === 0) {
-			// A board stored as one snapshot (the usual case: an unloading room folds its rows into one) is,
-			// until its first change, exactly those bytes. The first new client of a cold room gets them at once,
-			// and the server integrates them while that client does the same (see `integrate`).
-			this.fullStateFrame = stateAsSyncStep2(stored.snapshot);
-			this.unintegrated = { snapshot: stored.snapshot, stateVector: Y.encodeStateVectorFromUpdate(stored.snapshot) };
-			this.integrateTimer = setTimeout(() => this.guarded(() => this.integrate()), INTEGRATE_WITHIN_MS);
-			return;
-		}
-		this.timedLoad(() =>
-			this.doc.transact(() => {
-				if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, LOAD);
-				for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD);
-			}, LOAD)
-		);
-		if (!stored.snapshot && stored.updates.length === 0) seedBoard(this.doc, boardId);
-		this.finishLoading();
 	}
 
-	/**
-	 * Integrates the stored snapshot into the doc if that has not happened yet. Everything that reads or
-	 * changes the doc calls this first; a cold room does it right after its first client's sync reply is on
-	 * the wire, or within `INTEGRATE_WITHIN_MS` at the latest.
-	 */
-	private integrate(): void {
-		if (!this.unintegrated || this.disposed || this.deps.readOnly) return;
-		const { snapshot } = this.unintegrated;
-		this.unintegrated = null;
-		if (this.integrateTimer) clearTimeout(this.integrateTimer);
-		this.integrateTimer = null;
-		this.timedLoad(() => this.doc.transact(() => Y.applyUpdate(this.doc, snapshot, LOAD), LOAD));
-		this.finishLoading();
-	}
-
-	/** Integrates stored state, telling the registry when that took longer than the load budget. */
-	private timedLoad(load: () => void): void {
-		const started = performance.now();
-		load();
-		const ms = performance.now() - started;
-		if (ms > this.deps.options.loadBudgetMs) {
-			this.deps.log(`board ${this.boardId}: loading took ${Math.round(ms)} ms (budget ${this.deps.options.loadBudgetMs} ms)`);
-			this.deps.onSlowLoad?.(ms);
+	private async open(stored: StoredDocument): Promise<void> {
+		const { maxPayload, pendingTimeoutMs, maxDocumentBytes, loadBudgetMs } = this.deps.options;
+		const spec = { boardId: this.boardId, stored, options: { maxPayload, pendingTimeoutMs, maxDocumentBytes, loadBudgetMs }, readOnly: this.deps.readOnly ?? false };
+		try {
+			this.engine = await this.deps.engines.open(spec, this.history !== undefined, (event) => this.onEngineEvent(event));
+		} catch (err) {
+			this.dispose();
+			throw err;
 		}
 	}
 
-	/**
-	 * After the stored state is in the doc: remove what nobody can read (stored before the server checked
-	 * types), upgrade older layouts, then start the policy net and the history.
-	 */
-	private finishLoading(): void {
-		this.healed = healBoard(this.doc);
-		if (this.healed.length > 0) {
-			const listed = this.healed.slice(0, 10).map((u) => `${u.where} (not ${u.expected})`).join(', ');
-			this.deps.log(`board ${this.boardId}: removed ${this.healed.length} unreadable entries on load: ${listed}${this.healed.length > 10 ? ', …' : ''}`);
-			// A cold room heals after its first client's sync: owners already here are told now, later ones as they join.
-			for (const conn of this.connections) this.tellOwnerHealed(conn);
+	/** What the engine reports: changes to store and relay, notices, history, trouble. */
+	private onEngineEvent(event: EngineEvent): void {
+		if (this.disposed) return;
+		switch (event.kind) {
+			case 'update':
+				this.changes++;
+				this.writer.push(event.update);
+				return this.broadcast(updateFrame(event.update));
+			case 'notice':
+				return this.byId.get(event.connId)?.send(encodeNotice({ type: 'refused', message: event.message, cardId: event.cardId }));
+			case 'history-events':
+				return this.history?.events(event.events);
+			case 'history-stages':
+				return this.history?.stages(event.stages);
+			case 'healed':
+				// A cold board heals after its first client's sync: owners already here are told now, later ones as they join.
+				this.healed = event.count;
+				for (const conn of this.connections) this.tellOwnerHealed(conn);
+				return;
+			case 'slow-load':
+				return this.deps.onSlowLoad?.(event.ms);
+			case 'log':
+				return event.error === undefined ? this.deps.log(event.message) : this.deps.log(event.message, event.error);
+			case 'failed':
+				return this.fail(event.error);
 		}
-		// Written like a seed: stored and relayed, but not history and not checked by the policy net.
-		upgradeBoard(this.doc, SEED);
-		this.detachGuard = guardPolicy(this.doc, (r) => this.refused(r), this.deps.log);
-		this.history = this.deps.history?.(this.boardId, this.doc, (err) => this.fail(err));
+	}
+
+	/** The thread the board's engine runs on (a worker's thread id; 0 for the main thread), for diagnostics and tests. */
+	get engineThread(): number | undefined {
+		return this.engine?.thread;
 	}
 
 	/** Whether the room was unloaded or discarded (a caller holding it must get a fresh one). */
@@ -220,9 +148,9 @@ export class Room implements MessageContext {
 	}
 
 	/**
-	 * An unexpected error in this room's work (an observer, a timer, a deferred write): the room is closed —
-	 * its clients told, what it holds saved — and loaded afresh when they come back. Other boards carry on;
-	 * the error is logged once.
+	 * An unexpected error in this room's work (its engine, a deferred write): the room is closed — its clients
+	 * told, what it holds saved — and loaded afresh when they come back. Other boards carry on; the error is
+	 * logged once.
 	 */
 	fail(err: unknown): void {
 		if (this.failed || this.disposed) return;
@@ -238,15 +166,6 @@ export class Room implements MessageContext {
 			this.deps.log(`board ${this.boardId}: could not save after the error`, flushErr);
 			finish();
 		});
-	}
-
-	/** Runs room work from a timer or callback; an exception fails this room instead of ending the process. */
-	private guarded(work: () => void): void {
-		try {
-			work();
-		} catch (err) {
-			this.fail(err);
-		}
 	}
 
 	/** Keeps the room loaded while an upgrade is being completed. */
@@ -268,78 +187,76 @@ export class Room implements MessageContext {
 			close: (c) => this.detach(c)
 		});
 		this.connections.add(conn);
+		this.byId.set(conn.id, conn);
 		this.cancelUnload();
 		// A failing room is saving and closing: come back in a moment, to a freshly loaded one.
 		if (this.failed) {
 			conn.close(CLOSE.tryAgain, 'This board is being reopened');
 			return conn;
 		}
-		conn.send(this.unintegrated ? syncStep1FrameFor(this.unintegrated.stateVector) : syncStep1Frame(this.doc));
-		const presence = awarenessFrame(this.awareness);
-		if (presence) conn.send(presence);
-		if (this.deps.readOnly) conn.send(encodeNotice({ type: 'read-only', message: READ_ONLY_MESSAGE }));
-		this.tellOwnerHealed(conn);
+		// Its step 2 and updates queue behind this in the engine: the protocol's order.
+		this.viaEngine(conn, { op: 'step-one' }, 0, (frame) => {
+			conn.send(frame);
+			const presence = awarenessFrame(this.awareness);
+			if (presence) conn.send(presence);
+			if (this.deps.readOnly) conn.send(encodeNotice({ type: 'read-only', message: READ_ONLY_MESSAGE }));
+			this.tellOwnerHealed(conn);
+		});
 		return conn;
 	}
 
-	/** MessageContext: applies a writer's update as that connection, then relays the result and any notices. */
+	/** MessageContext: has the engine apply a writer's update as that connection; relays come as engine events. */
 	applyUpdate(conn: Connection, update: Uint8Array): void {
 		// Dropped, as a viewer's: the member was told when they joined.
 		if (this.deps.readOnly) return;
 		// Overdrawn (on this socket or one they closed): refused before it costs anything, even a check.
 		if (this.integration.enforce(conn)) return;
-		this.integrate();
-		// Before Yjs sees it: an update it applied is relayed and stored even if something throws afterwards.
-		if (checkWithPending(this.doc, update) === 'drop-pending') {
-			this.deps.log(`board ${this.boardId}: dropped ${pendingBytes(this.doc)} bytes of waiting changes that do not fit the board`);
-			dropPending(this.doc);
-		}
-		if (!this.size.admits(update)) return this.refuseAsFull(conn);
-		this.batch = { updates: [], notices: [] };
-		const started = performance.now();
-		try {
-			Y.applyUpdate(this.doc, update, conn.origin);
-		} catch (err) {
-			// Thrown after the doc changed: an observer of ours failed on an applied update, not the client's bytes.
-			if (this.batch.updates.length > 0) return this.fail(err);
-			throw err;
-		} finally {
-			this.integration.charge(conn, performance.now() - started);
-			const { updates, notices } = this.batch;
-			this.batch = null;
-			// One frame for the edit and any compensation, so others never see a refused move flicker in.
-			if (updates.length > 0) this.broadcast(updateFrame(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)));
-			for (const notice of notices) this.sendNotice(notice);
-		}
-		this.pending.check();
-		if (this.integration.enforce(conn)) this.deps.log(`board ${this.boardId}: user ${conn.userId} closed for using more than their integration time`);
+		this.viaEngine(conn, { op: 'apply', actor: { connId: conn.id, userId: conn.userId }, update }, update.length, (outcome) => this.applied(conn, outcome));
 	}
 
-	/**
-	 * MessageContext: answers sync step 1. A new client (empty state vector) gets the whole state, encoded once
-	 * per change; in a cold room that is the stored snapshot, and the room integrates it once it is sent.
-	 */
+	/** MessageContext: answers sync step 1 with the engine's sync step 2 for that state vector. */
 	answerSyncStep1(conn: Connection, stateVector: Uint8Array): void {
-		if (this.deps.readOnly && this.unintegrated) {
-			const { snapshot } = this.unintegrated;
-			return conn.send(Y.decodeStateVector(stateVector).size > 0 ? stateAsSyncStep2(Y.diffUpdate(snapshot, stateVector)) : this.fullStateFrame!);
-		}
-		if (Y.decodeStateVector(stateVector).size > 0) {
-			this.integrate();
-			return conn.send(syncStep2Frame(this.doc, stateVector));
-		}
-		if (!this.fullStateFrame) {
-			this.integrate();
-			this.fullStateFrame = syncStep2Frame(this.doc, stateVector);
-		}
-		conn.send(this.fullStateFrame, () => this.integrate());
+		this.viaEngine(conn, { op: 'answer', stateVector }, stateVector.length, (frame) => conn.send(frame));
 	}
 
 	/** MessageContext: applies presence from a connection, stamped with its identity and limited to its own ids. */
 	applyAwareness(conn: Connection, update: Uint8Array): void {
 		const owners = { ownerOf: (id: number) => this.owners.get(id), claim: (id: number) => this.owners.set(id, conn) };
-		const gated = gateAwarenessUpdate(update, conn, owners, this.doc.clientID);
+		const gated = gateAwarenessUpdate(update, conn, owners, this.awareness.clientID);
 		if (gated) applyAwarenessUpdate(this.awareness, gated, conn);
+	}
+
+	/**
+	 * Sends a request for `conn` to the engine. Requests reach the engine, and their replies come back, in the order
+	 * they were made, so the socket's frames keep their order without waiting for each other; a frame that arrived
+	 * before the socket closed is still applied. Too many unanswered ones stop reading the socket (Connection).
+	 */
+	private viaEngine<R extends EngineRequest>(conn: Connection, request: R, bytes: number, then: (reply: EngineReplies[R['op']]) => void): void {
+		const engine = this.engine;
+		if (!engine) return;
+		conn.workStarted(bytes);
+		engine.request(request).then(
+			(reply) => {
+				if (!this.disposed) then(reply);
+			},
+			(err: unknown) => {
+				// The engine itself failed (its thread stopped): the room reopens; this socket reconnects.
+				if (!this.disposed) this.fail(err);
+			}
+		).finally(() => conn.workDone(bytes));
+	}
+
+	/** Resolves once the engine has handled every request made so far (and reported what they changed). */
+	private async settled(): Promise<void> {
+		await this.engine?.request({ op: 'status' });
+	}
+
+	/** After the engine applied (or refused) one of `conn`'s updates: charge its cost, tell and close as needed. */
+	private applied(conn: Connection, outcome: ApplyOutcome): void {
+		this.integration.charge(conn, outcome.ms);
+		if (outcome.result === 'full') return this.refuseAsFull(conn);
+		if (outcome.result === 'refused') return conn.close(outcome.code, outcome.reason);
+		if (this.integration.enforce(conn)) this.deps.log(`board ${this.boardId}: user ${conn.userId} closed for using more than their integration time`);
 	}
 
 	/** Closes every socket with `code` (they detach as their close events arrive). */
@@ -347,9 +264,15 @@ export class Room implements MessageContext {
 		for (const conn of this.connections) conn.close(code, reason);
 	}
 
-	/** Resolves once every update so far is stored (retrying while the database is down). */
-	flush(): Promise<void> {
-		return Promise.all([this.writer.flush(), this.history?.flush()]).then(() => undefined);
+	/**
+	 * Resolves once every update so far is stored (retrying while the database is down), including what the engine
+	 * makes of frames that arrived before now.
+	 */
+	async flush(): Promise<void> {
+		await this.settled().catch(() => {
+			// A stopped engine thread reported nothing more: store what it did report.
+		});
+		await Promise.all([this.writer.flush(), this.history?.flush()]);
 	}
 
 	/** Folds the rows this room wrote into one snapshot (after `flush`; see BoardWriter.compactStored). */
@@ -362,6 +285,19 @@ export class Room implements MessageContext {
 		return this.writer.pendingCount;
 	}
 
+	/**
+	 * A copy of the server's document as the engine holds it, and the bytes it keeps waiting for dependencies
+	 * (for tests and diagnostics: the document itself lives on the engine's thread).
+	 */
+	async inspect(): Promise<{ doc: Y.Doc } & EngineStatus> {
+		if (!this.engine) throw new Error('The room has no engine');
+		// Status first: the snapshot integrates a cold board.
+		const status = await this.engine.request({ op: 'status' });
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, await this.engine.request({ op: 'snapshot' }));
+		return { doc, ...status };
+	}
+
 	/** The board was deleted: close its sockets and drop everything unsaved. */
 	discard(): void {
 		this.writer.discard();
@@ -370,19 +306,20 @@ export class Room implements MessageContext {
 		this.dispose();
 	}
 
-	/** Frees the document and timers; the room is unusable afterwards. */
+	/** Frees the engine, presence and timers; the room is unusable afterwards. */
 	dispose(): void {
 		if (this.disposed) return;
 		this.disposed = true;
-		this.history?.stop();
-		// Normally idle by now; after a shutdown deadline this stops a late write from compacting a freed doc.
+		// Normally idle by now; after a shutdown deadline this stops a late write from reaching a closed engine.
 		this.writer.discard();
 		this.cancelUnload();
-		this.pending.stop();
-		if (this.integrateTimer) clearTimeout(this.integrateTimer);
-		this.detachGuard?.();
+		this.engine?.request({ op: 'close' }).catch(() => {
+			// Its thread is gone already: nothing left to free.
+		});
+		this.engine = null;
+		const presenceDoc = this.awareness.doc;
 		this.awareness.destroy();
-		this.doc.destroy();
+		presenceDoc.destroy();
 	}
 
 	/** Keep-alive tick for every socket. */
@@ -395,8 +332,7 @@ export class Room implements MessageContext {
 		try {
 			handleFrame(this, conn, frame);
 		} catch (err) {
-			// Only the offending socket pays. (An observer failing on an applied update fails the room in `applyUpdate`;
-			// anything else thrown here came from this socket's frame, and must not let one member close the board.)
+			// Only the offending socket pays: anything thrown here came from this socket's frame.
 			if (err instanceof ProtocolError) conn.close(err.closeCode, err.message.slice(0, 120));
 			else {
 				this.deps.log(`board ${this.boardId}: frame handling failed`, err);
@@ -407,7 +343,11 @@ export class Room implements MessageContext {
 
 	private detach(conn: Connection): void {
 		this.connections.delete(conn);
+		this.byId.delete(conn.id);
 		if (this.disposed) return;
+		this.engine?.request({ op: 'forget', connId: conn.id }).catch(() => {
+			// A stopped engine thread fails the room: nothing to forget.
+		});
 		const ids = [...conn.awarenessIds].filter((id) => this.owners.get(id) === conn);
 		for (const id of ids) this.owners.delete(id);
 		removeAwarenessStates(this.awareness, ids, 'connection closed');
@@ -416,7 +356,7 @@ export class Room implements MessageContext {
 
 	/** Tells an owner's connection what loading removed, if it removed anything. */
 	private tellOwnerHealed(conn: Connection): void {
-		if (this.healed.length > 0 && conn.role === 'owner') conn.send(encodeNotice({ type: 'refused', message: healedMessage(this.healed.length) }));
+		if (this.healed > 0 && conn.role === 'owner') conn.send(encodeNotice({ type: 'refused', message: healedMessage(this.healed) }));
 	}
 
 	/** The board is at its size cap: the writer is told and closed (4413); their browser keeps the work and stops resending it. */
@@ -424,16 +364,6 @@ export class Room implements MessageContext {
 		this.deps.log(`board ${this.boardId}: at its size cap (${this.deps.options.maxDocumentBytes} bytes); refused a write from user ${conn.userId}`);
 		conn.send(encodeNotice({ type: 'limit', reason: 'too-large', message: boardFullMessage(this.deps.options.maxDocumentBytes) }));
 		conn.close(CLOSE.tooLarge, 'Board at its size limit');
-	}
-
-	private refused(refusal: Refusal): void {
-		if (this.batch) this.batch.notices.push(refusal);
-		else this.sendNotice(refusal);
-	}
-
-	private sendNotice({ origin, cardId, refusal }: Refusal): void {
-		const conn = (origin as { connection?: unknown }).connection;
-		if (conn instanceof Connection) conn.send(encodeNotice({ type: 'refused', message: refusal.message, cardId }));
 	}
 
 	private broadcast(frame: Uint8Array): void {
@@ -455,6 +385,8 @@ export class Room implements MessageContext {
 		// Until an attempt sees no change from its start to its end: a client can join, edit and leave while this
 		// one waits, and start an unload of its own (the timer is null again) whose write is still running here.
 		for (let seen = -1; seen !== this.changes; ) {
+			// A socket that left may have had an update in the engine's queue: wait for what it makes of it.
+			await this.settled();
 			seen = this.changes;
 			await this.writer.flush();
 			await this.history?.flush();

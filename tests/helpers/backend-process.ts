@@ -70,9 +70,9 @@ const methods = {
 		return boardId;
 	},
 	roomLoaded: (boardId: string) => app.rooms.has(boardId),
-	roomState(boardId: string) {
+	async roomState(boardId: string) {
 		const room = app.rooms.peek(boardId);
-		return room && !room.closed ? Y.encodeStateAsUpdate(room.doc) : null;
+		return room && !room.closed ? Y.encodeStateAsUpdate((await room.inspect()).doc) : null;
 	},
 	stored: (boardId: string) => store.load(boardId),
 	async close() {

@@ -192,7 +192,7 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 	});
 
 	it('text frames, random bytes, truncated and oversized-length updates, V2 updates, unknown types and a nested-value bomb close only the sender', async () => {
-		const cardsBefore = cardIds(room().doc);
+		const cardsBefore = cardIds((await room().inspect()).doc);
 		const rand = prng(4);
 		const real = Y.encodeStateAsUpdate(a.doc);
 		const cases: { what: string; frame: Uint8Array | string; codes: number[] }[] = [
@@ -227,9 +227,9 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 		}
 		expect(endings.filter((e) => e !== 'open').length).toBeGreaterThan(cases.length - 5);
 		// Nothing of it reached the board, and the board can still be encoded for a newcomer.
-		expect(cardIds(room().doc)).toEqual(cardsBefore);
-		expect(boardMaps(room().doc).cards.has('bomb')).toBe(false);
-		expect(room().doc.share.has('v2-card')).toBe(false);
+		expect(cardIds((await room().inspect()).doc)).toEqual(cardsBefore);
+		expect(boardMaps((await room().inspect()).doc).cards.has('bomb')).toBe(false);
+		expect((await room().inspect()).doc.share.has('v2-card')).toBe(false);
 		const newcomer = join(owner.cookie);
 		await newcomer.synced();
 		expect(cardIds(newcomer.doc)).toEqual(cardsBefore);
@@ -366,8 +366,8 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 			await sleep(200);
 		});
 		expect(await endingWithin(s, 0)).toBe('open');
-		expect(titles(room().doc)).not.toContain('Forged update');
-		expect(titles(room().doc)).not.toContain('Forged step 2');
+		expect(titles((await room().inspect()).doc)).not.toContain('Forged update');
+		expect(titles((await room().inspect()).doc)).not.toContain('Forged step 2');
 		expect(titles(b.doc).filter((t) => t.startsWith('Forged'))).toEqual([]);
 		await room().flush();
 		const stored = await drizzleDocumentStore(db(), systemClock).load(boardId);
@@ -402,7 +402,7 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 	it('forged presence: identity comes from the session; other clients’ ids, the server’s id and a crowd of ids are ignored; a huge state closes 1009', async () => {
 		const s = raw(viewer.cookie);
 		const liar = JSON.stringify({ user: { id: owner.id, name: 'Owner', color: '#000000' }, openCardId: 'c1' });
-		const serverId = room().doc.clientID;
+		const serverId = room().awareness.clientID;
 		let huge = 'open' as Ending | 'open';
 		await attack('viewer forging presence', async () => {
 			await s.opened;
@@ -436,13 +436,13 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 		await attack('updates with missing dependencies', async () => {
 			await s.opened;
 			s.ws.send(updateFrame(orphanUpdate(3_141_592, 'orphan')));
-			await waitFor('held as pending', () => room().doc.store.pendingStructs !== null, 2_000);
+			await waitFor('held as pending', async () => (await room().inspect()).pendingBytes > 0, 2_000);
 			// A newcomer gets the board without it.
 			const newcomer = join(owner.cookie);
 			await newcomer.synced();
 			expect(newcomer.doc.store.pendingStructs).toBeNull();
 			expect(newcomer.doc.store.clients.has(3_141_592)).toBe(false);
-			await waitFor('dropped after pendingTimeoutMs', () => room().doc.store.pendingStructs === null, 2_000);
+			await waitFor('dropped after pendingTimeoutMs', async () => (await room().inspect()).pendingBytes === 0, 2_000);
 			// Two big ones in a row: past a quarter of maxPayload of pending bytes, the second is refused.
 			const big = raw(mallory.cookie);
 			await big.opened;
@@ -451,7 +451,7 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 			tooBig = await endingWithin(big, 2_000);
 		});
 		expect(codeOf(tooBig)).toBe(1007);
-		expect(room().doc.store.pendingStructs).toBeNull();
+		expect((await room().inspect()).pendingBytes).toBe(0);
 		expect(await endingWithin(s, 0)).toBe('open');
 		s.ws.close();
 	});
@@ -510,12 +510,12 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 		for (let i = 0; i < 5; i++) flood.ws.send(chunk);
 		const flooded = await endingWithin(flood, 2_000);
 		await sleep(200);
-		expect(titles(room().doc)).not.toContain('Sent right after the demotion');
+		expect(titles((await room().inspect()).doc)).not.toContain('Sent right after the demotion');
 		await release();
 		expect(codeOf(flooded)).toBe(1013);
 		await waitFor('held frames handled', () => stepTwos() === 1, 2_000);
 		expect(conn.role).toBe('viewer');
-		expect(titles(room().doc)).not.toContain('Sent right after the demotion');
+		expect(titles((await room().inspect()).doc)).not.toContain('Sent right after the demotion');
 
 		// Promoted back: frames held meanwhile are handled as an editor's, nothing lost.
 		await changeMemberRole(db(), boardId, owner.id, dee.id, 'editor');
@@ -535,7 +535,7 @@ describe.each(dbKinds())('abuse of the sync endpoint while others edit (%s)', (k
 		s.ws.send(step1Frame(Y.encodeStateVector(new Y.Doc())));
 		await waitFor('handled', () => stepTwos() === 2, 2_000);
 		await sleep(100);
-		expect(titles(room().doc)).not.toContain('Sent after the second demotion');
+		expect(titles((await room().inspect()).doc)).not.toContain('Sent after the second demotion');
 		expect(titles(b.doc)).not.toContain('Sent after the second demotion');
 		timings['demotion → viewer role in force (ms)'] = Math.round(demoteMs);
 		timings['promotion → held write lands at another client (ms)'] = Math.round(promoteMs);

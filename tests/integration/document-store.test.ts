@@ -10,6 +10,7 @@ import { signUp } from '../../src/lib/server/accounts.ts';
 import { createBoard, deleteBoard } from '../../src/lib/server/boards/boards.ts';
 import { drizzleDocumentStore } from '../../server/persistence/drizzle-document-store.ts';
 import { BoardGoneError, type DocumentStore } from '../../server/persistence/document-store.ts';
+import { EnginePool } from '../../server/engine/engine-pool.ts';
 import { Room } from '../../server/sync/room.ts';
 import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
@@ -80,11 +81,12 @@ describe.each(dbKinds())('document store on %s', (kind) => {
 		const before = Y.encodeStateVector(doc);
 		cmd.addCard(todo, 'In a later row');
 		await store.append(boardId, Y.encodeStateAsUpdate(doc, before));
-		const deps = { store, options: DEFAULT_SYNC_OPTIONS, log: () => {}, onUnloaded: () => {} };
-		const titles = (room: Room) => Object.values(readSnapshot(room.doc).cards).map((c) => c.title).sort();
+		const engines = new EnginePool(2, () => {});
+		const deps = { store, options: DEFAULT_SYNC_OPTIONS, log: () => {}, onUnloaded: () => {}, engines };
+		const titles = async (room: Room) => Object.values(readSnapshot((await room.inspect()).doc).cards).map((c) => c.title).sort();
 		const both = await Room.load(boardId, deps);
-		expect(titles(both)).toEqual(['In a later row', 'In the snapshot']);
-		expect(both.doc.store.pendingStructs).toBeNull();
+		expect(await titles(both)).toEqual(['In a later row', 'In the snapshot']);
+		expect((await both.inspect()).pendingBytes).toBe(0);
 		await both.flush();
 		await both.compactStored();
 		both.dispose();
@@ -92,9 +94,9 @@ describe.each(dbKinds())('document store on %s', (kind) => {
 		const loaded = await store.load(boardId);
 		expect({ snapshot: loaded.snapshot !== null, rows: loaded.updates.length }).toEqual({ snapshot: true, rows: 0 });
 		const cold = await Room.load(boardId, deps);
-		await new Promise((r) => setTimeout(r, 400));
-		expect(titles(cold)).toEqual(['In a later row', 'In the snapshot']);
+		expect(await titles(cold)).toEqual(['In a later row', 'In the snapshot']);
 		cold.dispose();
+		await engines.close();
 	});
 
 	it('deleting a board deletes its document; writing to a deleted board says so', async () => {

@@ -45,7 +45,7 @@ describe.each(dbKinds().flatMap((kind) => endings.map((ending) => [kind, ending.
 		await remove();
 	});
 
-	it('a burst of edits from several clients with the server ending in the middle: what it relayed is exactly what is stored', async () => {
+	it('a burst of edits from several clients with the server ending in the middle: everything it relayed is stored', async () => {
 		// A passive observer: everything the server applied it relays to the observer before closing its socket.
 		const observer = await joinedClient(server.url, boardId, cookies[0]!);
 		open.push(observer);
@@ -99,13 +99,18 @@ describe.each(dbKinds().flatMap((kind) => endings.map((ending) => [kind, ending.
 		server = await startServer(env, { port: server.port });
 		const fresh = await joinedClient(server.url, boardId, cookies[0]!);
 		open.push(fresh);
-		expect(describeDifference(fresh.doc, relayed), 'stored vs relayed before the shutdown').toBe('');
+		// Everything relayed is stored. The store may hold more: frames that reached the server before it closed the
+		// sockets, still being applied on the board's engine thread when the observer was disconnected.
+		const storedAndRelayed = cloneDoc(fresh.doc);
+		Y.applyUpdate(storedAndRelayed, Y.encodeStateAsUpdate(relayed));
+		expect(describeDifference(storedAndRelayed, fresh.doc), 'relayed before the shutdown but not stored').toBe('');
+		const storedOnly = writers.reduce((sum, w) => sum + Y.getState(fresh.doc.store, w.client.doc.clientID) - Y.getState(relayed.store, w.client.doc.clientID), 0);
 		// Yjs clocks count a client's operations (insertions, by length): how much of each writer's work is stored.
 		const made = writers.reduce((sum, w) => sum + Y.getState(relayed.store, w.client.doc.clientID), 0);
 		expect(made, 'most of the burst reached the server before SIGTERM').toBeGreaterThan(WRITERS * SIGTERM_AT * 0.5);
 		console.log(
 			`[${kind}] ${ending.name} mid-burst: ${WRITERS}×${BURST}×2 edits in ${Math.round(burstMs)} ms, ended after ${SIGTERM_AT} rounds; ` +
-				`${queued} changes were not yet stored then; stored ${made} writer operations (Yjs clock), exactly what was relayed; exit after ${Math.round(exitMs)} ms`
+				`${queued} changes were not yet stored then; stored ${made} writer operations (Yjs clock), everything relayed, and ${storedOnly} operations applied after the observer's socket closed; exit after ${Math.round(exitMs)} ms`
 		);
 	}, 90_000);
 });

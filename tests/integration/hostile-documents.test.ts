@@ -92,9 +92,10 @@ describe.each(dbKinds())('hostile documents: values of the wrong type never get 
 		const honest = join(owner.cookie, target);
 		await honest.synced();
 		boardCommands(honest.doc, { userId: owner.id, now: () => new Date() }).addCard(readSnapshot(honest.doc).stages[0]!.id, 'Honest work');
-		await waitFor('the room has the honest card', () => Object.keys(readSnapshot(fd.app.rooms.peek(target)!.doc).cards).length === 1);
+		await waitFor('the room has the honest card', async () => Object.keys(readSnapshot((await fd.app.rooms.peek(target)!.inspect()).doc).cards).length === 1);
 		// Made before the attack: the test shares the server's thread, and its own work is no stall of the server's.
-		const updates = POISONS.map((poison) => poisonUpdate(fd.app.rooms.peek(target)!.doc, poison));
+		const serverDoc = (await fd.app.rooms.peek(target)!.inspect()).doc;
+		const updates = POISONS.map((poison) => poisonUpdate(serverDoc, poison));
 		const endings: (Ending | 'open')[] = [];
 		await whileOthersEdit('poisons', async () => {
 			for (const update of updates) endings.push(await sendAsMallory(target, update));
@@ -103,7 +104,7 @@ describe.each(dbKinds())('hostile documents: values of the wrong type never get 
 			const ending = endings[i]!;
 			expect(ending === 'open' ? 'open' : ending.code, poison.what).toBe(1007);
 		}
-		expect(findUnreadable(fd.app.rooms.peek(target)!.doc)).toEqual([]);
+		expect(findUnreadable((await fd.app.rooms.peek(target)!.inspect()).doc)).toEqual([]);
 		expect(honest.closeCodes).toEqual([]);
 		const fresh = join(owner.cookie, target);
 		await fresh.synced();
@@ -132,7 +133,7 @@ describe.each(dbKinds())('hostile documents: values of the wrong type never get 
 		const first = join(owner.cookie, legacy);
 		await first.synced();
 		boardCommands(first.doc, { userId: owner.id, now: () => new Date() }).addCard(readSnapshot(first.doc).stages[0]!.id, 'Kept card');
-		await waitFor('the room has the card', () => Object.keys(readSnapshot(fd.app.rooms.peek(legacy)!.doc).cards).length === 1);
+		await waitFor('the room has the card', async () => Object.keys(readSnapshot((await fd.app.rooms.peek(legacy)!.inspect()).doc).cards).length === 1);
 		first.destroy();
 		await waitFor('the legacy room unloaded', () => !fd.app.rooms.has(legacy), 10_000);
 		// What an unchecked server used to store: the poisons, appended as rows, then folded into one snapshot as an

@@ -7,6 +7,7 @@ import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import { createBoard } from '../../src/lib/server/boards/boards.ts';
 import { storedDoc as storedIn } from '../helpers/stored-board.ts';
+import { FAULTY_TITLE, THREAD_KILLER_TITLE } from '../helpers/faulty-engine.ts';
 
 const titles = (doc: Y.Doc) => Object.values(readSnapshot(doc).cards).map((c) => c.title).sort();
 
@@ -19,7 +20,7 @@ describe.each(dbKinds())('one room failing is that room alone (%s)', (kind) => {
 	const storedDoc = (boardId: string) => storedIn(fd.app.ctx.db, boardId);
 
 	beforeAll(async () => {
-		fd = await startInProcess(kind, { unloadGraceMs: 200 });
+		fd = await startInProcess(kind, { unloadGraceMs: 200, engineExtensions: [new URL('../helpers/faulty-engine.ts', import.meta.url).href] });
 		owner = await fd.user('Owner');
 		process.on('uncaughtException', onError);
 		process.on('unhandledRejection', onError);
@@ -41,24 +42,48 @@ describe.each(dbKinds())('one room failing is that room alone (%s)', (kind) => {
 		const xCmd = boardCommands(x.doc, { userId: owner.id, now: () => new Date() });
 		const yCmd = boardCommands(y.doc, { userId: owner.id, now: () => new Date() });
 		const firstRoom = fd.app.rooms.peek(broken)!;
-		// A bug in one of the room's observers, hit by the next edit on that board only.
-		firstRoom.doc.on('afterTransaction', (tx: Y.Transaction) => {
-			if ((tx.origin as { kind?: string } | null)?.kind === 'remote') throw new Error('observer bug');
-		});
-		xCmd.addCard(readSnapshot(x.doc).stages[0]!.id, 'Written when the bug hit');
+		// A bug in one of the engine's observers (faulty-engine.ts), hit by this edit on that board only.
+		xCmd.addCard(readSnapshot(x.doc).stages[0]!.id, FAULTY_TITLE);
 		await waitFor('the broken board closed its sockets with "try again"', () => x.closeCodes.includes(1013));
 		// The other board carries on throughout.
 		yCmd.addCard(readSnapshot(y.doc).stages[0]!.id, 'Calm edit');
 		await waitFor('the calm board stored its edit', async () => titles(await storedDoc(calm)).includes('Calm edit'));
 		expect(y.closeCodes).toEqual([]);
 		// What the broken room held was saved, and its client comes back to a fresh room with its card.
-		await waitFor('the edit made when the bug hit is stored', async () => titles(await storedDoc(broken)).includes('Written when the bug hit'));
+		await waitFor('the edit made when the bug hit is stored', async () => titles(await storedDoc(broken)).includes(FAULTY_TITLE));
 		await waitFor('the client reconnected to a fresh room', () => {
 			const room = fd.app.rooms.peek(broken);
 			return room !== undefined && room !== firstRoom && room.connections.size === 1;
 		});
 		xCmd.addCard(readSnapshot(x.doc).stages[0]!.id, 'After reopening');
 		await waitFor('the reopened board stores new edits', async () => titles(await storedDoc(broken)).includes('After reopening'));
+		expect(errors).toEqual([]);
+	});
+
+	it('an engine thread that dies closes only the boards on it; they reopen on a fresh thread with nothing lost, and a board on the other thread never notices', async () => {
+		const [doomed, calm] = [await createBoard(fd.app.ctx.db, owner.id, 'Doomed', new Date()), await createBoard(fd.app.ctx.db, owner.id, 'Calm too', new Date())];
+		const y = connectBoard(fd.url, calm, { cookie: owner.cookie });
+		await y.synced();
+		const x = connectBoard(fd.url, doomed, { cookie: owner.cookie });
+		clients.push(x, y);
+		await x.synced();
+		const [firstThread, calmThread] = [fd.app.rooms.peek(doomed)!.engineThread, fd.app.rooms.peek(calm)!.engineThread];
+		// A new board goes to the thread with the fewest boards: with two threads, these two are apart.
+		expect(firstThread).not.toBe(calmThread);
+		const xCmd = boardCommands(x.doc, { userId: owner.id, now: () => new Date() });
+		const yCmd = boardCommands(y.doc, { userId: owner.id, now: () => new Date() });
+		xCmd.addCard(readSnapshot(x.doc).stages[0]!.id, THREAD_KILLER_TITLE);
+		await waitFor('the doomed board closed its sockets with "try again"', () => x.closeCodes.includes(1013));
+		yCmd.addCard(readSnapshot(y.doc).stages[0]!.id, 'Calm while a thread died');
+		await waitFor('the calm board stored its edit', async () => titles(await storedDoc(calm)).includes('Calm while a thread died'));
+		expect(y.closeCodes).toEqual([]);
+		await waitFor('the card written as the thread died is stored', async () => titles(await storedDoc(doomed)).includes(THREAD_KILLER_TITLE));
+		await waitFor('the client reconnected to a board on a fresh thread', () => {
+			const room = fd.app.rooms.peek(doomed);
+			return room !== undefined && room.connections.size === 1 && room.engineThread !== firstThread;
+		});
+		xCmd.addCard(readSnapshot(x.doc).stages[0]!.id, 'After the new thread');
+		await waitFor('the reopened board stores new edits', async () => titles(await storedDoc(doomed)).includes('After the new thread'));
 		expect(errors).toEqual([]);
 	});
 });

@@ -177,7 +177,7 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 		expect(end.code).toBe(4401);
 		await waitFor('the renewed session’s write arrives', () => titles(observer.doc).includes('Written after renewal'), 3_000);
 		const room = tight.app.rooms.peek(boardId)!;
-		expect(titles(room.doc)).not.toContain('Written after expiry');
+		expect(titles((await room.inspect()).doc)).not.toContain('Written after expiry');
 		expect(titles(observer.doc)).not.toContain('Written after expiry');
 		expect(r.ws.readyState).toBe(r.ws.OPEN);
 		// The periodic check (once a minute here) played no part: the renewed socket was not re-read before its write.
@@ -199,7 +199,7 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 		// 80 appends of 60 KB to one card's description (under the 64 KiB frame cap), sent as fast as ws can: 4.8 MB.
 		const target = boardCommands(bystander.doc, { userId: owner.id, now: () => new Date() }).addCard(readSnapshot(bystander.doc).stages[0]!.id, 'target');
 		boardCommands(bystander.doc, { userId: owner.id, now: () => new Date() }).setDescription(target, 'start');
-		await waitFor('the room has the target card', () => String(boardMaps(tight.app.rooms.peek(floodBoard)!.doc).descriptions.get(target) ?? '') === 'start');
+		await waitFor('the room has the target card', async () => String(boardMaps((await tight.app.rooms.peek(floodBoard)!.inspect()).doc).descriptions.get(target) ?? '') === 'start');
 		const copy = new Y.Doc();
 		Y.applyUpdate(copy, Y.encodeStateAsUpdate(bystander.doc));
 		const frames: Uint8Array[] = [];
@@ -224,7 +224,7 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 		const during = await flow.settle(1_000);
 
 		const room = tight.app.rooms.peek(floodBoard)!;
-		const accepted = String(boardMaps(room.doc).descriptions.get(target)).length - 'start'.length;
+		const accepted = String(boardMaps((await room.inspect()).doc).descriptions.get(target)).length - 'start'.length;
 		// Bytes the budget lets through by then, plus what ws had already read when reading stopped (a frame or two).
 		const allowed = TIGHT.inputBytesBurst! + (TIGHT.inputBytesPerSecond! * closedMs) / 1000 + 2 * CHUNK;
 		figures['flood: sent (KB)'] = Math.round(sent / 1024);
@@ -300,6 +300,6 @@ describe.each(dbKinds())('sessions, budgets and catch-ups on open sockets (%s)',
 		expect(offline.closeCodes).toEqual([4413]);
 		expect(tight.app.rooms.admissions.held(ed.id)).toBe(0);
 		expect(countTitled(offline.doc, 'offline')).toBe(36);
-		expect(countTitled(tight.app.rooms.peek(boardId)!.doc, 'offline')).toBe(0);
+		expect(countTitled((await tight.app.rooms.peek(boardId)!.inspect()).doc, 'offline')).toBe(0);
 	});
 });

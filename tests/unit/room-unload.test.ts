@@ -3,6 +3,10 @@ import * as Y from 'yjs';
 import { Room, type RoomHistory } from '../../server/sync/room.ts';
 import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
 import type { DocumentStore, StoredDocument } from '../../server/persistence/document-store.ts';
+import type { Connection } from '../../server/sync/connection.ts';
+import { EnginePool } from '../../server/engine/engine-pool.ts';
+import { boardCommands } from '../../src/lib/board/doc/commands.ts';
+import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 
 /** A promise the test resolves by hand. */
 function gate(): { promise: Promise<void>; open(): void } {
@@ -51,16 +55,27 @@ describe('Room unload', () => {
 	it('a second unload that starts while the first waits for the history does not let the first dispose the room mid-write', async () => {
 		const store = new MemoryStore();
 		let historyFlush: () => Promise<void> = () => Promise.resolve();
-		const history: RoomHistory = { flush: () => historyFlush(), discard() {}, stop() {} };
+		const history: RoomHistory = { flush: () => historyFlush(), discard() {}, events() {}, stages() {} };
 		let atUnload: { snapshot: boolean; rows: number } | null = null;
 		const room = await Room.load('board-1', {
 			store,
 			options: { ...DEFAULT_SYNC_OPTIONS, unloadGraceMs: 1, batchMs: 1 },
 			log: () => {},
+			// On this thread: the test steps through the room's awaits one tick at a time.
+			engines: new EnginePool(0, () => {}),
 			history: () => history,
 			onUnloaded: () => (atUnload ??= { snapshot: store.snapshot !== null, rows: store.rows.length })
 		});
 		await room.flush(); // the seed is stored
+		// A client's edits, applied as a socket's would be (the socket itself is not what this test is about).
+		const client = (await room.inspect()).doc;
+		const cmd = boardCommands(client, { userId: 'u1', now: () => new Date() });
+		const socket = { id: 1, userId: 'u1', role: 'editor', hold() {}, release() {}, send() {}, close() {} } as unknown as Connection;
+		const edit = (title: string) => {
+			const before = Y.encodeStateVector(client);
+			cmd.addCard(readSnapshot(client).stages[0]!.id, title);
+			room.applyUpdate(socket, Y.encodeStateAsUpdate(client, before));
+		};
 
 		// Unload 1 starts (the last client left) and waits for the history's write.
 		const historyHeld = gate();
@@ -74,12 +89,12 @@ describe('Room unload', () => {
 		const appendHeld = gate();
 		store.hold = appendHeld.promise;
 		room.retain();
-		room.doc.getMap('m').set('a', 1);
+		edit('a');
 		room.release();
 		await store.appendStarted.promise;
 		await tick(); // unload 2's timer fires: it waits for that write
 		// Another edit from that client reached the doc while its first one was being written.
-		room.doc.getMap('m').set('b', 2);
+		edit('b');
 
 		// The history write completes: unload 1 carries on while unload 2's write is still running.
 		historyHeld.open();
@@ -92,6 +107,6 @@ describe('Room unload', () => {
 		expect(room.closed).toBe(true);
 		// Everything written and folded into one snapshot before the room said it unloaded.
 		expect(atUnload).toEqual({ snapshot: true, rows: 0 });
-		expect(store.doc().getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
+		expect(Object.values(readSnapshot(store.doc()).cards).map((c) => c.title).sort()).toEqual(['a', 'b']);
 	});
 });
