@@ -40,6 +40,7 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	const rebuilt = await rebuildMissingCardFlow(database.db);
 	if (rebuilt.length > 0) log(`Flow history rebuilt for ${rebuilt.length} board(s) after an upgrade.`);
 	const engines = new EnginePool(config.sync.engineThreads, log, config.sync.engineExtensions);
+	engines.warm();
 	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, engines, roomHistoryFactory(database.db, log));
 	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log) };
 	installAppContext(ctx);

@@ -67,6 +67,11 @@ export class EnginePool {
 		};
 	}
 
+	/** Starts every thread now, so that the first boards opened do not wait for a thread to start (~0.3 s each). */
+	warm(): void {
+		while (!this.closed && this.threads.length < Math.max(1, this.size)) this.threads.push(this.newThread());
+	}
+
 	/** Engine threads running now (0 when engines run on the main thread). */
 	get threadCount(): number {
 		return this.size === 0 ? 0 : this.threads.filter((t) => t.alive).length;
@@ -82,11 +87,15 @@ export class EnginePool {
 		for (let i = this.threads.length - 1; i >= 0; i--) if (!this.threads[i]!.alive) this.threads.splice(i, 1);
 		const wanted = Math.max(1, this.size);
 		if (this.threads.length < wanted) {
-			const thread = this.size === 0 ? new MainThread(this.extensions) : new WorkerThread(this.log, this.extensions);
+			const thread = this.newThread();
 			this.threads.push(thread);
 			return thread;
 		}
 		return this.threads.reduce((a, b) => (b.rooms.size < a.rooms.size ? b : a));
+	}
+
+	private newThread(): EngineThread {
+		return this.size === 0 ? new MainThread(this.extensions) : new WorkerThread(this.log, this.extensions);
 	}
 }
 

@@ -70,7 +70,7 @@ describe('Room unload', () => {
 		// A client's edits, applied as a socket's would be (the socket itself is not what this test is about).
 		const client = (await room.inspect()).doc;
 		const cmd = boardCommands(client, { userId: 'u1', now: () => new Date() });
-		const socket = { id: 1, userId: 'u1', role: 'editor', hold() {}, release() {}, send() {}, close() {} } as unknown as Connection;
+		const socket = { id: 1, userId: 'u1', role: 'editor', workStarted() {}, workDone() {}, send() {}, close() {} } as unknown as Connection;
 		const edit = (title: string) => {
 			const before = Y.encodeStateVector(client);
 			cmd.addCard(readSnapshot(client).stages[0]!.id, title);
