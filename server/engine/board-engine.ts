@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import { LOAD, SEED, originKind, type TxOrigin } from '../../src/lib/board/doc/origins.ts';
+import { LOAD, SEED, actorOfOrigin, originKind, type ServerOrigin, type TxOrigin } from '../../src/lib/board/doc/origins.ts';
+import { NamedCommandError, runNamedCommands, type NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
 import { seedBoard } from '../../src/lib/board/doc/schema.ts';
 import { upgradeBoard } from '../../src/lib/board/doc/places.ts';
 import { healBoard } from '../../src/lib/board/doc/heal.ts';
@@ -42,6 +43,9 @@ export interface EngineStatus {
 	/** Whether the stored state is in the document (a cold or read-only board serves it as stored until then). */
 	integrated: boolean;
 }
+
+/** How running named commands as the server went (see `runNamedCommands`). */
+export type CommandsOutcome = { ok: true; results: unknown[] } | { ok: false; index: number; error: string };
 
 /** What an engine tells its room, in the order it happens. */
 export interface EngineOutput {
@@ -211,18 +215,46 @@ export class BoardEngine {
 
 	/** Integrates the update; false when one of our observers failed on it (the engine failed; the room closes). */
 	private integrateUpdate(actor: EngineActor, update: Uint8Array): boolean {
+		return this.inBatch(() => Y.applyUpdate(this.doc, update, this.originOf(actor)));
+	}
+
+	/**
+	 * Runs named commands on the board as the server (the server command path): one transaction with `origin`,
+	 * checked by the same commands and rules as a browser's, stored and relayed like a socket's update.
+	 */
+	runCommands(origin: ServerOrigin, commands: NamedCommand[]): CommandsOutcome {
+		if (this.readOnly) return { ok: false, index: 0, error: 'This board is read-only for now: its loads kept taking too long.' };
+		this.integrate();
+		const actor = { userId: origin.actorId ?? '', now: () => new Date() };
+		let outcome: CommandsOutcome = { ok: false, index: 0, error: 'The board hit a server error.' };
+		this.inBatch(() => {
+			try {
+				outcome = { ok: true, results: runNamedCommands(this.doc, actor, Object.freeze({ ...origin }), commands) };
+			} catch (err) {
+				if (!(err instanceof NamedCommandError)) throw err;
+				outcome = { ok: false, index: err.index, error: err.message };
+			}
+		});
+		return outcome;
+	}
+
+	/**
+	 * Runs `work` (which changes the doc) collecting what the doc emits: afterwards one merged update goes out, then
+	 * the refusal notices. False when one of our observers failed after the doc changed (the engine failed).
+	 */
+	private inBatch(work: () => void): boolean {
 		this.batch = { updates: [], refusals: [] };
 		let failure: { err: unknown } | null = null;
 		try {
-			Y.applyUpdate(this.doc, update, this.originOf(actor));
+			work();
 		} catch (err) {
-			// Thrown after the doc changed: an observer of ours failed on an applied update, not the client's bytes.
+			// Thrown after the doc changed: an observer of ours failed on an applied change, not the caller's input.
 			if (this.batch.updates.length === 0) throw err;
 			failure = { err };
 		} finally {
 			const { updates, refusals } = this.batch;
 			this.batch = null;
-			// One update for the edit and any compensation, so others never see a refused move flicker in.
+			// One update for the change and any compensation, so others never see a refused move flicker in.
 			if (updates.length > 0 && !this.disposed) this.out.update(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
 			for (const r of refusals) this.notify(r);
 		}
@@ -310,7 +342,7 @@ export class BoardEngine {
 		if (sink) {
 			// Boards that predate history (or whose stages changed elsewhere) get their stage list once on load.
 			sink.stages(currentStages(this.doc, new Date()));
-			this.stopHistory = recordHistory(this.doc, sink, actorOf, () => new Date(), (err) => this.fail(err));
+			this.stopHistory = recordHistory(this.doc, sink, actorOfOrigin, () => new Date(), (err) => this.fail(err));
 		}
 		for (const extend of this.extensions) {
 			const undo = extend(this.doc, this.boardId);
@@ -335,10 +367,4 @@ export class BoardEngine {
 	private fail(err: unknown): void {
 		if (!this.disposed) this.out.failed(err);
 	}
-}
-
-/** The acting user of a transaction: the user of the socket it came from, else nobody. */
-function actorOf(origin: unknown): string | null {
-	const remote = origin as Partial<ActorOrigin> | null;
-	return remote?.kind === 'remote' && typeof remote.userId === 'string' ? remote.userId : null;
 }

@@ -39,6 +39,8 @@ export class EngineDispatch {
 				return engine.snapshot();
 			case 'status':
 				return engine.status();
+			case 'commands':
+				return engine.runCommands(request.origin, request.commands);
 			case 'forget':
 				engine.forget(request.connId);
 				return null;

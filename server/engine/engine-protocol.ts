@@ -1,5 +1,7 @@
 import type { NewCardEvent, StageRecord } from '../history/recorder.ts';
-import type { ApplyOutcome, EngineActor, EngineSpec, EngineStatus } from './board-engine.ts';
+import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
+import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
+import type { ApplyOutcome, CommandsOutcome, EngineActor, EngineSpec, EngineStatus } from './board-engine.ts';
 
 /** A request from the main thread to the engine of one board, and what each answers. */
 export type EngineRequest =
@@ -9,6 +11,7 @@ export type EngineRequest =
 	| { op: 'answer'; stateVector: Uint8Array }
 	| { op: 'snapshot' }
 	| { op: 'status' }
+	| { op: 'commands'; origin: ServerOrigin; commands: NamedCommand[] }
 	| { op: 'forget'; connId: number }
 	| { op: 'close' };
 
@@ -20,6 +23,7 @@ export interface EngineReplies {
 	answer: Uint8Array;
 	snapshot: Uint8Array;
 	status: EngineStatus;
+	commands: CommandsOutcome;
 	forget: null;
 	close: null;
 }

@@ -7,6 +7,8 @@ import type { SyncOptions } from './options.ts';
 import { Admissions } from './admissions.ts';
 import { IntegrationBudget } from './integration-budget.ts';
 import type { EnginePool } from '../engine/engine-pool.ts';
+import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
+import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
 
 /** Thrown by `get` when the board was deleted while its room loaded, or the registry is shutting down. */
 export class RoomUnavailableError extends Error {
@@ -70,6 +72,21 @@ export class RoomRegistry {
 			if (room.closed) continue;
 			room.retain();
 			return room;
+		}
+	}
+
+	/**
+	 * The server command path: loads the board's room if it is not open, runs `commands` in one transaction as
+	 * `origin` (`server` or `automation`, with the actor recorded in history), and resolves with their results once
+	 * the change and its history are stored. Everyone on the board sees the change live. Throws CommandRefusedError
+	 * when a command was refused (see Room.applyCommands).
+	 */
+	async applyAsServer(boardId: string, origin: ServerOrigin, commands: NamedCommand[]): Promise<unknown[]> {
+		const room = await this.get(boardId);
+		try {
+			return await room.applyCommands(origin, commands);
+		} finally {
+			room.release();
 		}
 	}
 

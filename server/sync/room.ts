@@ -15,6 +15,19 @@ import { IntegrationBudget } from './integration-budget.ts';
 import { READ_ONLY_MESSAGE, boardFullMessage, healedMessage } from './room-notices.ts';
 import { CLOSE, ProtocolError, awarenessFrame, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
+import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
+import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
+
+/** The server command path refused a command: which one, and why (the message is for the person who asked). */
+export class CommandRefusedError extends Error {
+	constructor(
+		readonly index: number,
+		message: string
+	) {
+		super(message);
+		this.name = 'CommandRefusedError';
+	}
+}
 
 /** What a room needs from outside. */
 export interface RoomDeps {
@@ -257,6 +270,19 @@ export class Room implements MessageContext {
 		if (outcome.result === 'full') return this.refuseAsFull(conn);
 		if (outcome.result === 'refused') return conn.close(outcome.code, outcome.reason);
 		if (this.integration.enforce(conn)) this.deps.log(`board ${this.boardId}: user ${conn.userId} closed for using more than their integration time`);
+	}
+
+	/**
+	 * The server command path for this board: runs `commands` in one transaction with `origin` on the engine (checked
+	 * as a browser's changes are), then resolves once the change and its history are stored. Throws
+	 * CommandRefusedError, with the command's index and a message for the person who asked, when one was refused.
+	 */
+	async applyCommands(origin: ServerOrigin, commands: NamedCommand[]): Promise<unknown[]> {
+		if (!this.engine || this.failed) throw new Error(`Board ${this.boardId} is being reopened`);
+		const outcome = await this.engine.request({ op: 'commands', origin, commands });
+		await this.flush();
+		if (!outcome.ok) throw new CommandRefusedError(outcome.index, outcome.error);
+		return outcome.results;
 	}
 
 	/** Closes every socket with `code` (they detach as their close events arrive). */

@@ -1,5 +1,5 @@
 /** Kinds of transaction origin; they drive undo tracking, persistence and policy. */
-export type OriginKind = 'local' | 'remote' | 'undo' | 'policy' | 'load' | 'pubsub' | 'seed' | 'heal';
+export type OriginKind = 'local' | 'remote' | 'undo' | 'policy' | 'load' | 'pubsub' | 'seed' | 'heal' | 'server' | 'automation';
 
 /** A transaction origin. Origins are compared by identity, so use the shared objects below or one per connection. */
 export interface TxOrigin {
@@ -24,4 +24,23 @@ export const HEAL: TxOrigin = Object.freeze({ kind: 'heal' });
 export function originKind(origin: unknown): OriginKind | undefined {
 	if (origin && typeof origin === 'object' && 'kind' in origin) return (origin as TxOrigin).kind;
 	return undefined;
+}
+
+/**
+ * The server acting on a board by itself (the server command path): `server` for what a person asked for
+ * through the server (the API, an import, applying a template), `automation` for what a rule or a timed job did.
+ * `actorId` is the user recorded as having done it (null: nobody in particular).
+ */
+export interface ServerOrigin extends TxOrigin {
+	readonly kind: 'server' | 'automation';
+	readonly actorId: string | null;
+}
+
+/** The user a transaction acts for, when its origin says so (a socket's user, or the server's recorded actor). */
+export function actorOfOrigin(origin: unknown): string | null {
+	if (!origin || typeof origin !== 'object') return null;
+	const o = origin as { kind?: unknown; userId?: unknown; actorId?: unknown };
+	if (o.kind === 'remote' && typeof o.userId === 'string') return o.userId;
+	if ((o.kind === 'server' || o.kind === 'automation') && typeof o.actorId === 'string') return o.actorId;
+	return null;
 }
