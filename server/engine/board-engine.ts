@@ -7,6 +7,7 @@ import { healBoard } from '../../src/lib/board/doc/heal.ts';
 import type { StoredDocument } from '../persistence/document-store.ts';
 import { currentStages, recordHistory, type HistorySink } from '../history/recorder.ts';
 import { guardPolicy, type Refusal } from '../sync/policy-guard.ts';
+import { stampSignOffs } from './stamp-guard.ts';
 import { checkWithPending } from '../sync/shape-guard.ts';
 import { DocumentSize } from '../sync/document-size.ts';
 import { dropPending, pendingBytes, withoutPending } from '../sync/pending.ts';
@@ -338,6 +339,7 @@ export class BoardEngine {
 		// Written like a seed: stored and relayed, but not history and not checked by the policy net.
 		upgradeBoard(this.doc, SEED);
 		this.detachGuard = guardPolicy(this.doc, (r) => (this.batch ? this.batch.refusals.push(r) : this.notify(r)), (m, e) => this.out.log(m, e));
+		this.undoExtensions.push(stampSignOffs(this.doc, () => new Date()));
 		const sink = this.out.history;
 		if (sink) {
 			// Boards that predate history (or whose stages changed elsewhere) get their stage list once on load.
