@@ -4,7 +4,6 @@ import { WebSocketServer } from 'ws';
 import { openDatabase, type Database } from '../src/lib/server/db/client.ts';
 import { rebuildMissingCardFlow } from '../src/lib/server/card-flow.ts';
 import { installAppContext, type AppContext } from '../src/lib/server/context.ts';
-import { roomHistoryFactory } from './history/room-history.ts';
 import { systemClock } from '../src/lib/server/clock.ts';
 import type { ServerConfig } from './config.ts';
 import { drizzleDocumentStore } from './persistence/drizzle-document-store.ts';
@@ -41,7 +40,7 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	if (rebuilt.length > 0) log(`Flow history rebuilt for ${rebuilt.length} board(s) after an upgrade.`);
 	const engines = new EnginePool(config.sync.engineThreads, log, config.sync.engineExtensions);
 	engines.warm();
-	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, engines, roomHistoryFactory(database.db, log));
+	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, engines);
 	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log) };
 	installAppContext(ctx);
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.

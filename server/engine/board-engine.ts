@@ -6,6 +6,7 @@ import { upgradeBoard } from '../../src/lib/board/doc/places.ts';
 import { healBoard } from '../../src/lib/board/doc/heal.ts';
 import type { StoredDocument } from '../persistence/document-store.ts';
 import { currentStages, recordHistory, type HistorySink } from '../history/recorder.ts';
+import type { BoardChange, CardChange } from '../../src/lib/board/changes.ts';
 import { guardPolicy, type Refusal } from '../sync/policy-guard.ts';
 import { stampSignOffs } from './stamp-guard.ts';
 import { checkWithPending } from '../sync/shape-guard.ts';
@@ -50,8 +51,13 @@ export type CommandsOutcome = { ok: true; results: unknown[] } | { ok: false; in
 
 /** What an engine tells its room, in the order it happens. */
 export interface EngineOutput {
-	/** The document changed (not by loading): store these bytes and relay them to every socket. */
-	update(update: Uint8Array): void;
+	/**
+	 * The document changed (not by loading): store these bytes and relay them to every socket. `changes` is what the
+	 * transaction did, once validation and the policy net settled (the change feed); stored with the bytes.
+	 */
+	update(update: Uint8Array, changes: BoardChange[]): void;
+	/** Changes that came with no update of their own (the stage list on load). */
+	changes(changes: BoardChange[]): void;
 	/** Tell the socket `connId` that the server reverted its edit of `cardId`. */
 	notice(connId: number, cardId: string, message: string): void;
 	/** Loading removed `count` entries nobody could read (the room tells the board's owners). */
@@ -61,8 +67,6 @@ export interface EngineOutput {
 	log(message: string, err?: unknown): void;
 	/** An unexpected error in the engine's own work: the room must close and reload. */
 	failed(err: unknown): void;
-	/** Where the board's history goes (none: not recorded). */
-	history?: HistorySink;
 }
 
 /**
@@ -78,6 +82,8 @@ export interface EngineSpec {
 	options: EngineOptions;
 	/** Serve the stored state as stored, never integrated, and drop writes (see RoomRegistry). */
 	readOnly: boolean;
+	/** Derive the change feed (history and what reacts to changes); off in tests that need none. */
+	feed: boolean;
 }
 
 /** The longest a cold engine waits for its first client's sync before integrating its stored snapshot anyway. */
@@ -100,12 +106,13 @@ export class BoardEngine {
 	/** The answer to a new client's sync step 1 while the document is unchanged (cleared by every update). */
 	private fullStateFrame: Uint8Array | null = null;
 	/** While applying an update: the doc's updates and the policy net's refusals, reported together afterwards. */
-	private batch: { updates: Uint8Array[]; refusals: Refusal[] } | null = null;
+	private batch: { updates: Uint8Array[]; refusals: Refusal[]; changes: BoardChange[] } | null = null;
 	private readonly pending: PendingLimit;
 	private readonly size: DocumentSize;
 	private readonly origins = new Map<number, ActorOrigin>();
 	private detachGuard: (() => void) | null = null;
-	private stopHistory: (() => void) | null = null;
+	private feed: { flush(): void; stop(): void } | null = null;
+	private readonly feedOn: boolean;
 	private readonly undoExtensions: (() => void)[] = [];
 	private disposed = false;
 
@@ -118,6 +125,7 @@ export class BoardEngine {
 		this.boardId = boardId;
 		this.readOnly = readOnly;
 		this.loadBudgetMs = options.loadBudgetMs;
+		this.feedOn = spec.feed;
 		this.pending = new PendingLimit(this.doc, options, (bytes) => out.log(`board ${boardId}: dropped ${bytes} bytes of changes whose dependencies never arrived`));
 		const storedBytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((sum, u) => sum + u.length, 0);
 		this.size = new DocumentSize(options.maxDocumentBytes, storedBytes, () => this.snapshot().length);
@@ -130,7 +138,10 @@ export class BoardEngine {
 			this.size.grew(update.length);
 			this.fullStateFrame = null;
 			if (this.batch) this.batch.updates.push(update);
-			else out.update(update);
+			else {
+				// Outside any batch (seeding, healing, an upgrade, a timer): its changes, if any, come in a microtask.
+				out.update(update, []);
+			}
 		});
 		if (readOnly) {
 			const parts = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates];
@@ -244,19 +255,22 @@ export class BoardEngine {
 	 * the refusal notices. False when one of our observers failed after the doc changed (the engine failed).
 	 */
 	private inBatch(work: () => void): boolean {
-		this.batch = { updates: [], refusals: [] };
+		this.batch = { updates: [], refusals: [], changes: [] };
 		let failure: { err: unknown } | null = null;
 		try {
 			work();
+			// The transaction's changes, now that the policy net has settled: they travel with its update.
+			this.feed?.flush();
 		} catch (err) {
 			// Thrown after the doc changed: an observer of ours failed on an applied change, not the caller's input.
 			if (this.batch.updates.length === 0) throw err;
 			failure = { err };
 		} finally {
-			const { updates, refusals } = this.batch;
+			const { updates, refusals, changes } = this.batch;
 			this.batch = null;
 			// One update for the change and any compensation, so others never see a refused move flicker in.
-			if (updates.length > 0 && !this.disposed) this.out.update(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+			if (updates.length > 0 && !this.disposed) this.out.update(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), changes);
+			else if (changes.length > 0 && !this.disposed) this.out.changes(changes);
 			for (const r of refusals) this.notify(r);
 		}
 		// After the update went out: the room stores what the doc emitted before it closes.
@@ -285,7 +299,7 @@ export class BoardEngine {
 	dispose(): void {
 		if (this.disposed) return;
 		this.disposed = true;
-		this.stopHistory?.();
+		this.feed?.stop();
 		for (const undo of this.undoExtensions.splice(0)) undo();
 		this.pending.stop();
 		if (this.integrateTimer) clearTimeout(this.integrateTimer);
@@ -340,16 +354,26 @@ export class BoardEngine {
 		upgradeBoard(this.doc, SEED);
 		this.detachGuard = guardPolicy(this.doc, (r) => (this.batch ? this.batch.refusals.push(r) : this.notify(r)), (m, e) => this.out.log(m, e));
 		this.undoExtensions.push(stampSignOffs(this.doc, () => new Date()));
-		const sink = this.out.history;
-		if (sink) {
+		if (this.feedOn) {
+			const sink: HistorySink = {
+				events: (events) => this.collect(events.map((e) => ({ ...e }) as CardChange)),
+				stages: (stages) => this.collect(stages.map((r) => ({ type: 'stage' as const, ...r })))
+			};
 			// Boards that predate history (or whose stages changed elsewhere) get their stage list once on load.
 			sink.stages(currentStages(this.doc, new Date()));
-			this.stopHistory = recordHistory(this.doc, sink, actorOfOrigin, () => new Date(), (err) => this.fail(err));
+			this.feed = recordHistory(this.doc, sink, actorOfOrigin, () => new Date(), (err) => this.fail(err));
 		}
 		for (const extend of this.extensions) {
 			const undo = extend(this.doc, this.boardId);
 			if (undo) this.undoExtensions.push(undo);
 		}
+	}
+
+	/** The change feed's output: with the batch's update if one is being made, else on its own. */
+	private collect(changes: BoardChange[]): void {
+		if (changes.length === 0 || this.disposed) return;
+		if (this.batch) this.batch.changes.push(...changes);
+		else this.out.changes(changes);
 	}
 
 	private notify({ origin, cardId, refusal }: Refusal): void {

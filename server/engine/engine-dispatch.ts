@@ -14,7 +14,7 @@ export class EngineDispatch {
 	/** Handles one request for engine `room`; throws what the engine threw (the caller turns it into a rejection). */
 	handle<R extends EngineRequest>(room: number, request: R): EngineReplies[R['op']] {
 		if (request.op === 'open') {
-			this.engines.set(room, new BoardEngine(request.spec, this.outputFor(room, request.recordHistory), this.extensions));
+			this.engines.set(room, new BoardEngine(request.spec, this.outputFor(room), this.extensions));
 			return null as EngineReplies[R['op']];
 		}
 		const engine = this.engines.get(room);
@@ -53,21 +53,16 @@ export class EngineDispatch {
 		}
 	}
 
-	private outputFor(room: number, recordHistory: boolean): EngineOutput {
+	private outputFor(room: number): EngineOutput {
 		const emit = (event: EngineEvent) => this.emit(room, event);
 		return {
-			update: (update) => emit({ kind: 'update', update }),
+			update: (update, changes) => emit({ kind: 'update', update, changes }),
+			changes: (changes) => emit({ kind: 'changes', changes }),
 			notice: (connId, cardId, message) => emit({ kind: 'notice', connId, cardId, message }),
 			healed: (count) => emit({ kind: 'healed', count }),
 			slowLoad: (ms) => emit({ kind: 'slow-load', ms }),
 			log: (message, err) => emit({ kind: 'log', message, ...(err === undefined ? {} : { error: describeError(err) }) }),
-			failed: (err) => emit({ kind: 'failed', error: describeError(err) }),
-			history: recordHistory
-				? {
-						events: (events) => emit({ kind: 'history-events', events }),
-						stages: (stages) => emit({ kind: 'history-stages', stages })
-					}
-				: undefined
+			failed: (err) => emit({ kind: 'failed', error: describeError(err) })
 		};
 	}
 }

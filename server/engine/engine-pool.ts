@@ -44,7 +44,7 @@ export class EnginePool {
 	) {}
 
 	/** Opens a board's engine on the least busy thread; `listener` gets its events (also those of opening). */
-	async open(spec: EngineSpec, recordHistory: boolean, listener: Listener): Promise<EngineHandle> {
+	async open(spec: EngineSpec, listener: Listener): Promise<EngineHandle> {
 		if (this.closed) throw new Error('The engine pool is closed');
 		const thread = this.pick();
 		await thread.ready;
@@ -52,7 +52,7 @@ export class EnginePool {
 		thread.rooms.set(room, listener);
 		const request = <R extends EngineRequest>(r: R) => thread.request(room, r) as Promise<EngineReplies[R['op']]>;
 		try {
-			await request({ op: 'open', spec, recordHistory });
+			await request({ op: 'open', spec });
 		} catch (err) {
 			thread.rooms.delete(room);
 			throw err;

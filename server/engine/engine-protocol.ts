@@ -1,11 +1,11 @@
-import type { NewCardEvent, StageRecord } from '../history/recorder.ts';
+import type { BoardChange } from '../../src/lib/board/changes.ts';
 import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
 import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
 import type { ApplyOutcome, CommandsOutcome, EngineActor, EngineSpec, EngineStatus } from './board-engine.ts';
 
 /** A request from the main thread to the engine of one board, and what each answers. */
 export type EngineRequest =
-	| { op: 'open'; spec: EngineSpec; recordHistory: boolean }
+	| { op: 'open'; spec: EngineSpec }
 	| { op: 'apply'; actor: EngineActor; update: Uint8Array }
 	| { op: 'step-one' }
 	| { op: 'answer'; stateVector: Uint8Array }
@@ -30,14 +30,13 @@ export interface EngineReplies {
 
 /** What an engine reports on its own, in order with its replies (see EngineOutput). */
 export type EngineEvent =
-	| { kind: 'update'; update: Uint8Array }
+	| { kind: 'update'; update: Uint8Array; changes: BoardChange[] }
+	| { kind: 'changes'; changes: BoardChange[] }
 	| { kind: 'notice'; connId: number; cardId: string; message: string }
 	| { kind: 'healed'; count: number }
 	| { kind: 'slow-load'; ms: number }
 	| { kind: 'log'; message: string; error?: string }
-	| { kind: 'failed'; error: string }
-	| { kind: 'history-events'; events: NewCardEvent[] }
-	| { kind: 'history-stages'; stages: StageRecord[] };
+	| { kind: 'failed'; error: string };
 
 /** Main thread → worker: a request for the engine `room` (ids are the pool's). */
 export interface RequestMessage {

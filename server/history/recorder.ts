@@ -39,7 +39,8 @@ export function currentStages(doc: Y.Doc, at: Date): StageRecord[] {
  * (forward/backward), blocked/unblocked, owners, due date, checklist completed, exit criterion checked,
  * archived/restored, soft WIP breaches, and stage metadata. Replayed state (`load`) is ignored; a move the
  * policy net reverts in the same update is dropped, so refused moves never reach the history.
- * `onError` gets errors of the deferred flush. Returns a function that stops recording.
+ * `onError` gets errors of the deferred flush. Returns `flush` (hands over what is recorded so far at once, instead
+ * of in a microtask: the engine sends a transaction's changes together with its update) and `stop`.
  */
 export function recordHistory(
 	doc: Y.Doc,
@@ -49,7 +50,7 @@ export function recordHistory(
 	onError: (err: unknown) => void = (err) => {
 		throw err;
 	}
-): () => void {
+): { flush(): void; stop(): void } {
 	const { cards, stages, owners, checklists, exitChecks } = boardMaps(doc);
 	const places = placesOf(doc);
 	const stageOf = (cardId: string) => placeOf(doc, cardId)?.stageId ?? '';
@@ -268,12 +269,15 @@ export function recordHistory(
 	exitChecks.observe(onExitChecks);
 	checklists.observeDeep(onChecklists);
 	stages.observeDeep(onStages);
-	return () => {
-		cards.unobserveDeep(onCards);
-		stopPlaces();
-		owners.unobserve(onOwners);
-		exitChecks.unobserve(onExitChecks);
-		checklists.unobserveDeep(onChecklists);
-		stages.unobserveDeep(onStages);
+	return {
+		flush,
+		stop() {
+			cards.unobserveDeep(onCards);
+			stopPlaces();
+			owners.unobserve(onOwners);
+			exitChecks.unobserve(onExitChecks);
+			checklists.unobserveDeep(onChecklists);
+			stages.unobserveDeep(onStages);
+		}
 	};
 }

@@ -1,6 +1,13 @@
 import * as Y from 'yjs';
 import { BoardGoneError, type DocumentStore } from './document-store.ts';
 import { describeFailure } from '../../src/lib/server/db/failures.ts';
+import type { BoardChange } from '../../src/lib/board/changes.ts';
+
+/** One transaction's output: the bytes the document emitted (none for changes that came alone) and its changes. */
+interface Pending {
+	update: Uint8Array | null;
+	changes: readonly BoardChange[];
+}
 
 /** How a BoardWriter batches, retries and compacts. */
 export interface WriterOptions {
@@ -17,12 +24,14 @@ export interface WriterOptions {
 export type WriterLog = (message: string, err?: unknown) => void;
 
 /**
- * Writes one board's document updates to the store: batched within `batchMs`, merged, retried with
- * backoff while the database is unavailable (never dropped), compacted past a threshold.
- * Only feed it updates the server's own Y.Doc emitted: they are merged without further checks.
+ * Writes one board's document updates and their history (the change feed) to the store, together in one
+ * transaction: batched within `batchMs`, merged, retried with backoff while the database is unavailable (never
+ * dropped, never after a fixed number of tries), compacted past a threshold. So what was applied to a board is in
+ * its history too, after a crash, a shutdown or an outage. Only feed it updates the server's own Y.Doc emitted:
+ * they are merged without further checks.
  */
 export class BoardWriter {
-	private pending: Uint8Array[] = [];
+	private pending: Pending[] = [];
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private writing: Promise<void> | null = null;
 	/** How many queued updates the write in progress carries (they are not stored until it succeeds). */
@@ -47,10 +56,10 @@ export class BoardWriter {
 		this.lastId = stored.lastUpdateId;
 	}
 
-	/** Queues an update; it is written within about `batchMs`. */
-	push(update: Uint8Array): void {
-		if (this.gone || this.stopped) return;
-		this.pending.push(update);
+	/** Queues an update (or changes alone, with `update` null) and its changes; written within about `batchMs`. */
+	push(update: Uint8Array | null, changes: readonly BoardChange[] = []): void {
+		if (this.gone || this.stopped || (update === null && changes.length === 0)) return;
+		this.pending.push({ update, changes });
 		if (!this.timer && !this.writing) this.timer = setTimeout(() => this.run(), this.options.batchMs);
 	}
 
@@ -88,10 +97,12 @@ export class BoardWriter {
 		this.timer = null;
 		if (this.writing || this.pending.length === 0 || this.gone || this.stopped) return this.settle();
 		const batch = this.pending.splice(0);
+		const updates = batch.flatMap((p) => (p.update ? [p.update] : []));
 		// Safe: these are the server doc's own updates, never raw client bytes.
-		const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+		const merged = updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+		const item = { update: merged, changes: batch.flatMap((p) => p.changes) };
 		this.inFlight = batch.length;
-		this.writing = this.write(merged).finally(() => {
+		this.writing = this.write(item).finally(() => {
 			this.writing = null;
 			this.inFlight = 0;
 			if (this.pending.length > 0 && !this.timer && !this.stopped && !this.gone) this.run();
@@ -99,10 +110,20 @@ export class BoardWriter {
 		});
 	}
 
-	private async write(merged: Uint8Array): Promise<void> {
+	private async write(item: Pending): Promise<void> {
 		try {
-			this.lastId = await this.store.append(this.boardId, merged);
+			const result = await this.store.write(this.boardId, item.update, item.changes);
 			this.inFlight = 0;
+			if (result.historySetAside) {
+				// One line, never the rows: they carry titles, and the error carries the statement.
+				this.log(`board ${this.boardId}: history set aside (${result.historySetAside}); the document change is stored; see /health, replay with npm run history:replay`);
+			}
+			if (result.id === null) {
+				if (this.failures > 0) this.log(`board ${this.boardId}: database writes work again`);
+				this.failures = 0;
+				return;
+			}
+			this.lastId = result.id;
 			this.rows++;
 			if (this.failures > 0) this.log(`board ${this.boardId}: database writes work again`);
 			this.failures = 0;
@@ -110,7 +131,7 @@ export class BoardWriter {
 			if (err instanceof BoardGoneError) return this.markGone();
 			if (this.stopped) return;
 			// Keep the batch (first, so order holds) and try again later.
-			this.pending.unshift(merged);
+			this.pending.unshift(item);
 			this.failures++;
 			// The code and the database's message only: the error also carries the statement and the update's bytes.
 			if (this.failures === 1) this.log(`board ${this.boardId}: could not save changes, retrying (${describeFailure(err)})`);

@@ -3,6 +3,9 @@ import type { Db } from '../../src/lib/server/db/client.ts';
 import type { Clock } from '../../src/lib/server/clock.ts';
 import { boardSnapshots, boardUpdates } from '../../src/lib/server/db/schema/documents.ts';
 import { BoardGoneError, type DocumentStore, type StoredDocument } from './document-store.ts';
+import { historyRows, insertCardEvents, upsertStages } from '../../src/lib/server/history.ts';
+import { setAsideHistory } from '../../src/lib/server/history-set-aside.ts';
+import { classifyFailure, describeFailure } from '../../src/lib/server/db/failures.ts';
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
@@ -32,6 +35,50 @@ export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
 			try {
 				const [row] = await db.insert(boardUpdates).values({ boardId, data: update, createdAt: clock.now() }).returning({ id: boardUpdates.id });
 				return Number(row!.id);
+			} catch (err) {
+				throw isForeignKeyViolation(err) ? new BoardGoneError(boardId) : err;
+			}
+		},
+
+		async write(boardId, update, changes) {
+			const { events, stages } = historyRows(boardId, changes);
+			try {
+				return await db.transaction(async (tx) => {
+					let id: number | null = null;
+					if (update) {
+						const [row] = await tx.insert(boardUpdates).values({ boardId, data: update, createdAt: clock.now() }).returning({ id: boardUpdates.id });
+						id = Number(row!.id);
+					}
+					if (events.length === 0 && stages.length === 0) return { id, historySetAside: null };
+					try {
+						// A savepoint: history the database refuses must not cost the update its place.
+						await tx.transaction(async (inner) => {
+							// Stages first: history rows refer to them by id.
+							await upsertStages(inner, stages);
+							await insertCardEvents(inner, events);
+						});
+						return { id, historySetAside: null };
+					} catch (err) {
+						if (classifyFailure(err) !== 'permanent') throw err;
+						// Something in the batch is refused: write row by row, so only what the database refuses is set
+						// aside and the rest of the board's history is recorded as usual.
+						const refused = { events: [] as typeof events, stages: [] as typeof stages, error: describeFailure(err) };
+						for (const stage of stages) {
+							await tx.transaction((inner) => upsertStages(inner, [stage])).catch((e: unknown) => refuse(e, () => refused.stages.push(stage)));
+						}
+						for (const event of events) {
+							await tx.transaction((inner) => insertCardEvents(inner, [event])).catch((e: unknown) => refuse(e, () => refused.events.push(event)));
+						}
+						function refuse(e: unknown, keep: () => void): void {
+							if (classifyFailure(e) !== 'permanent') throw e;
+							refused.error = describeFailure(e);
+							keep();
+						}
+						if (refused.events.length + refused.stages.length === 0) return { id, historySetAside: null };
+						await setAsideHistory(tx, { boardId, events: refused.events, stages: refused.stages, error: refused.error, attempts: 1, at: clock.now() });
+						return { id, historySetAside: `${refused.events.length + refused.stages.length} of ${events.length + stages.length} rows: ${refused.error}` };
+					}
+				});
 			} catch (err) {
 				throw isForeignKeyViolation(err) ? new BoardGoneError(boardId) : err;
 			}

@@ -7,6 +7,7 @@ import type { SyncOptions } from './options.ts';
 import { Admissions } from './admissions.ts';
 import { IntegrationBudget } from './integration-budget.ts';
 import type { EnginePool } from '../engine/engine-pool.ts';
+import { persistenceExtension } from '../persistence/persistence-extension.ts';
 import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
 import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
 
@@ -48,8 +49,8 @@ export class RoomRegistry {
 		private readonly log: WriterLog,
 		/** Where the boards' engines run. */
 		private readonly engines: EnginePool,
-		/** Where a board's history is stored (none: not recorded). */
-		private readonly history?: RoomDeps['history']
+		/** Each room's extensions, in order; by default persistence (the document and its history) alone. */
+		private readonly extensions: RoomDeps['extensions'] = [persistenceExtension(store, options)]
 	) {
 		this.pingTimer = setInterval(() => {
 			for (const room of this.rooms()) room.ping();
@@ -149,7 +150,7 @@ export class RoomRegistry {
 			options: this.options,
 			log: this.log,
 			engines: this.engines,
-			history: this.history,
+			extensions: this.extensions,
 			readOnly: (this.slowLoads.get(boardId) ?? 0) >= SLOW_LOADS_BEFORE_READ_ONLY,
 			integration: this.integration,
 			onSlowLoad: () => this.slowLoads.set(boardId, (this.slowLoads.get(boardId) ?? 0) + 1),

@@ -2,9 +2,9 @@ import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
-import { BoardWriter, type WriterLog } from '../persistence/board-writer.ts';
+import type { WriterLog } from '../persistence/board-writer.ts';
 import type { DocumentStore, StoredDocument } from '../persistence/document-store.ts';
-import type { HistorySink } from '../history/recorder.ts';
+import type { RoomExtension, RoomExtensionFactory } from './room-extension.ts';
 import type { EngineHandle, EnginePool } from '../engine/engine-pool.ts';
 import type { EngineEvent, EngineReplies, EngineRequest } from '../engine/engine-protocol.ts';
 import type { ApplyOutcome, EngineStatus } from '../engine/board-engine.ts';
@@ -36,10 +36,10 @@ export interface RoomDeps {
 	log: WriterLog;
 	/** Where the board's engine (its document and everything that reads it) runs. */
 	engines: EnginePool;
+	/** The room's extensions, in order (persistence first: see room-extension.ts). */
+	extensions: readonly RoomExtensionFactory[];
 	/** Called once the room unloaded itself (idle past the grace period, everything written). */
 	onUnloaded(room: Room): void;
-	/** Where the board's history is stored (optional: tests may run without; then none is recorded). */
-	history?: (boardId: string) => RoomHistory;
 	/**
 	 * Open the board read-only: its stored state is served as stored, never integrated, and writes are dropped
 	 * with a notice (its loads kept exceeding `loadBudgetMs`; see RoomRegistry).
@@ -49,12 +49,6 @@ export interface RoomDeps {
 	onSlowLoad?: (ms: number) => void;
 	/** The server's integration time budget per user (shared by every room); a room of its own when absent. */
 	integration?: IntegrationBudget;
-}
-
-/** Where a room stores the history its engine records. */
-export interface RoomHistory extends HistorySink {
-	flush(): Promise<void>;
-	discard(): void;
 }
 
 /**
@@ -67,9 +61,8 @@ export class Room implements MessageContext {
 	readonly awareness: Awareness;
 	readonly connections = new Set<Connection>();
 	private readonly byId = new Map<number, Connection>();
-	private readonly writer: BoardWriter;
+	private readonly extensions: RoomExtension[];
 	private readonly owners = new Map<number, Connection>();
-	private readonly history: RoomHistory | undefined;
 	private engine: EngineHandle | null = null;
 	private leases = 0;
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
@@ -98,8 +91,7 @@ export class Room implements MessageContext {
 	) {
 		// Snapshots hold the engine's integrated state only, never a client's pending bytes.
 		const fullState = () => (this.engine ? this.engine.request({ op: 'snapshot' }) : Promise.reject(new Error('No engine')));
-		this.writer = new BoardWriter(boardId, deps.store, deps.options, fullState, { rows: stored.updates.length, lastUpdateId: stored.lastUpdateId }, deps.log);
-		this.history = deps.history?.(boardId);
+		this.extensions = deps.extensions.map((extend) => extend({ boardId, stored, fullState, log: deps.log }));
 		this.integration = deps.integration ?? new IntegrationBudget(deps.options.integrationBurstMs, deps.options.integrationMsPerSecond);
 		// Presence needs no document of the board's: a small one of its own gives the server a client id to keep.
 		this.awareness = new Awareness(new Y.Doc());
@@ -113,9 +105,9 @@ export class Room implements MessageContext {
 
 	private async open(stored: StoredDocument): Promise<void> {
 		const { maxPayload, pendingTimeoutMs, maxDocumentBytes, loadBudgetMs } = this.deps.options;
-		const spec = { boardId: this.boardId, stored, options: { maxPayload, pendingTimeoutMs, maxDocumentBytes, loadBudgetMs }, readOnly: this.deps.readOnly ?? false };
+		const spec = { boardId: this.boardId, stored, options: { maxPayload, pendingTimeoutMs, maxDocumentBytes, loadBudgetMs }, readOnly: this.deps.readOnly ?? false, feed: true };
 		try {
-			this.engine = await this.deps.engines.open(spec, this.history !== undefined, (event) => this.onEngineEvent(event));
+			this.engine = await this.deps.engines.open(spec, (event) => this.onEngineEvent(event));
 		} catch (err) {
 			this.dispose();
 			throw err;
@@ -128,14 +120,13 @@ export class Room implements MessageContext {
 		switch (event.kind) {
 			case 'update':
 				this.changes++;
-				this.writer.push(event.update);
+				for (const extension of this.extensions) extension.onChange?.(event.update, event.changes);
 				return this.broadcast(updateFrame(event.update));
+			case 'changes':
+				for (const extension of this.extensions) extension.onChange?.(null, event.changes);
+				return;
 			case 'notice':
 				return this.byId.get(event.connId)?.send(encodeNotice({ type: 'refused', message: event.message, cardId: event.cardId }));
-			case 'history-events':
-				return this.history?.events(event.events);
-			case 'history-stages':
-				return this.history?.stages(event.stages);
 			case 'healed':
 				// A cold board heals after its first client's sync: owners already here are told now, later ones as they join.
 				this.healed = event.count;
@@ -298,17 +289,17 @@ export class Room implements MessageContext {
 		await this.settled().catch(() => {
 			// A stopped engine thread reported nothing more: store what it did report.
 		});
-		await Promise.all([this.writer.flush(), this.history?.flush()]);
+		await Promise.all(this.extensions.map((e) => e.flush?.()));
 	}
 
-	/** Folds the rows this room wrote into one snapshot (after `flush`; see BoardWriter.compactStored). */
+	/** What the extensions do before an unload, after `flush` (persistence folds its rows into one snapshot). */
 	compactStored(): Promise<void> {
-		return this.writer.compactStored();
+		return Promise.all(this.extensions.map((e) => e.beforeUnload?.())).then(() => undefined);
 	}
 
-	/** Updates not yet stored. */
+	/** Changes not yet stored (or otherwise done by the extensions). */
 	get unsaved(): number {
-		return this.writer.pendingCount;
+		return this.extensions.reduce((sum, e) => sum + (e.unsaved ?? 0), 0);
 	}
 
 	/**
@@ -326,8 +317,7 @@ export class Room implements MessageContext {
 
 	/** The board was deleted: close its sockets and drop everything unsaved. */
 	discard(): void {
-		this.writer.discard();
-		this.history?.discard();
+		for (const extension of this.extensions) extension.onDiscard?.();
 		this.closeAll(CLOSE.noAccess, 'This board was deleted');
 		this.dispose();
 	}
@@ -336,8 +326,7 @@ export class Room implements MessageContext {
 	dispose(): void {
 		if (this.disposed) return;
 		this.disposed = true;
-		// Normally idle by now; after a shutdown deadline this stops a late write from reaching a closed engine.
-		this.writer.discard();
+		for (const extension of this.extensions) extension.onDestroy?.();
 		this.cancelUnload();
 		this.engine?.request({ op: 'close' }).catch(() => {
 			// Its thread is gone already: nothing left to free.
@@ -414,8 +403,7 @@ export class Room implements MessageContext {
 			// A socket that left may have had an update in the engine's queue: wait for what it makes of it.
 			await this.settled();
 			seen = this.changes;
-			await this.writer.flush();
-			await this.history?.flush();
+			await Promise.all(this.extensions.map((e) => e.flush?.()));
 			// Someone may have joined while the last writes completed.
 			if (this.disposed || this.connections.size > 0 || this.leases > 0 || this.unloadTimer) return;
 			await this.compactStored();

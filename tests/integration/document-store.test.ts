@@ -11,6 +11,7 @@ import { createBoard, deleteBoard } from '../../src/lib/server/boards/boards.ts'
 import { drizzleDocumentStore } from '../../server/persistence/drizzle-document-store.ts';
 import { BoardGoneError, type DocumentStore } from '../../server/persistence/document-store.ts';
 import { EnginePool } from '../../server/engine/engine-pool.ts';
+import { persistenceExtension } from '../../server/persistence/persistence-extension.ts';
 import { Room } from '../../server/sync/room.ts';
 import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
@@ -82,7 +83,7 @@ describe.each(dbKinds())('document store on %s', (kind) => {
 		cmd.addCard(todo, 'In a later row');
 		await store.append(boardId, Y.encodeStateAsUpdate(doc, before));
 		const engines = new EnginePool(2, () => {});
-		const deps = { store, options: DEFAULT_SYNC_OPTIONS, log: () => {}, onUnloaded: () => {}, engines };
+		const deps = { store, options: DEFAULT_SYNC_OPTIONS, log: () => {}, onUnloaded: () => {}, engines, extensions: [persistenceExtension(store, DEFAULT_SYNC_OPTIONS)] };
 		const titles = async (room: Room) => Object.values(readSnapshot((await room.inspect()).doc).cards).map((c) => c.title).sort();
 		const both = await Room.load(boardId, deps);
 		expect(await titles(both)).toEqual(['In a later row', 'In the snapshot']);

@@ -52,7 +52,7 @@ describe.each(dbKinds())('who signed off and when is the server’s to say (%s)'
 			const blocked = (boardMaps(doc).cards.get(cardId) as Y.Map<unknown> | undefined)?.get('blocked') as { reason: string; by: string; at: string } | undefined;
 			return check?.by === owner.id && blocked?.by === owner.id ? { check, blocked } : null;
 		};
-		const seen = await waitFor('the watcher sees the server’s stamps', () => stamped(watcher.doc));
+		const seen = (await waitFor('the watcher sees the server’s stamps', () => stamped(watcher.doc)))!;
 		for (const at of [seen.check.at, seen.blocked.at]) {
 			expect(Date.parse(at)).toBeGreaterThanOrEqual(started - 1_000);
 			expect(Date.parse(at)).toBeLessThanOrEqual(Date.now() + 1_000);
@@ -62,10 +62,10 @@ describe.each(dbKinds())('who signed off and when is the server’s to say (%s)'
 		await waitFor('the writer’s copy is corrected', () => stamped(writer.doc));
 		await waitFor('stored with the stamps', async () => stamped(await storedDoc(fd.app.ctx.db, boardId)));
 		// History names the socket's user, once each.
-		const events = await waitFor('history has the sign-off and the block', async () => {
+		const events = (await waitFor('history has the sign-off and the block', async () => {
 			const rows = await queryRows<{ type: string; actor_id: string }>(fd.app.database, sql`select type, actor_id from card_events where board_id = ${boardId} and card_id = ${cardId} and type in ('exit_checked', 'blocked')`);
 			return rows.length >= 2 ? rows : null;
-		});
+		}))!;
 		expect(events.map((e) => e.type).sort()).toEqual(['blocked', 'exit_checked']);
 		expect(events.every((e) => e.actor_id === owner.id)).toBe(true);
 		expect(writer.closeCodes).toEqual([]);

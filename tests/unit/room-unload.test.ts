@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Room, type RoomHistory } from '../../server/sync/room.ts';
+import { Room } from '../../server/sync/room.ts';
+import type { RoomExtension } from '../../server/sync/room-extension.ts';
+import { persistenceExtension } from '../../server/persistence/persistence-extension.ts';
 import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
-import type { DocumentStore, StoredDocument } from '../../server/persistence/document-store.ts';
+import type { DocumentStore, StoredDocument, WriteResult } from '../../server/persistence/document-store.ts';
+import type { BoardChange } from '../../src/lib/board/changes.ts';
 import type { Connection } from '../../server/sync/connection.ts';
 import { EnginePool } from '../../server/engine/engine-pool.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
@@ -38,6 +41,9 @@ class MemoryStore implements DocumentStore {
 		this.rows.push({ id, data: update });
 		return id;
 	}
+	async write(boardId: string, update: Uint8Array | null, _changes: readonly BoardChange[]): Promise<WriteResult> {
+		return { id: update ? await this.append(boardId, update) : null, historySetAside: null };
+	}
 	async compact(_boardId: string, fullState: Uint8Array, throughUpdateId: number): Promise<void> {
 		this.snapshot = fullState;
 		this.rows = this.rows.filter((r) => r.id > throughUpdateId);
@@ -55,15 +61,17 @@ describe('Room unload', () => {
 	it('a second unload that starts while the first waits for the history does not let the first dispose the room mid-write', async () => {
 		const store = new MemoryStore();
 		let historyFlush: () => Promise<void> = () => Promise.resolve();
-		const history: RoomHistory = { flush: () => historyFlush(), discard() {}, events() {}, stages() {} };
+		// A second extension whose flush the test holds (as a slow history write would be).
+		const history: RoomExtension = { flush: () => historyFlush() };
+		const options = { ...DEFAULT_SYNC_OPTIONS, unloadGraceMs: 1, batchMs: 1 };
 		let atUnload: { snapshot: boolean; rows: number } | null = null;
 		const room = await Room.load('board-1', {
 			store,
-			options: { ...DEFAULT_SYNC_OPTIONS, unloadGraceMs: 1, batchMs: 1 },
+			options,
 			log: () => {},
 			// On this thread: the test steps through the room's awaits one tick at a time.
 			engines: new EnginePool(0, () => {}),
-			history: () => history,
+			extensions: [persistenceExtension(store, options), () => history],
 			onUnloaded: () => (atUnload ??= { snapshot: store.snapshot !== null, rows: store.rows.length })
 		});
 		await room.flush(); // the seed is stored

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
+import type { BoardChange } from '../board/changes.ts';
 import { boardStages, cardEvents } from './db/schema/history.ts';
 import { CARDS_PER_STATEMENT, refreshCardFlow } from './card-flow.ts';
 import { inChunks, MAX_BIND_PARAMETERS } from './db/batches.ts';
@@ -17,6 +18,19 @@ export interface CardEventRow {
 	fromStageId: string | null;
 	toStageId: string | null;
 	data: Record<string, unknown>;
+}
+
+/** The `card_events` and `board_stages` rows of a board's changes (the change feed, src/lib/board/changes.ts). */
+export function historyRows(boardId: string, changes: readonly BoardChange[]): { events: CardEventRow[]; stages: StageRow[] } {
+	const events: CardEventRow[] = [];
+	const stages: StageRow[] = [];
+	for (const change of changes) {
+		if (change.type === 'stage') {
+			const { type: _stage, ...stage } = change;
+			stages.push({ boardId, ...stage });
+		} else events.push({ boardId, cardId: change.cardId, type: change.type, at: change.at, actorId: change.actorId, fromStageId: change.fromStageId, toStageId: change.toStageId, data: change.data });
+	}
+	return { events, stages };
 }
 
 /** A stage's latest metadata to upsert. */
