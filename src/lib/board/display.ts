@@ -24,10 +24,28 @@ export function shortAge(since: string, now: Date): string {
 	return `${Math.round(ms / (7 * DAY))}w`;
 }
 
-/** Up to two initials for an avatar. */
+const LETTER = /[\p{L}\p{N}]/u;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The first user-perceived character of a word (an emoji or an accented letter stays whole). */
+function firstGrapheme(word: string): string {
+	for (const { segment } of graphemes.segment(word)) return segment;
+	return '';
+}
+
+/**
+ * Up to two initials for an avatar: the first letters of the first and the last word ("Mary Ann Smith" → "MS",
+ * "Cher" → "C"). Words without a letter or digit (an emoji, a dash) are passed over; a name made only of such
+ * words shows its first character, and an empty name "?".
+ */
 export function initials(name: string): string {
-	const parts = name.trim().split(/\s+/).filter(Boolean);
-	return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? parts[parts.length - 1]![0] : '')).toUpperCase();
+	const words = name.trim().split(/\s+/u).filter(Boolean);
+	// Leading punctuation ("(Bob)", "'Ana") is not an initial: start each word at its first letter or digit.
+	const letters = words.map((w) => w.slice(w.search(LETTER))).filter((w) => LETTER.test(w));
+	if (letters.length === 0) return words.length ? firstGrapheme(words[0]!) : '?';
+	const first = firstGrapheme(letters[0]!);
+	const last = letters.length > 1 ? firstGrapheme(letters[letters.length - 1]!) : '';
+	return (first + last).toLocaleUpperCase();
 }
 
 const AVATAR_COLORS = ['#4f46e5', '#0891b2', '#059669', '#d97706', '#dc2626', '#c026d3', '#7c3aed', '#2563eb'];
