@@ -3,10 +3,11 @@ import type { Db } from './db/client.ts';
 import { readStages } from './history.ts';
 import { readFlowAggregates } from './stats-query.ts';
 import type { StageInfo } from '../board/metrics/history.ts';
-import { bucketSize, bucketsFor, cardTimes, deadlineFigures, deadlineOf, efficiency, leadAndCycle, quality, throughputByWeek, type Range } from '../board/metrics/flow.ts';
+import { bucketSize, bucketsFor, cardTimes, deadlineFigures, efficiency, leadAndCycle, quality, throughputByWeek, type Range } from '../board/metrics/flow.ts';
 import { cumulativeFlowFromDeltas, dailyCounts, reworkFromMoves, timeInStageFromVisits, wipFromFlow } from '../board/metrics/aggregates.ts';
 import { forecastHowMany, forecastWhen } from '../board/metrics/forecast.ts';
 import { DomainError } from './errors.ts';
+import { deadlineOf } from '../board/metrics/deadline.ts';
 import type { StageKind } from '../board/types.ts';
 
 const DAY = 86_400_000;
@@ -99,7 +100,7 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 		wip: wipFromFlow(cfd, stages),
 		timeInStage: timeInStageFromVisits(agg.stageVisits, stages),
 		flowEfficiency: efficiency(agg.activeMs, agg.waitMs),
-		dueDateHitRate: deadlineFigures(agg.deadlines.withDue, agg.deadlines.onTime, agg.deadlines.lateMsByStage),
+		dueDateHitRate: deadlineFigures(agg.deadlines.withDue, agg.deadlines.onTime, agg.deadlines.lateMsByStage, agg.deadlines.dueMoved),
 		rework: reworkFromMoves(agg.moves, stages),
 		quality: quality(agg.finished, query.range),
 		forecast: {
