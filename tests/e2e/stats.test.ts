@@ -34,6 +34,10 @@ test('the stats tab of the demo board renders every chart without errors, and th
 	expect(lateStages).toBeGreaterThan(0);
 	await expect(section('Deadlines').getByTestId('chart-late-stages').locator('g[aria-label="bar"] rect')).toHaveCount(lateStages);
 	await expect(section('Deadlines')).toContainText(/\d+ of \d+ cards with a due date finished on time/);
+	// Next to the hit rate: how many of those cards had their due date moved before they finished (as the API says).
+	const api = await apiStats(page, new URL(page.url()).pathname.split('/')[2]!);
+	await expect(section('Deadlines').getByTestId('due-moved')).toHaveText(`${api.dueDateHitRate.dueMoved} of them had their due date moved before they finished.`);
+	await expect(page.getByTestId('headline')).toContainText(`${api.dueDateHitRate.withDue} with due dates, ${api.dueDateHitRate.dueMoved} of them moved`);
 
 	// Narrow the range to one week: the CFD table shrinks to 7 days, and every chart still draws.
 	const before = await page.locator('section').filter({ hasText: 'Cumulative flow' }).locator('tbody tr').count();
@@ -79,7 +83,10 @@ test('a bad date range gets a clear message', async ({ page }) => {
 	await expect(page).toHaveURL(/\/b\/[a-z0-9]+$/);
 	const board = page.url();
 	await page.goto(`${board}/stats?from=2026-12-01&to=2026-01-01`);
-	await expect(page.getByRole('heading', { name: '"from" must be on or before "to".' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '"from" (2026-12-01) must be on or before "to" (2026-01-01).' })).toBeVisible();
+	// A day that does not exist is refused, not rolled over into March.
+	await page.goto(`${board}/stats?from=2026-02-30&to=2026-03-10`);
+	await expect(page.getByRole('heading', { name: '"from" must be a real date written like 2026-11-22; got "2026-02-30".' })).toBeVisible();
 });
 
 /** Logs in as the demo user and opens the stats tab of the demo board; returns the board's id. */
@@ -195,7 +202,7 @@ test('the forecast answers "how many cards by a date" with 50/85/95 % figures, a
 
 	// Something that is not a date (only possible by editing the address) is refused with the rule.
 	await page.goto(page.url().replace(/forecastBy=[^&]*/, 'forecastBy=next-friday'));
-	await expect(page.getByRole('heading', { name: 'forecastBy must look like 2026-12-31.' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '"forecastBy" must be a real date written like 2026-11-22; got "next-friday".' })).toBeVisible();
 });
 
 test('a slowest card opens on the board with its dialog', async ({ page }) => {

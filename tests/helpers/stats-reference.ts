@@ -66,8 +66,9 @@ export async function referenceStats(db: Db, boardId: string, query: StatsQuery 
 	const allTitles = new Map(rows.filter((r) => r.type === 'created').map((r) => [r.cardId, String(r.data.title ?? 'Untitled')]));
 	const ageing = timelines.flatMap((card) => {
 		const stageId = stageAt(card, nowMs);
-		// Work outside done now is unfinished, whether or not it finished once (a reopened card).
-		if (stageId === null || kinds.get(stageId) === 'done' || card.archivedAt !== null) return [];
+		// Work outside done now is unfinished, whether or not it finished once (a reopened card); stageAt leaves out
+		// a card archived now (and counts it again once it was restored).
+		if (stageId === null || kinds.get(stageId) === 'done') return [];
 		const since = card.startedAt ?? card.createdAt;
 		return [{ cardId: card.cardId, title: allTitles.get(card.cardId) ?? 'Untitled', stageId, ageHours: (nowMs - since) / 3_600_000, started: card.startedAt !== null }];
 	});

@@ -62,11 +62,14 @@ describe.each(dbKinds())('flow-history endpoints: access and times.csv (%s)', (k
 				db,
 				stages.map(([stageId, name, k, rank]) => ({ boardId, stageId, name, kind: k, rank, deleted: false, at: now }))
 			);
-			const event = (type: string, at: number, fromStageId: string | null, toStageId: string, data = {}) => ({ boardId, cardId: 'card-1', type, at: new Date(at), actorId: ownerId, fromStageId, toStageId, data });
+			const event = (type: string, at: number, fromStageId: string | null, toStageId: string, data = {}, cardId = 'card-1') => ({ boardId, cardId, type, at: new Date(at), actorId: ownerId, fromStageId, toStageId, data });
 			await insertCardEvents(db, [
 				event('created', created, null, 's-backlog', { title: 'Launch post' }),
 				event('moved', created + 2 * HOUR, 's-backlog', 's-doing', { direction: 'forward' }),
-				event('moved', created + 5 * HOUR, 's-doing', 's-done', { direction: 'forward' })
+				event('moved', created + 5 * HOUR, 's-doing', 's-done', { direction: 'forward' }),
+				// A card id may start with "-" (ids are base64url); a title may be a formula someone typed.
+				event('created', created + HOUR, null, 's-backlog', { title: '=HYPERLINK("http://x.example","a")' }, '-Qx_9'),
+				event('moved', created + 9 * HOUR, 's-backlog', 's-done', { direction: 'forward' }, '-Qx_9')
 			]);
 		} finally {
 			await close();
@@ -102,8 +105,44 @@ describe.each(dbKinds())('flow-history endpoints: access and times.csv (%s)', (k
 		expect([lead.hours, cycle.hours]).toEqual([5, 3]);
 		const csv = await get(server.url, `/api/boards/${boardId}/times.csv`, viewerCookie);
 		expect(csv.body.split('\r\n')[0]).toBe('card_id,title,finished_at,lead_time_hours,cycle_time_hours');
-		expect(parseCsv(csv.body)).toEqual([
-			{ card_id: 'card-1', title: 'Launch post', finished_at: new Date(lead.finishedAt).toISOString(), lead_time_hours: lead.hours.toFixed(2), cycle_time_hours: cycle.hours.toFixed(2) }
+		expect(parseCsv(csv.body).find((r) => r.card_id === 'card-1')).toEqual({
+			card_id: 'card-1',
+			title: 'Launch post',
+			finished_at: new Date(lead.finishedAt).toISOString(),
+			lead_time_hours: lead.hours.toFixed(2),
+			cycle_time_hours: cycle.hours.toFixed(2)
+		});
+	});
+
+	it('both CSV exports keep a card id starting with "-" exactly and neutralise the formula in its title', async () => {
+		const times = (await get(server.url, `/api/boards/${boardId}/times.csv`, viewerCookie)).body;
+		expect(times).toContain(`\r\n-Qx_9,"'=HYPERLINK(""http://x.example"",""a"")",`);
+		expect(times.split('\r\n').find((line) => line.startsWith('-Qx_9,'))).toMatch(/,8\.00,$/);
+		const events = (await get(server.url, `/api/boards/${boardId}/events.csv`, viewerCookie)).body;
+		const lines = events.split('\r\n').filter((line) => line.includes(',-Qx_9,'));
+		expect(lines.map((line) => line.split(',').slice(1, 3))).toEqual([
+			['created', '-Qx_9'],
+			['moved', '-Qx_9']
 		]);
+		expect(lines[1]).toContain(',Backlog,Done,');
+	});
+
+	const impossible: [string, string][] = [
+		['from=2026-02-30', '"from" must be a real date'],
+		['to=2026-13-01', '"to" must be a real date'],
+		['from=yesterday', '"from" must be a real date'],
+		['from=2026-04-31&to=2026-05-01', '"from" must be a real date'],
+		['from=2026-03-10&to=2026-03-01', '"from" (2026-03-10) must be on or before "to" (2026-03-01)'],
+		['forecastBy=2026-02-29', '"forecastBy" must be a real date']
+	];
+
+	it.each(impossible)('impossible dates get 400 with a message from the stats API, times.csv and the stats tab: %s', async (query, message) => {
+		for (const path of [`/api/boards/${boardId}/stats`, `/api/boards/${boardId}/times.csv`, `/b/${boardId}/stats`]) {
+			const res = await get(server.url, `${path}?${query}`, viewerCookie);
+			expect({ path, status: res.status }).toEqual({ path, status: 400 });
+			// The API answers JSON; the stats tab shows the message on its error page.
+			const shown = path.startsWith('/api') ? (JSON.parse(res.body) as { message: string }).message : res.body.replace(/&quot;|&#34;/g, '"');
+			expect(shown).toContain(message);
+		}
 	});
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cumulativeFlowFromDeltas, dailyCounts, reworkFromMoves, timeInStageFromVisits, wipFromFlow } from '../../src/lib/board/metrics/aggregates.ts';
-import { deadlineOf, deadlines } from '../../src/lib/board/metrics/flow.ts';
+import { deadlines } from '../../src/lib/board/metrics/flow.ts';
+import { deadlineOf } from '../../src/lib/board/metrics/deadline.ts';
 import type { StageInfo } from '../../src/lib/board/metrics/history.ts';
 import { histogramBins } from '../../src/lib/board/metrics/stats.ts';
 
@@ -76,7 +77,7 @@ describe('figures from database aggregates', () => {
 			],
 			range
 		);
-		expect(due).toEqual({ rate: 1 / 2, onTime: 1, withDue: 2, lateHoursByStage: { doing: 10, review: 2 } });
+		expect(due).toEqual({ rate: 1 / 2, onTime: 1, withDue: 2, dueMoved: 0, lateHoursByStage: { doing: 10, review: 2 } });
 	});
 });
 

@@ -111,6 +111,72 @@ describe('history of hand-made cards', () => {
 		expect(due.lateHoursByStage).toEqual({ backlog: 24, doing: 48, review: 24 });
 	});
 
+	it('archive and restore are events in time: out between them, back after; restored then archived again is out again', () => {
+		const life: FlowEvent[] = [
+			{ type: 'created', cardId: 'R', at: at(0), stageId: 'doing' },
+			{ type: 'archived', cardId: 'R', at: at(1) },
+			{ type: 'restored', cardId: 'R', at: at(2) },
+			{ type: 'archived', cardId: 'R', at: at(3) }
+		];
+		const [card] = buildTimelines(life, stages);
+		expect([0, 1, 2, 3, 4].map((d) => stageAt(card!, at(d, 12)))).toEqual(['doing', null, 'doing', null, null]);
+		// At the very instant of an archive the card is already out; at a restore, already back.
+		expect([stageAt(card!, at(1)), stageAt(card!, at(2))]).toEqual([null, 'doing']);
+		const wip = wipOverTime([card!], stages, { from: at(0), to: at(5) }, at(10)).map((w) => w.wip);
+		expect(wip).toEqual([1, 0, 1, 0, 0]);
+	});
+
+	it('a finished card archived from done keeps counting there; one reopened and then archived leaves', () => {
+		const [kept, reopened] = buildTimelines(
+			[
+				{ type: 'created', cardId: 'K', at: at(0), stageId: 'doing' },
+				move('K', at(1), 'doing', 'done'),
+				{ type: 'archived', cardId: 'K', at: at(2) },
+				{ type: 'created', cardId: 'O', at: at(0), stageId: 'doing' },
+				move('O', at(1), 'doing', 'done'),
+				move('O', at(2), 'done', 'doing'),
+				{ type: 'archived', cardId: 'O', at: at(3) }
+			],
+			stages
+		);
+		expect(stageAt(kept!, at(5))).toBe('done');
+		expect([stageAt(reopened!, at(2, 12)), stageAt(reopened!, at(3, 12))]).toEqual(['doing', null]);
+	});
+
+	it('deadlines use the due date in force when the card finished, and count cards whose due date was moved before', () => {
+		const cardsWithDue = buildTimelines(
+			[
+				// Moved after finishing: judged by 03-05, on time, not "moved".
+				{ type: 'created', cardId: 'P', at: at(0), stageId: 'doing', due: '2026-03-05' },
+				move('P', at(2), 'doing', 'done'),
+				{ type: 'due_changed', cardId: 'P', at: at(3), due: '2026-03-03' },
+				// Moved from 03-03 to 03-06 before finishing on 03-05: on time, moved.
+				{ type: 'created', cardId: 'Q', at: at(0), stageId: 'doing' },
+				{ type: 'due_changed', cardId: 'Q', at: at(0), due: '2026-03-03' },
+				{ type: 'due_changed', cardId: 'Q', at: at(1), due: '2026-03-06' },
+				move('Q', at(3), 'doing', 'done'),
+				// Set once, then to something that is no date and back: not moved; finished late.
+				{ type: 'created', cardId: 'S', at: at(0), stageId: 'doing' },
+				{ type: 'due_changed', cardId: 'S', at: at(0), due: '2026-03-02' },
+				{ type: 'due_changed', cardId: 'S', at: at(1), due: 'soon' },
+				{ type: 'due_changed', cardId: 'S', at: at(1, 1), due: '2026-03-02' },
+				move('S', at(4), 'doing', 'done'),
+				// Due date removed before finishing: not counted at all.
+				{ type: 'created', cardId: 'U', at: at(0), stageId: 'doing', due: '2026-03-01' },
+				{ type: 'due_changed', cardId: 'U', at: at(1), due: null },
+				move('U', at(2), 'doing', 'done')
+			],
+			stages
+		);
+		expect(cardsWithDue.map((c) => [c.cardId, c.dueAtFinish, c.dueMoved])).toEqual([
+			['P', '2026-03-05', false],
+			['Q', '2026-03-06', true],
+			['S', '2026-03-02', false],
+			['U', null, false]
+		]);
+		expect(dueDateHitRate(cardsWithDue, { from: at(0), to: at(7) })).toMatchObject({ withDue: 3, onTime: 2, dueMoved: 1 });
+	});
+
 	it('rework counts backward moves by the stage left; quality counts complete checklists at finish', () => {
 		expect(rework(cards, range)).toEqual({ review: 1 });
 		expect(quality(cards, range)).toEqual({ rate: 0.5, complete: 1, withChecklist: 2 });

@@ -26,7 +26,9 @@ function deadlineSql(due: SQL): SQL {
 /**
  * The replay of a board's events (or some of its cards'), as rows of `card_flow`: each card's visits from its
  * latest `created`, in (at, id) order as `buildTimelines` does, with the end of each visit and the card's own
- * figures. The stages' kinds are read now, so the rows must be rebuilt when a kind changes (`upsertStages` does).
+ * figures, and a row for each archive and restore after it. Every row starts a stretch of the cumulative flow that
+ * lasts until the card's next row (`flow_end_t`), in the stage, due date and archived state in force then. The
+ * stages' kinds are read now, so the rows must be rebuilt when a kind changes (`upsertStages` does).
  */
 function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 	const kindOf = (kind: string) => sql`array(select stage_id from board_stages where board_id = ${boardId} and kind = ${kind})`;
@@ -35,8 +37,10 @@ function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 	with ev as (
 		-- Times as epoch milliseconds (the recorder stores JavaScript dates), so all arithmetic is exact; and only the
 		-- details the figures read: a created card's title, a due date, the checklist on a finishing move.
-		select id, card_id, type, (date_part('epoch', at) * 1000)::bigint as t, visit, coalesce(from_stage_id, '') as from_id, to_id, stage_kind,
+		select id, card_id, type, (date_part('epoch', at) * 1000)::bigint as t, visit, type in ('archived', 'restored') as toggle,
+			coalesce(from_stage_id, '') as from_id, to_id, stage_kind,
 			case type when 'created' then coalesce(data->>'title', 'Untitled') when 'due_changed' then data->>'due' end as detail,
+			case when type = 'due_changed' then ${deadlineSql(sql`(data->>'due')`)} end as due_deadline,
 			case when type = 'moved' and stage_kind = 'done' then data->'checklist' end as checklist
 		from (
 			select *, type in ('created', 'moved') as visit, coalesce(to_stage_id, '') as to_id, case
@@ -49,56 +53,74 @@ function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 			where board_id = ${boardId} and type in ('created', 'moved', 'archived', 'restored', 'due_changed')${cards}
 		) rows
 	), ordered as (
-		-- One sort of the events by card, newest first, serves every window below; (t, id) is the replay's order.
-		-- "later" counts what comes after a row in that order, so the latest of a kind is the one with none later.
+		-- One sort of the events by card, newest first, serves the windows here; (t, id) is the replay's order.
+		-- "later" counts what comes after a row in that order, so the latest of a kind is the one with none later,
+		-- and the rows sharing a count of later visits (due changes, archives) are one visit (due date, archived state).
 		select ev.*,
 			count(*) filter (where type = 'created') over later as later_created,
 			count(*) filter (where type = 'due_changed') over later as later_dues,
-			count(*) filter (where type in ('archived', 'restored')) over later as later_archives,
-			min(t) filter (where visit) over later as end_t
+			count(*) filter (where toggle) over later as later_toggles,
+			count(*) filter (where visit) over later as later_visits,
+			min(t) filter (where visit) over later as end_t,
+			min(t) filter (where visit or toggle) over later as next_t
 		from ev
 		window later as (partition by card_id order by t desc, id desc rows between unbounded preceding and 1 preceding)
+	), in_force as (
+		-- What was in force at each row: the stage of the visit it belongs to, the due date set last, whether the
+		-- card was archived; and the real due dates held so far (two different ones: the due date was moved).
+		select ordered.*,
+			max(to_id) filter (where visit) over (partition by card_id, later_created, later_visits) as stage_id,
+			max(stage_kind) filter (where visit) over (partition by card_id, later_created, later_visits) as kind_now,
+			max(detail) filter (where type = 'due_changed') over (partition by card_id, later_created, later_dues) as due_now,
+			coalesce(max(type) filter (where toggle) over (partition by card_id, later_created, later_toggles) = 'archived', false) as archived_now,
+			min(due_deadline) over held <> max(due_deadline) over held as due_moved_now
+		from ordered
+		window held as (partition by card_id, later_created order by t, id rows between unbounded preceding and current row)
 	), cards as (
-		select id, card_id, type, t, visit, from_id, to_id, stage_kind, checklist, end_t, later_created,
+		select id, card_id, type, t, visit, toggle, from_id, stage_id, kind_now, checklist, end_t, next_t, later_created, due_now, archived_now, due_moved_now,
 			max(t) filter (where type = 'created' and later_created = 0) over card as created_t,
 			-- Where the card first appeared, to list cards in the replay's order (only a card created twice has two).
 			min(t) filter (where type = 'created') over card as first_t,
 			min(id) filter (where type = 'created') over card as first_id,
-			min(t) filter (where later_created = 0 and visit and stage_kind = 'done') over card as finished_t,
-			min(t) filter (where later_created = 0 and visit and stage_kind = 'active') over card as started_t,
-			max(t) filter (where later_created = 0 and type = 'archived' and later_archives = 0) over card as archived_t,
-			max(detail) filter (where later_created = 0 and type = 'due_changed' and later_dues = 0) over card as due,
+			min(t) filter (where later_created = 0 and visit and kind_now = 'done') over card as finished_t,
+			min(t) filter (where later_created = 0 and visit and kind_now = 'active') over card as started_t,
+			max(detail) filter (where type = 'due_changed' and later_created = 0 and later_dues = 0) over card as due_last,
 			max(detail) filter (where type = 'created' and later_created = 0) over card as title
-		from ordered
+		from in_force
 		window card as (partition by card_id)
 	), visits as (
 		-- A card's history starts at its latest 'created' (a replay starts it over there and ignores what came before).
 		select *,
-			case when finished_t is not null and t < finished_t then least(coalesce(end_t, finished_t), finished_t) - t end as pre_finish_ms,
-			-- An archived card leaves the board then, unless it had finished before: finished work keeps counting as done.
-			case when archived_t is not null and (finished_t is null or finished_t > archived_t) then archived_t end as gone_t
+			case when visit and finished_t is not null and t < finished_t then least(coalesce(end_t, finished_t), finished_t) - t end as pre_finish_ms,
+			-- The first arrival in done, in (t, id) order; ties at the same instant go to the lower event id.
+			visit and kind_now = 'done' and t = finished_t as arrives_done
 		from cards
-		where later_created = 0 and created_t is not null and visit
+		where later_created = 0 and created_t is not null and (visit or toggle)
 	), figures as (
 		select *,
-			-- The first arrival in done, in (t, id) order; ties at the same instant go to the lower event id.
-			coalesce(stage_kind = 'done' and t = finished_t and id = min(id) filter (where stage_kind = 'done' and t = finished_t) over card, false) as finishing,
-			coalesce(sum(pre_finish_ms) filter (where stage_kind = 'active') over card, 0) as card_active_ms,
-			coalesce(sum(pre_finish_ms) filter (where stage_kind = 'wait') over card, 0) as card_wait_ms,
-			case when gone_t is not null and (end_t is null or end_t > gone_t) then gone_t else end_t end as flow_end_t
+			coalesce(arrives_done and id = min(id) filter (where arrives_done) over card, false) as finishing,
+			coalesce(sum(pre_finish_ms) filter (where kind_now = 'active') over card, 0) as card_active_ms,
+			coalesce(sum(pre_finish_ms) filter (where kind_now = 'wait') over card, 0) as card_wait_ms
 		from visits
 		window card as (partition by card_id)
+	), judged as (
+		-- A finished card is judged by the due date in force when it finished; moving it later changes nothing.
+		select *, case when finished_t is null then due_last else max(due_now) filter (where finishing) over card end as due
+		from figures
+		window card as (partition by card_id)
 	)
-	select ${boardId}::text, card_id, id, type, t, from_id, to_id, stage_kind, checklist, end_t, created_t, finished_t, started_t, due, ${deadlineSql(sql`due`)},
-		title, first_t, first_id, gone_t, archived_t is not null, finishing, pre_finish_ms,
+	select ${boardId}::text, card_id, id, type, t, from_id, stage_id, kind_now, checklist, case when visit then end_t end, created_t, finished_t, started_t,
+		due, ${deadlineSql(sql`due`)}, title, first_t, first_id, archived_now, finishing, pre_finish_ms,
 		case when finishing then card_active_ms end, case when finishing then card_wait_ms end,
-		gone_t is null or t < gone_t, flow_end_t, floor(t / 86400000.0)::int, floor(flow_end_t / 86400000.0)::int
-	from figures`;
+		case when finishing then coalesce(due_moved_now, false) end,
+		-- Archived, a card is out of every figure until restored; finished work archived from a done stage stays counted.
+		coalesce(kind_now = 'done', false) or not archived_now, next_t, floor(t / 86400000.0)::int, floor(next_t / 86400000.0)::int
+	from judged`;
 }
 
 const COLUMNS = sql.raw(
 	'board_id, card_id, event_id, type, t, from_id, to_id, stage_kind, checklist, end_t, created_t, finished_t, started_t, due, deadline_t, ' +
-		'title, first_t, first_id, gone_t, archived, finishing, pre_finish_ms, active_ms, wait_ms, counted, flow_end_t, start_day, flow_end_day'
+		'title, first_t, first_id, archived, finishing, pre_finish_ms, active_ms, wait_ms, due_moved, counted, flow_end_t, start_day, flow_end_day'
 );
 
 /**

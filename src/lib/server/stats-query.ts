@@ -39,9 +39,12 @@ export interface FlowAggregates {
 	/** Time finished cards spent in active and waiting stages before finishing (ms). */
 	activeMs: number;
 	waitMs: number;
-	/** Finished cards with a due date, those finished by it, and where the late ones' time went before finishing (ms per stage). */
-	deadlines: { withDue: number; onTime: number; lateMsByStage: Record<string, number> };
-	/** Unarchived cards outside done stages now (reopened ones included), in the order they were first created. */
+	/**
+	 * Finished cards with a due date when they finished, those finished by it, those whose due date had been moved,
+	 * and where the late ones' time went before finishing (ms per stage).
+	 */
+	deadlines: { withDue: number; onTime: number; dueMoved: number; lateMsByStage: Record<string, number> };
+	/** Cards outside done stages now and not archived now (reopened ones included), in the order they were first created. */
 	ageing: { cardId: string; title: string; stageId: string; createdAt: number; startedAt: number | null }[];
 	/** Cards finished per day since `forecastFrom` (day index → count). */
 	dailyFinished: { day: number; count: number }[];
@@ -127,7 +130,7 @@ function finishedStatement(boardId: string, w: FlowWindow): SQL {
 	return sql`
 	with done as (
 		-- One row per card finished in the range: its first arrival in done.
-		select card_id, title, created_t, started_t, finished_t, checklist, first_t, first_id, active_ms, wait_ms, deadline_t from card_flow
+		select card_id, title, created_t, started_t, finished_t, checklist, first_t, first_id, active_ms, wait_ms, deadline_t, due_moved from card_flow
 		where board_id = ${boardId} and finishing and finished_t >= ${ms(w.from)} and finished_t < ${ms(w.to)}
 	), late as (
 		-- Time per stage before they finished, of the cards finished in the range after their due date.
@@ -137,7 +140,8 @@ function finishedStatement(boardId: string, w: FlowWindow): SQL {
 	)
 	select json_build_object(
 		'done', (select coalesce(json_agg(json_build_array(card_id, title, created_t, started_t, finished_t, checklist) order by finished_t, first_t, first_id), '[]') from done),
-		'sums', (select json_build_array(coalesce(sum(active_ms), 0), coalesce(sum(wait_ms), 0), count(deadline_t), count(*) filter (where finished_t <= deadline_t)) from done),
+		'sums', (select json_build_array(coalesce(sum(active_ms), 0), coalesce(sum(wait_ms), 0), count(deadline_t), count(*) filter (where finished_t <= deadline_t),
+			count(*) filter (where deadline_t is not null and due_moved)) from done),
 		'late', (select coalesce(json_agg(json_build_array(to_id, ms)), '[]') from late)
 	)::text as body`;
 }
@@ -154,8 +158,9 @@ function nowStatement(boardId: string, w: FlowWindow): SQL {
 	)
 	select json_build_object(
 		'ageing', (select coalesce(json_agg(json_build_array(card_id, title, to_id, created_t, started_t) order by first_t, first_id), '[]') from card_flow
-			-- The visit going on now, outside done: a card reopened after finishing is unfinished work again.
-			where board_id = ${boardId} and (end_t is null or end_t > ${ms(w.now)}) and t <= ${ms(w.now)} and not archived and stage_kind is distinct from 'done'),
+			-- Where each card is now, outside done and not archived now: a card reopened after finishing is unfinished
+			-- work again, and one restored is back.
+			where board_id = ${boardId} and (flow_end_t is null or flow_end_t > ${ms(w.now)}) and t <= ${ms(w.now)} and counted and stage_kind is distinct from 'done'),
 		'daily', (select coalesce(json_agg(json_build_array(k, n)), '[]') from (
 			select (finished_t - ${ms(w.forecastFrom)}) / ${DAY_MS}::bigint as k, count(*) as n from card_flow
 			where board_id = ${boardId} and finishing and finished_t >= ${ms(w.forecastFrom)} and finished_t <= ${ms(w.now)} group by 1) f),
@@ -167,7 +172,7 @@ type Tuple = (string | number | null | Record<string, number>)[];
 
 /** What the statements answer: compact tuples, so a large board's answer stays small. */
 type RawAggregates = Record<'cfd' | 'tis' | 'moves' | 'done' | 'late' | 'ageing' | 'daily' | 'breaches', Tuple[]> & {
-	sums: [number, number, number, number];
+	sums: [number, number, number, number, number];
 };
 
 /** The statements' tuples as typed rows. */
@@ -190,6 +195,7 @@ function parseAggregates(raw: RawAggregates): FlowAggregates {
 		deadlines: {
 			withDue: Number(raw.sums[2]),
 			onTime: Number(raw.sums[3]),
+			dueMoved: Number(raw.sums[4]),
 			lateMsByStage: Object.fromEntries(raw.late.map(([stageId, ms]) => [String(stageId), Number(ms)]))
 		},
 		ageing: raw.ageing.map(([cardId, title, stageId, createdAt, startedAt]) => ({

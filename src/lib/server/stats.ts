@@ -7,6 +7,7 @@ import { bucketSize, bucketsFor, cardTimes, deadlineFigures, efficiency, leadAnd
 import { cumulativeFlowFromDeltas, dailyCounts, reworkFromMoves, timeInStageFromVisits, wipFromFlow } from '../board/metrics/aggregates.ts';
 import { forecastHowMany, forecastWhen } from '../board/metrics/forecast.ts';
 import { DomainError } from './errors.ts';
+import { deadlineOf } from '../board/metrics/deadline.ts';
 import type { StageKind } from '../board/types.ts';
 
 const DAY = 86_400_000;
@@ -23,20 +24,30 @@ export interface StatsQuery {
 	forecastCount?: number;
 }
 
+/** Whether a query parameter is a real calendar date, YYYY-MM-DD: 2026-02-30 and 2026-13-01 are not. */
+function isCalendarDate(s: string): boolean {
+	// deadlineOf accepts exactly the dates that exist (a round trip through Date, which would roll 02-30 over to March).
+	return deadlineOf(s) !== null;
+}
+
 /** Parses and checks a stats query; defaults to the last 30 days. Throws invalid_input with a clear message. */
 export function parseStatsQuery(params: URLSearchParams, now: Date): StatsQuery & { range: Range } {
 	const today = now.toISOString().slice(0, 10);
 	// Empty form fields count as absent.
 	const param = (name: string) => params.get(name) || undefined;
-	const to = param('to') ?? today;
-	const from = param('from') ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
-	const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
-	if (!isDate(from) || !isDate(to)) throw new DomainError('invalid_input', 'Dates must look like 2026-11-22.');
+	const date = (name: string) => {
+		const value = param(name);
+		if (value !== undefined && !isCalendarDate(value)) {
+			throw new DomainError('invalid_input', `"${name}" must be a real date written like 2026-11-22; got ${JSON.stringify(value.slice(0, 40))}.`);
+		}
+		return value;
+	};
+	const to = date('to') ?? today;
+	const from = date('from') ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
 	const range = { from: Date.parse(`${from}T00:00:00Z`), to: Date.parse(`${to}T00:00:00Z`) + DAY };
-	if (range.from >= range.to) throw new DomainError('invalid_input', '"from" must be on or before "to".');
+	if (range.from >= range.to) throw new DomainError('invalid_input', `"from" (${from}) must be on or before "to" (${to}).`);
 	if (range.to - range.from > 731 * DAY) throw new DomainError('invalid_input', 'Choose a range of at most two years.');
-	const forecastBy = param('forecastBy');
-	if (forecastBy !== undefined && !isDate(forecastBy)) throw new DomainError('invalid_input', 'forecastBy must look like 2026-12-31.');
+	const forecastBy = date('forecastBy');
 	const countParam = param('forecastCount');
 	const forecastCount = countParam === undefined ? undefined : Number(countParam);
 	if (forecastCount !== undefined && (!Number.isInteger(forecastCount) || forecastCount < 1 || forecastCount > 10_000)) {
@@ -89,7 +100,7 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 		wip: wipFromFlow(cfd, stages),
 		timeInStage: timeInStageFromVisits(agg.stageVisits, stages),
 		flowEfficiency: efficiency(agg.activeMs, agg.waitMs),
-		dueDateHitRate: deadlineFigures(agg.deadlines.withDue, agg.deadlines.onTime, agg.deadlines.lateMsByStage),
+		dueDateHitRate: deadlineFigures(agg.deadlines.withDue, agg.deadlines.onTime, agg.deadlines.lateMsByStage, agg.deadlines.dueMoved),
 		rework: reworkFromMoves(agg.moves, stages),
 		quality: quality(agg.finished, query.range),
 		forecast: {

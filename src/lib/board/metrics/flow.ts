@@ -1,5 +1,6 @@
 import { stageAt, type CardTimeline, type StageInfo } from './history.ts';
 import { median, summarize, type Summary } from './stats.ts';
+import { deadlineOf } from './deadline.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -200,53 +201,49 @@ export function msBeforeFinish(card: Pick<CardTimeline, 'visits' | 'finishedAt'>
 /** What the deadline figures need of a card; `msByStage` (see `msBeforeFinish`) is read only for late cards. */
 export interface DeadlineFacts {
 	finishedAt: number | null;
+	/** The due date in force when the card finished: moving it afterwards changes nothing. */
 	due: string | null;
 	msByStage: Record<string, number> | null;
-}
-
-/** Share of finished cards with a due date that finished by the end of that day (UTC); where late cards' time went. */
-export function dueDateHitRate(cards: readonly CardTimeline[], range: Range) {
-	return deadlines(
-		cards.map((card) => ({ finishedAt: card.finishedAt, due: card.due, msByStage: msBeforeFinish(card) })),
-		range
-	);
+	/** The due date was moved before the card finished (see `CardTimeline.dueMoved`). */
+	dueMoved?: boolean;
 }
 
 /**
- * The last millisecond of a due date's UTC day, or null when the due date is missing or not a real calendar date
- * (YYYY-MM-DD, years 0001–9999): such a card counts as having no due date. card_flow's `deadline_t` is the same.
+ * Share of finished cards with a due date that finished by the end of that day (UTC), judged by the due date in
+ * force when each finished; where late cards' time went; and how many of them had their due date moved first.
  */
-export function deadlineOf(due: unknown): number | null {
-	if (typeof due !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(due) || due.startsWith('0000')) return null;
-	const midnight = Date.parse(`${due}T00:00:00Z`);
-	// Date.parse accepts some days that do not exist (2026-02-30); the round trip rejects them.
-	if (Number.isNaN(midnight) || new Date(midnight).toISOString().slice(0, 10) !== due) return null;
-	return midnight + DAY - 1;
+export function dueDateHitRate(cards: readonly CardTimeline[], range: Range) {
+	return deadlines(
+		cards.map((card) => ({ finishedAt: card.finishedAt, due: card.dueAtFinish, msByStage: msBeforeFinish(card), dueMoved: card.dueMoved })),
+		range
+	);
 }
 
 /** `dueDateHitRate` from per-card facts. Hours are summed as whole milliseconds first, so card order cannot change them. */
 export function deadlines(cards: readonly DeadlineFacts[], range: Range) {
 	let onTime = 0;
 	let withDue = 0;
+	let dueMoved = 0;
 	const lateMs: Record<string, number> = {};
 	for (const card of cards) {
 		if (card.finishedAt === null || card.finishedAt < range.from || card.finishedAt >= range.to) continue;
 		const deadline = deadlineOf(card.due);
 		if (deadline === null) continue;
 		withDue++;
+		if (card.dueMoved === true) dueMoved++;
 		if (card.finishedAt <= deadline) {
 			onTime++;
 			continue;
 		}
 		for (const [stageId, ms] of Object.entries(card.msByStage ?? {})) lateMs[stageId] = (lateMs[stageId] ?? 0) + ms;
 	}
-	return deadlineFigures(withDue, onTime, lateMs);
+	return deadlineFigures(withDue, onTime, lateMs, dueMoved);
 }
 
-/** The deadline figures from their counts and the late cards' milliseconds per stage. */
-export function deadlineFigures(withDue: number, onTime: number, lateMsByStage: Record<string, number>) {
+/** The deadline figures from their counts, the late cards' milliseconds per stage and how many had their due date moved. */
+export function deadlineFigures(withDue: number, onTime: number, lateMsByStage: Record<string, number>, dueMoved: number) {
 	const lateHoursByStage = Object.fromEntries(Object.entries(lateMsByStage).map(([stageId, ms]) => [stageId, ms / HOUR]));
-	return { rate: withDue ? onTime / withDue : null, onTime, withDue, lateHoursByStage };
+	return { rate: withDue ? onTime / withDue : null, onTime, withDue, dueMoved, lateHoursByStage };
 }
 
 /** Backward moves per stage (the stage left) within the range. */

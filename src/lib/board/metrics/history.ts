@@ -1,4 +1,5 @@
 import type { StageKind } from '../types.ts';
+import { deadlineOf } from './deadline.ts';
 
 /** A stage as history knows it (kept after renames and deletions). */
 export interface StageInfo {
@@ -21,6 +22,8 @@ export interface Visit {
 	stageId: string;
 	start: number;
 	end: number | null;
+	/** The stage is a done stage (finished work keeps counting there while archived). */
+	done?: boolean;
 }
 
 /** Everything the metrics need about one card, derived from its events. */
@@ -32,8 +35,16 @@ export interface CardTimeline {
 	finishedAt: number | null;
 	/** First time the card entered an active stage. */
 	startedAt: number | null;
+	/** The due date now (the latest change). */
 	due: string | null;
+	/** The due date in force when the card first reached done (null when it had none then, or never finished). */
+	dueAtFinish: string | null;
+	/** Before it finished, the card's due date was set to more than one real calendar date (it was moved). */
+	dueMoved: boolean;
+	/** When it was archived, if it is archived at the end of its history (null once restored). */
 	archivedAt: number | null;
+	/** Every archive and restore, in order: the card is out of the figures while archived (see `stageAt`). */
+	archives: { at: number; archived: boolean }[];
 	/** Checklist state on the move that finished the card, if recorded. */
 	checklistAtFinish: { done: number; total: number } | null;
 	/** Backward moves: the stage the card left, and when. */
@@ -46,9 +57,20 @@ export function buildTimelines(events: readonly FlowEvent[], stages: readonly St
 	const order = new Map(stages.map((s) => [s.id, s.order]));
 	const sorted = [...events].sort((a, b) => a.at - b.at);
 	const cards = new Map<string, CardTimeline>();
+	// The real due dates each card held before it finished: two different ones mean its due date was moved.
+	const heldDue = new Map<string, string>();
+	const holdDue = (card: CardTimeline, due: string | null) => {
+		if (card.finishedAt !== null || deadlineOf(due) === null) return;
+		const before = heldDue.get(card.cardId);
+		if (before !== undefined && before !== due) card.dueMoved = true;
+		heldDue.set(card.cardId, due!);
+	};
 	const enter = (card: CardTimeline, stageId: string, at: number) => {
-		card.visits.push({ stageId, start: at, end: null });
-		if (kind.get(stageId) === 'done' && card.finishedAt === null) card.finishedAt = at;
+		card.visits.push({ stageId, start: at, end: null, done: kind.get(stageId) === 'done' });
+		if (kind.get(stageId) === 'done' && card.finishedAt === null) {
+			card.finishedAt = at;
+			card.dueAtFinish = card.due;
+		}
 		if (kind.get(stageId) === 'active' && card.startedAt === null) card.startedAt = at;
 	};
 	for (const event of sorted) {
@@ -60,11 +82,16 @@ export function buildTimelines(events: readonly FlowEvent[], stages: readonly St
 				finishedAt: null,
 				startedAt: null,
 				due: event.due ?? null,
+				dueAtFinish: null,
+				dueMoved: false,
 				archivedAt: null,
+				archives: [],
 				checklistAtFinish: null,
 				backwardFrom: []
 			};
 			cards.set(event.cardId, card);
+			heldDue.delete(event.cardId);
+			holdDue(card, card.due);
 			enter(card, event.stageId, event.at);
 			continue;
 		}
@@ -77,21 +104,35 @@ export function buildTimelines(events: readonly FlowEvent[], stages: readonly St
 			enter(card, event.toStageId, event.at);
 			if (!wasFinished && card.finishedAt !== null) card.checklistAtFinish = event.checklist ?? null;
 			if ((order.get(event.toStageId) ?? 0) < (order.get(event.fromStageId) ?? 0)) card.backwardFrom.push({ stageId: event.fromStageId, at: event.at });
-		} else if (event.type === 'archived') card.archivedAt = event.at;
-		else if (event.type === 'restored') card.archivedAt = null;
-		else if (event.type === 'due_changed') card.due = event.due;
+		} else if (event.type === 'archived' || event.type === 'restored') {
+			card.archivedAt = event.type === 'archived' ? event.at : null;
+			card.archives.push({ at: event.at, archived: event.type === 'archived' });
+		} else if (event.type === 'due_changed') {
+			card.due = event.due;
+			holdDue(card, event.due);
+		}
 	}
 	return [...cards.values()];
 }
 
-/** The stage a card was in at time `t`, or null if it did not exist (or was archived unfinished). */
+/** Whether the card was archived at time `t`: its latest archive or restore by then was an archive. */
+export function archivedAt(card: Pick<CardTimeline, 'archives'>, t: number): boolean {
+	for (let i = card.archives.length - 1; i >= 0; i--) if (card.archives[i]!.at <= t) return card.archives[i]!.archived;
+	return false;
+}
+
+/**
+ * The stage a card was in at time `t`, or null if it did not exist or was archived then. Archive and restore are
+ * events in time: a card archived at t₁ and restored at t₂ is out between them and back after, so restoring a card
+ * never rewrites the past. A card archived from a done stage keeps counting there: archiving finished work is
+ * tidying up, and the finished band of the cumulative flow must not shrink when people tidy.
+ */
 export function stageAt(card: CardTimeline, t: number): string | null {
 	if (t < card.createdAt) return null;
-	// An archived card leaves the board, unless it had finished: finished work keeps counting as done.
-	if (card.archivedAt !== null && t >= card.archivedAt && (card.finishedAt === null || card.finishedAt > card.archivedAt)) return null;
 	for (let i = card.visits.length - 1; i >= 0; i--) {
 		const v = card.visits[i]!;
-		if (v.start <= t) return v.stageId;
+		if (v.start > t) continue;
+		return v.done !== true && archivedAt(card, t) ? null : v.stageId;
 	}
 	return null;
 }

@@ -51,8 +51,9 @@ export const boardStages = pgTable(
 
 /**
  * Each card's replayed history, kept up to date as events and stage kinds are written (see card-flow.ts): one row
- * per visit (a `created` or `moved` event) from the card's latest `created` on, with the end of the visit and the
- * card's own figures (when it was created, started, finished, left; its title, due date and deadline), worked out
+ * per visit (a `created` or `moved` event) and per archive or restore from the card's latest `created` on, with the
+ * end of the visit and the card's own figures (when it was created, started, finished; its title, the due date it
+ * is judged by and its deadline), worked out
  * once on write so that a stats request only counts and sums along indexes. Derived data: `refreshCardFlow` can
  * rebuild any part of it, and `rebuildMissingCardFlow` fills boards that have events but no rows.
  */
@@ -65,21 +66,23 @@ export const cardFlow = pgTable(
 		cardId: text('card_id').notNull(),
 		/** The card_events row that started the visit. */
 		eventId: bigint('event_id', { mode: 'number' }).notNull(),
-		/** created | moved */
+		/** created | moved (a visit), archived | restored (the card leaves or comes back within its visit) */
 		type: text('type').notNull(),
-		/** When the visit started, epoch milliseconds (as the metrics use them). */
+		/** When the visit (or the archive or restore) happened, epoch milliseconds (as the metrics use them). */
 		t: bigint('t', { mode: 'number' }).notNull(),
 		fromId: text('from_id').notNull(),
+		/** The visit's stage (for an archive or restore: the stage the card was in). */
 		toId: text('to_id').notNull(),
 		/** done | active | wait, from the stage's current kind (null for other kinds and unknown stages). */
 		stageKind: text('stage_kind'),
 		/** A move into done: the checklist counts it recorded. */
 		checklist: jsonb('checklist'),
-		/** When the visit ended (the card's next visit), null while it lasts. */
+		/** When the visit ended (the card's next visit), null while it lasts and on archive and restore rows. */
 		endT: bigint('end_t', { mode: 'number' }),
 		createdT: bigint('created_t', { mode: 'number' }).notNull(),
 		finishedT: bigint('finished_t', { mode: 'number' }),
 		startedT: bigint('started_t', { mode: 'number' }),
+		/** The due date the card is judged by: the one in force when it finished (its latest, if it never did). */
 		due: text('due'),
 		/** The end of the due date's day (epoch ms), null without a due date that is a real calendar date. */
 		deadlineT: bigint('deadline_t', { mode: 'number' }),
@@ -87,8 +90,7 @@ export const cardFlow = pgTable(
 		/** Where the card first appeared (its first `created`), for the replay's order. */
 		firstT: bigint('first_t', { mode: 'number' }),
 		firstId: bigint('first_id', { mode: 'number' }),
-		/** When an unfinished card was archived (it left the board then). */
-		goneT: bigint('gone_t', { mode: 'number' }),
+		/** The card was archived from this row's time until its next row. */
 		archived: boolean('archived').notNull(),
 		/** This visit is the card's first arrival in a done stage: one row per finished card. */
 		finishing: boolean('finishing').notNull(),
@@ -97,9 +99,11 @@ export const cardFlow = pgTable(
 		/** On the finishing row: the card's time in active and in waiting stages before it finished (ms). */
 		activeMs: bigint('active_ms', { mode: 'number' }),
 		waitMs: bigint('wait_ms', { mode: 'number' }),
-		/** The visit counts on the cumulative flow (it started before the card left the board). */
+		/** On the finishing row: before it finished, the card's due date was set to more than one real date. */
+		dueMoved: boolean('due_moved'),
+		/** The card counts on the cumulative flow from `t` to `flow_end_t`: not archived, or archived from a done stage. */
 		counted: boolean('counted').notNull(),
-		/** When the visit stops counting on the cumulative flow: its end, or when the card left if that was earlier. */
+		/** The card's next row (visit, archive or restore): where this row's stretch of the cumulative flow ends. */
 		flowEndT: bigint('flow_end_t', { mode: 'number' }),
 		/** UTC day numbers (days since 1970-01-01) of `t` and `flow_end_t`, so daily counts group along an index. */
 		startDay: integer('start_day').notNull(),
@@ -108,8 +112,8 @@ export const cardFlow = pgTable(
 	// One index per question a stats request asks, each holding what that question reads (index-only scans).
 	(t) => [
 		primaryKey({ columns: [t.boardId, t.cardId, t.eventId] }),
-		// The visits going on now (ageing work): still open, or ending after now.
-		index('card_flow_end_idx').on(t.boardId, t.endT),
+		// The stretch going on now (ageing work): still open, or ending after now.
+		index('card_flow_now_idx').on(t.boardId, t.flowEndT),
 		index('card_flow_finishing_idx').on(t.boardId, t.finishedT).where(sql`${t.finishing}`),
 		index('card_flow_late_idx')
 			.on(t.boardId, t.finishedT, t.toId, t.preFinishMs)

@@ -3,7 +3,16 @@ import type { RequestHandler } from './$types';
 import { requireBoardAction } from '$lib/server/boards/boards';
 import { boardStats, parseStatsQuery } from '$lib/server/stats';
 import { DomainError, statusForCode } from '$lib/server/errors';
-import { csvHeaders, toCsv } from '$lib/server/csv';
+import { csvHeaders, toCsv, type CsvColumn } from '$lib/server/csv';
+
+// Only the title is typed by people.
+const TIME_COLUMNS: CsvColumn[] = [
+	{ name: 'card_id', kind: 'id' },
+	{ name: 'title', kind: 'text' },
+	{ name: 'finished_at', kind: 'date' },
+	{ name: 'lead_time_hours', kind: 'number' },
+	{ name: 'cycle_time_hours', kind: 'number' }
+];
 
 /** GET /api/boards/<id>/times.csv?from&to — per-card lead and cycle times (hours) of cards finished in the range. */
 export const GET: RequestHandler = async ({ locals, params, url }) => {
@@ -15,7 +24,7 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 		const stats = await boardStats(db, board.id, parseStatsQuery(url.searchParams, now), now);
 		const cycle = new Map(stats.cycleTime.cards.map((c) => [c.cardId, c.hours]));
 		const rows = stats.leadTime.cards.map((c) => [c.cardId, stats.titles[c.cardId] ?? '', c.finishedAt, c.hours.toFixed(2), cycle.has(c.cardId) ? cycle.get(c.cardId)!.toFixed(2) : '']);
-		return new Response(toCsv(['card_id', 'title', 'finished_at', 'lead_time_hours', 'cycle_time_hours'], rows), { headers: csvHeaders(`${board.name}-lead-cycle.csv`) });
+		return new Response(toCsv(TIME_COLUMNS, rows), { headers: csvHeaders(`${board.name}-lead-cycle.csv`) });
 	} catch (err) {
 		if (err instanceof DomainError) error(statusForCode[err.code], err.message);
 		throw err;
