@@ -25,7 +25,9 @@ export function historyRows(boardId: string, changes: readonly BoardChange[]): {
 	const events: CardEventRow[] = [];
 	const stages: StageRow[] = [];
 	for (const change of changes) {
-		if (change.type === 'stage') stages.push({ boardId, stageId: change.stageId, name: change.name, kind: change.kind, rank: change.rank, deleted: change.deleted, at: change.at }); else events.push({ boardId, cardId: change.cardId, type: change.type, at: change.at, actorId: change.actorId, fromStageId: change.fromStageId, toStageId: change.toStageId, data: change.data });
+		if (change.type === 'stage') stages.push({ boardId, stageId: change.stageId, name: change.name, kind: change.kind, rank: change.rank, deleted: change.deleted, at: change.at });
+		else
+			events.push({ boardId, cardId: change.cardId, type: change.type, at: change.at, actorId: change.actorId, fromStageId: change.fromStageId, toStageId: change.toStageId, data: change.data });
 	}
 	return { events, stages };
 }
