@@ -9,6 +9,7 @@ import { currentStages, recordHistory, type HistorySink } from '../history/recor
 import type { BoardChange, CardChange } from '../../src/lib/board/changes.ts';
 import { guardPolicy, type Refusal } from '../sync/policy-guard.ts';
 import { stampSignOffs } from './stamp-guard.ts';
+import { guardContent, type ContentRefusal } from './content-guard.ts';
 import { checkWithPending } from '../sync/shape-guard.ts';
 import { DocumentSize } from '../sync/document-size.ts';
 import { dropPending, pendingBytes, withoutPending } from '../sync/pending.ts';
@@ -106,7 +107,7 @@ export class BoardEngine {
 	/** The answer to a new client's sync step 1 while the document is unchanged (cleared by every update). */
 	private fullStateFrame: Uint8Array | null = null;
 	/** While applying an update: the doc's updates and the policy net's refusals, reported together afterwards. */
-	private batch: { updates: Uint8Array[]; refusals: Refusal[]; changes: BoardChange[] } | null = null;
+	private batch: { updates: Uint8Array[]; refusals: ContentRefusal[]; changes: BoardChange[] } | null = null;
 	private readonly pending: PendingLimit;
 	private readonly size: DocumentSize;
 	private readonly origins = new Map<number, ActorOrigin>();
@@ -352,7 +353,10 @@ export class BoardEngine {
 		}
 		// Written like a seed: stored and relayed, but not history and not checked by the policy net.
 		upgradeBoard(this.doc, SEED);
-		this.detachGuard = guardPolicy(this.doc, (r) => (this.batch ? this.batch.refusals.push(r) : this.notify(r)), (m, e) => this.out.log(m, e));
+		const refused = (r: ContentRefusal) => (this.batch ? this.batch.refusals.push(r) : this.notify(r));
+		// In order: what a board may hold, then the move rules, then who signed off (see docs/architecture.md).
+		this.undoExtensions.push(guardContent(this.doc, refused, (m, e) => this.out.log(m, e)));
+		this.detachGuard = guardPolicy(this.doc, ({ origin, cardId, refusal }: Refusal) => refused({ origin, cardId, message: refusal.message }), (m, e) => this.out.log(m, e));
 		this.undoExtensions.push(stampSignOffs(this.doc, () => new Date()));
 		if (this.feedOn) {
 			const sink: HistorySink = {
@@ -376,9 +380,9 @@ export class BoardEngine {
 		else this.out.changes(changes);
 	}
 
-	private notify({ origin, cardId, refusal }: Refusal): void {
+	private notify({ origin, cardId, message }: ContentRefusal): void {
 		const connId = (origin as Partial<ActorOrigin> | null)?.connId;
-		if (typeof connId === 'number') this.out.notice(connId, cardId, refusal.message);
+		if (typeof connId === 'number') this.out.notice(connId, cardId, message);
 	}
 
 	/** Runs engine work from a timer; an exception fails this engine's room instead of its thread. */

@@ -202,7 +202,7 @@ export class RandomEditor {
 				const c = card();
 				const which = rng.int(0, 2);
 				if (which === 0) cmd.setDue(c.id, rng.chance(0.8) ? `2026-0${rng.int(1, 9)}-1${rng.int(0, 9)}` : null);
-				else if (which === 1) cmd.setLabels(c.id, rng.chance(0.7) ? [{ name: this.text('label'), color: rng.pick(['red', 'blue', 'green']) }] : []);
+				else if (which === 1) cmd.setLabels(c.id, rng.chance(0.7) ? [{ name: this.text('label'), color: rng.pick(['red', 'sky', 'emerald']) }] : []);
 				else cmd.setBlocked(c.id, rng.chance(0.6) ? this.text('Waiting on') : null);
 				return;
 			}

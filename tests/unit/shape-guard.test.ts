@@ -44,7 +44,7 @@ function fullBoard(doc = new Y.Doc()): Y.Doc {
 	const b = cmd.addCard(backlog!, 'Campaign');
 	cmd.setDescription(a, 'First draft\nwith **markdown**');
 	cmd.setDue(a, '2026-12-31');
-	cmd.setLabels(a, [{ name: 'seo', color: 'green' }]);
+	cmd.setLabels(a, [{ name: 'seo', color: 'emerald' }]);
 	cmd.setBlocked(b, 'Waiting on legal');
 	cmd.addOwner(a, 'u1');
 	const item = cmd.addChecklistItem(a, 'Keywords');

@@ -2,6 +2,8 @@ import * as Y from 'yjs';
 import { checkMove, exitCheckKey, type MoveRefusal } from '../policy.ts';
 import { compareByRank, rankAtIndex } from '../ranks.ts';
 import type { Actor, Label, StageKind, WipMode } from '../types.ts';
+import { LABEL_COLORS } from '../defaults.ts';
+import { LIMITS, isCalendarDate } from '../limits.ts';
 import { LOCAL, type TxOrigin } from './origins.ts';
 import { placeOf, placesOf } from './places.ts';
 import { boardMaps, cardKey, mapAt, mapsIn, newDocId, newStageId } from './schema.ts';
@@ -15,12 +17,12 @@ export class CommandError extends Error {
 	}
 }
 
-/** Longest card title, stage name, checklist item or criterion. */
-export const MAX_SHORT_TEXT = 200;
+/** Longest card title, stage name, checklist item or criterion (the server enforces the same: limits.ts). */
+export const MAX_SHORT_TEXT = LIMITS.shortText;
 /** Longest card description. */
-export const MAX_DESCRIPTION = 20_000;
+export const MAX_DESCRIPTION = LIMITS.description;
 
-function cleanText(text: string, what: string, max = MAX_SHORT_TEXT): string {
+function cleanText(text: string, what: string, max: number = MAX_SHORT_TEXT): string {
 	// NUL never belongs in a name, and the server refuses it (PostgreSQL cannot store it in history).
 	const clean = text.replaceAll('\u0000', '').trim();
 	if (!clean) throw new CommandError(`${what} cannot be empty.`);
@@ -134,13 +136,17 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 
 		/** Sets or clears the due date (YYYY-MM-DD). */
 		setDue(cardId: string, due: string | null): void {
-			if (due !== null && !/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new CommandError('Use a date like 2026-12-31.');
+			if (due !== null && !isCalendarDate(due)) throw new CommandError('Use a real date like 2026-12-31.');
 			tx(() => cardMap(cardId).set('due', due));
 		},
 
 		/** Replaces the card's labels. */
 		setLabels(cardId: string, labels: Label[]): void {
-			const clean = labels.map((l) => ({ name: cleanText(l.name, 'A label', 40), color: l.color }));
+			if (labels.length > LIMITS.labelsPerCard) throw new CommandError(`A card can have at most ${LIMITS.labelsPerCard} labels.`);
+			// Labels the card already has keep their colour (boards from before the palette was enforced).
+			const had = new Set(readCard(doc, cardId, cardMap(cardId)).labels.map((l) => `${l.name}\u0000${l.color}`));
+			if (labels.some((l) => !had.has(`${l.name}\u0000${l.color}`) && !(LABEL_COLORS as readonly string[]).includes(l.color))) throw new CommandError('Pick one of the board’s label colours.');
+			const clean = labels.map((l) => ({ name: cleanText(l.name, 'A label', LIMITS.labelName), color: l.color }));
 			tx(() => cardMap(cardId).set('labels', clean));
 		},
 
@@ -148,6 +154,9 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		addOwner(cardId: string, userId: string): void {
 			tx(() => {
 				cardMap(cardId);
+				let count = 0;
+				for (const key of owners.keys()) if (key.startsWith(`${cardId}/`)) count++;
+				if (count >= LIMITS.ownersPerCard && !owners.has(cardKey(cardId, userId))) throw new CommandError(`A card can have at most ${LIMITS.ownersPerCard} owners.`);
 				owners.set(cardKey(cardId, userId), userId);
 			});
 		},
@@ -190,6 +199,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 			return tx(() => {
 				cardMap(cardId);
 				const siblings = checklistOf(cardId);
+				if (siblings.length >= LIMITS.checklistItemsPerCard) throw new CommandError(`A card can have at most ${LIMITS.checklistItemsPerCard} checklist items.`);
 				const id = newDocId();
 				const item = new Y.Map<unknown>();
 				item.set('id', id);
@@ -241,6 +251,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 			const clean = cleanText(name, 'A stage name', 60);
 			return tx(() => {
 				const siblings = orderedStages();
+				if (stages.size >= LIMITS.stages) throw new CommandError(`A board can have at most ${LIMITS.stages} stages.`);
 				const id = newStageId();
 				const stage = new Y.Map<unknown>();
 				stage.set('id', id);
@@ -322,6 +333,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 			const clean = cleanText(text, 'An exit criterion');
 			return tx(() => {
 				const list = nested(stageMap(stageId), 'exitCriteria', () => new Y.Array<{ id: string; text: string }>());
+				if (list.length >= LIMITS.exitCriteriaPerStage) throw new CommandError(`A stage can have at most ${LIMITS.exitCriteriaPerStage} exit criteria.`);
 				const id = newDocId();
 				list.push([{ id, text: clean }]);
 				return id;
