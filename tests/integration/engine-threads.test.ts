@@ -108,11 +108,14 @@ describe.each(dbKinds())('each board’s Yjs work runs on an engine thread (%s)'
 		expect(loadMs).toBeGreaterThan(800);
 		expect(heavy.received.find(isStepTwo)!.length).toBeGreaterThan(100_000);
 		expect(fd.app.rooms.peek(costly)!.engineThread).not.toBe(fd.app.rooms.peek(calm)!.engineThread);
-		// …and nobody else waited for it.
+		// …and nobody else waited for it. On a loaded machine (a CI run beside other suites) the load takes several
+		// times longer and every thread is scheduled late: the bounds grow with it, but stay a small part of the
+		// load, which is what everyone waited for with the engines on the main thread (the stall was the whole load).
+		const slack = Math.max(1, loadMs / 1_600);
 		expect(fanOut.length).toBeGreaterThanOrEqual(5);
-		expect(Math.max(...fanOut)).toBeLessThan(FAN_OUT_MS);
-		expect(newcomerMs).toBeLessThan(FAN_OUT_MS * 2);
-		expect(stall).toBeLessThan(MAIN_THREAD_STALL_MS);
+		expect(Math.max(...fanOut)).toBeLessThan(FAN_OUT_MS * slack);
+		expect(newcomerMs).toBeLessThan(FAN_OUT_MS * 2 * slack);
+		expect(stall).toBeLessThan(MAIN_THREAD_STALL_MS * slack);
 		expect(a.closeCodes).toEqual([]);
 		heavy.ws.close();
 	});
