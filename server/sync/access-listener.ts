@@ -4,6 +4,8 @@ import { findBoardAccess } from '../../src/lib/server/boards/boards.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Connection } from './connection.ts';
 import { CLOSE } from './protocol.ts';
+import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
+import { canEditBoard, type Role } from '../../src/lib/server/auth/permissions.ts';
 
 /** Tells live sockets about access changes made through the routes: sign-outs, role changes, removals, deletions. */
 export function syncAccessListener(registry: RoomRegistry, db: Db, log: (message: string, err?: unknown) => void): AccessListener {
@@ -45,8 +47,13 @@ export function syncAccessListener(registry: RoomRegistry, db: Db, log: (message
 					generation.delete(key);
 					for (const { boardId: b, conn } of registry.connections()) {
 						if (b !== boardId || conn.userId !== userId) continue;
-						if (access) conn.role = access.role;
-						else conn.close(CLOSE.noAccess, 'You no longer have access to this board');
+						if (!access) {
+							conn.close(CLOSE.noAccess, 'You no longer have access to this board');
+							continue;
+						}
+						const before = conn.role;
+						conn.role = access.role;
+						if (before !== access.role) conn.send(encodeNotice({ type: 'role', role: access.role, message: roleMessage(before, access.role) }));
 					}
 				})
 				.catch((err: unknown) => {
@@ -65,4 +72,11 @@ export function syncAccessListener(registry: RoomRegistry, db: Db, log: (message
 			registry.discard(boardId);
 		}
 	};
+}
+
+/** What a member is told when their role on an open board changes. */
+function roleMessage(before: Role, after: Role): string {
+	if (!canEditBoard(after)) return 'You can now only view this board: an owner changed your role. Changes you had not saved yet were dropped.';
+	if (!canEditBoard(before)) return `You can edit this board again (your role is now ${after}).`;
+	return `Your role on this board is now ${after}.`;
 }

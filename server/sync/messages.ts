@@ -16,6 +16,8 @@ export interface MessageContext {
 	 * refused update closes the connection.
 	 */
 	applyUpdate(conn: Connection, update: Uint8Array): void;
+	/** A viewer's (checked) update was dropped: the room remembers never to apply those changes (unauthorized-writes.ts). */
+	dropWrite(conn: Connection, update: Uint8Array): void;
 	/** Applies an awareness update from `conn` after rewriting it; throws ProtocolError on bad bytes. */
 	applyAwareness(conn: Connection, update: Uint8Array): void;
 	/** Sends `conn` the sync step 2 answering its (checked) state vector, once the board's engine made it. */
@@ -62,10 +64,10 @@ function handleSync(ctx: MessageContext, conn: Connection, decoder: decoding.Dec
 		}
 		case syncProtocol.messageYjsSyncStep2:
 		case syncProtocol.messageYjsUpdate:
-			// Viewers still get state (step 1 above); their writes are dropped without a word.
-			if (!canEditBoard(conn.role)) return;
 			// Yjs trusts the bytes it decodes (see update-guard.ts): check them first.
 			assertUpdateV1(payload);
+			// Viewers still get state (step 1 above); their writes are dropped without a word, for good.
+			if (!canEditBoard(conn.role)) return ctx.dropWrite(conn, payload);
 			return ctx.applyUpdate(conn, payload);
 		default:
 			throw new ProtocolError(`Unsupported sync message ${step}`, CLOSE.unsupported);

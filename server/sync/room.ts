@@ -12,6 +12,7 @@ import { gateAwarenessUpdate } from './awareness-gate.ts';
 import { Connection, type ConnectionIdentity } from './connection.ts';
 import { handleFrame, type MessageContext } from './messages.ts';
 import { IntegrationBudget } from './integration-budget.ts';
+import { UnauthorizedWrites } from './unauthorized-writes.ts';
 import { READ_ONLY_MESSAGE, boardFullMessage, healedMessage } from './room-notices.ts';
 import { CLOSE, ProtocolError, awarenessFrame, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
@@ -75,6 +76,10 @@ export class Room implements MessageContext {
 	private healed = 0;
 	/** What integrating each user's updates costs, against their allowance. */
 	private readonly integration: IntegrationBudget;
+	/** Changes written without the right to (by a viewer), never to be applied. */
+	private readonly unauthorized = new UnauthorizedWrites();
+	/** Sockets already told that part of what they sent was written without the right to. */
+	private readonly toldUnauthorized = new WeakSet<Connection>();
 
 	/** Loads the stored document (or seeds a new board) into an engine; no client sees the room before this resolves. */
 	static async load(boardId: string, deps: RoomDeps): Promise<Room> {
@@ -215,7 +220,20 @@ export class Room implements MessageContext {
 		if (this.deps.readOnly) return;
 		// Overdrawn (on this socket or one they closed): refused before it costs anything, even a check.
 		if (this.integration.enforce(conn)) return;
+		const allowed = this.unauthorized.strip(update);
+		if (allowed.stripped) {
+			update = allowed.update;
+			if (!this.toldUnauthorized.has(conn)) {
+				this.toldUnauthorized.add(conn);
+				conn.send(encodeNotice({ type: 'refused', message: 'Changes made while you could only view this board were not saved.' }));
+			}
+		}
 		this.viaEngine(conn, { op: 'apply', actor: { connId: conn.id, userId: conn.userId }, update }, update.length, (outcome) => this.applied(conn, outcome));
+	}
+
+	/** MessageContext: a viewer's update was dropped; its changes are never applied, even after a promotion. */
+	dropWrite(_conn: Connection, update: Uint8Array): void {
+		this.unauthorized.record(update);
 	}
 
 	/** MessageContext: answers sync step 1 with the engine's sync step 2 for that state vector. */

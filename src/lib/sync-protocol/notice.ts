@@ -9,7 +9,20 @@ import * as encoding from 'lib0/encoding';
 export const MESSAGE_NOTICE = 100;
 
 /** Something the server tells one connection: that it reverted one of its edits, why it is closing it, or that the board is read-only. */
-export type SyncNotice = RefusedNotice | LimitNotice | ReadOnlyNotice;
+export type SyncNotice = RefusedNotice | LimitNotice | ReadOnlyNotice | RoleNotice;
+
+/**
+ * This member's role on the board changed while they were on it. A demoted browser takes its edit controls away and
+ * drops whatever it wrote that the server did not accept; a promoted one gives them back.
+ */
+export interface RoleNotice {
+	type: 'role';
+	role: 'owner' | 'editor' | 'viewer';
+	/** What the user is shown. */
+	message: string;
+	/** Never set; lets callers read `cardId` on any notice. */
+	cardId?: never;
+}
 
 /** The server serves this board read-only for now: edits are not saved, so the browser stops taking them. */
 export interface ReadOnlyNotice {
@@ -58,8 +71,9 @@ export function readNotice(decoder: decoding.Decoder): SyncNotice | null {
 	try {
 		const value: unknown = JSON.parse(decoding.readVarString(decoder));
 		if (!value || typeof value !== 'object') return null;
-		const { type, message, cardId, reason } = value as Record<string, unknown>;
+		const { type, message, cardId, reason, role } = value as Record<string, unknown>;
 		if (typeof message !== 'string') return null;
+		if (type === 'role') return role === 'owner' || role === 'editor' || role === 'viewer' ? { type, role, message } : null;
 		if (type === 'limit') return reason === 'too-large' || reason === 'over-budget' ? { type, reason, message } : null;
 		if (type === 'read-only') return { type, message };
 		if (type !== 'refused') return null;
