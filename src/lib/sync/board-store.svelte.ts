@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { boardCommands, CommandError, MAX_DESCRIPTION, type BoardCommands } from '$lib/board/doc/commands';
+import { boardCommands, CommandError, type BoardCommands } from '$lib/board/doc/commands';
 import { LOCAL } from '$lib/board/doc/origins';
 import { boardMaps } from '$lib/board/doc/schema';
 import { readSnapshot } from '$lib/board/doc/snapshot';
@@ -10,7 +10,7 @@ import { MESSAGE_NOTICE, readNotice } from '$lib/sync-protocol/notice';
 import type { ConnectionState } from './connection';
 import { peersFromAwareness, type Peer } from './presence';
 import { RetryPolicy } from './retry';
-import type { DescriptionEditorHandle, DescriptionEditorOptions } from './description-editor';
+import type { DescriptionSource } from './description-editor';
 
 /** How long an editor opened before the first server sync waits for it before creating a card's text anyway. */
 const SYNC_WAIT_MS = 3000;
@@ -167,12 +167,13 @@ export class BoardStore {
 	}
 
 	/**
-	 * Mounts the collaborative editor of a card's description in `host` (CodeMirror, loaded on first use). Before the first server sync it waits a little: a text created here while
-	 * the server's copy is on its way could replace one the card already has.
+	 * What the collaborative description editor binds to: this board's document and the awareness that carries
+	 * everyone's cursors. Before the first server sync it waits a little: a card's text created here while the
+	 * server's copy is on its way could replace one the card already has.
 	 */
-	async openDescriptionEditor(host: HTMLElement, options: Omit<DescriptionEditorOptions, 'maxLength'>): Promise<DescriptionEditorHandle> {
-		const [{ mountDescriptionEditor }] = await Promise.all([import('./description-editor'), this.whenSynced(SYNC_WAIT_MS)]);
-		return mountDescriptionEditor(host, { doc: this.doc, awareness: this.provider.awareness }, { ...options, maxLength: MAX_DESCRIPTION });
+	async descriptionSource(): Promise<DescriptionSource> {
+		await this.whenSynced(SYNC_WAIT_MS);
+		return { doc: this.doc, awareness: this.provider.awareness };
 	}
 
 	/** Tells others which card this user has open (null when none). */

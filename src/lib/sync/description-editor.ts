@@ -3,6 +3,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { EditorSelection, EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { yCollab, yUndoManagerKeymap, ySyncAnnotation } from 'y-codemirror.next';
+import { MAX_DESCRIPTION } from '$lib/board/doc/commands';
 import { boardMaps } from '$lib/board/doc/schema';
 import { carryOver, descriptionText, ensureDescriptionText } from '$lib/board/doc/descriptions';
 
@@ -26,7 +27,8 @@ export interface DescriptionEditorOptions {
 	/** The editor's accessible name. */
 	label: string;
 	placeholder: string;
-	maxLength: number;
+	/** Longest text a local edit may make (MAX_DESCRIPTION unless given). */
+	maxLength?: number;
 	/** Escape was pressed in the editor, which has let go of the focus: put it somewhere sensible. */
 	onEscape: () => void;
 	/** A local edit was refused because the text would grow past `maxLength`. */
@@ -68,7 +70,7 @@ const DARK = themeFor(true);
  */
 export function mountDescriptionEditor(host: HTMLElement, source: DescriptionSource, options: DescriptionEditorOptions): DescriptionEditorHandle {
 	const { doc, awareness } = source;
-	const { cardId } = options;
+	const { cardId, maxLength = MAX_DESCRIPTION } = options;
 	const box = document.createElement('div');
 	host.append(box);
 	const shadow = box.attachShadow({ mode: 'open' });
@@ -82,8 +84,8 @@ export function mountDescriptionEditor(host: HTMLElement, source: DescriptionSou
 	const refuseGrowthPast = EditorState.transactionFilter.of((tr) => {
 		// Remote edits must always apply, or this editor would drift from the shared text.
 		if (!tr.docChanged || tr.annotation(ySyncAnnotation) !== undefined) return tr;
-		if (tr.newDoc.length <= options.maxLength || tr.newDoc.length <= tr.startState.doc.length) return tr;
-		options.onTooLong(options.maxLength);
+		if (tr.newDoc.length <= maxLength || tr.newDoc.length <= tr.startState.doc.length) return tr;
+		options.onTooLong(maxLength);
 		return [];
 	});
 	const leave = (target: EditorView) => {
