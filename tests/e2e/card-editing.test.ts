@@ -40,9 +40,10 @@ test('the card dialog edits every field, and the card face shows them to everyon
 	await dialog.getByLabel('New label').press('Enter');
 	await dialog.getByLabel('Blocking reason').fill('Waiting for stats from analytics');
 	await dialog.getByRole('button', { name: 'Mark blocked' }).click();
-	await dialog.getByRole('button', { name: 'Edit' }).click();
-	await dialog.getByLabel('Description (markdown)').fill('**Bold claim** <img src=x onerror="window.__xss=1"> [source](javascript:alert(1))');
-	await dialog.getByRole('button', { name: 'Preview' }).click();
+	// The description is a live shared editor (CodeMirror), its markdown rendered in the preview.
+	await dialog.getByRole('button', { name: 'Edit', exact: true }).click();
+	await dialog.getByRole('textbox', { name: 'Description (markdown)' }).fill('**Bold claim** <img src=x onerror="window.__xss=1"> [source](javascript:alert(1))');
+	await dialog.getByRole('button', { name: 'Preview', exact: true }).click();
 	await expect(dialog.getByTestId('description-rendered').locator('strong')).toHaveText('Bold claim');
 	await dialog.getByRole('button', { name: 'Close' }).click();
 

@@ -10,6 +10,10 @@ import { MESSAGE_NOTICE, readNotice } from '$lib/sync-protocol/notice';
 import type { ConnectionState } from './connection';
 import { peersFromAwareness, type Peer } from './presence';
 import { RetryPolicy } from './retry';
+import type { DescriptionSource } from './description-editor';
+
+/** How long an editor opened before the first server sync waits for it before creating a card's text anyway. */
+const SYNC_WAIT_MS = 3000;
 
 /** What the board page knows when it opens a board. */
 export interface BoardStoreOptions {
@@ -162,6 +166,16 @@ export class BoardStore {
 		if (this.canEdit && !this.readOnly) this.undoManager.redo();
 	}
 
+	/**
+	 * What the collaborative description editor binds to: this board's document and the awareness that carries
+	 * everyone's cursors. Before the first server sync it waits a little: a card's text created here while the
+	 * server's copy is on its way could replace one the card already has.
+	 */
+	async descriptionSource(): Promise<DescriptionSource> {
+		await this.whenSynced(SYNC_WAIT_MS);
+		return { doc: this.doc, awareness: this.provider.awareness };
+	}
+
 	/** Tells others which card this user has open (null when none). */
 	setOpenCard(cardId: string | null): void {
 		this.provider.awareness.setLocalStateField('openCardId', cardId);
@@ -180,6 +194,20 @@ export class BoardStore {
 		void this.offline.destroy();
 		this.undoManager.destroy();
 		this.doc.destroy();
+	}
+
+	/** Resolves once synced with the server, at once when offline, or after `timeoutMs` at the latest. */
+	private whenSynced(timeoutMs: number): Promise<void> {
+		if (this.provider.synced || this.connection === 'offline' || this.connection === 'closed') return Promise.resolve();
+		return new Promise((resolve) => {
+			const done = () => {
+				clearTimeout(timer);
+				this.provider.off('sync', done);
+				resolve();
+			};
+			const timer = setTimeout(done, timeoutMs);
+			this.provider.on('sync', done);
+		});
 	}
 
 	private receiveNotice(decoder: Parameters<typeof readNotice>[0]): void {
