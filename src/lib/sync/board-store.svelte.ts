@@ -23,6 +23,14 @@ export interface BoardStoreOptions {
 	canEdit: boolean;
 	/** `ws(s)://host/sync`; the board id is appended by the provider. */
 	syncUrl: string;
+	/** Shown as the notice when the store opens (why it was opened afresh, say). */
+	notice?: string;
+	/**
+	 * The server took this member's edit rights away. The store has dropped its offline copy (it may hold changes
+	 * made without the right, which the server never accepted); the page opens a fresh store, as a viewer, with
+	 * `message` as its notice.
+	 */
+	onDemoted?: (message: string) => void;
 }
 
 const EMPTY: BoardSnapshot = { name: '', stages: [], cardsByStage: {}, cards: {}, archived: [] };
@@ -46,7 +54,8 @@ export class BoardStore {
 	canUndo = $state(false);
 	canRedo = $state(false);
 
-	readonly canEdit: boolean;
+	/** Whether this member may edit; follows role changes the server announces while the board is open. */
+	canEdit = $state(false);
 	readonly userId: string;
 	private readonly doc = new Y.Doc();
 	private readonly provider: WebsocketProvider;
@@ -56,9 +65,12 @@ export class BoardStore {
 	private readonly boardName: string;
 	private refreshQueued = false;
 	private readonly cleanups: (() => void)[] = [];
+	private readonly onDemoted: ((message: string) => void) | undefined;
 
 	constructor(options: BoardStoreOptions) {
 		this.canEdit = options.canEdit;
+		this.notice = options.notice ?? null;
+		this.onDemoted = options.onDemoted;
 		this.userId = options.user.id;
 		this.boardName = options.boardName;
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, not reactive state
@@ -217,7 +229,24 @@ export class BoardStore {
 		// The server closes right after a limit notice; "too large" is final, and its wording names the sizes.
 		if (notice.type === 'limit' && notice.reason === 'too-large') this.fatal = notice.message;
 		else if (notice.type === 'read-only') this.readOnly = notice.message;
+		else if (notice.type === 'role') this.roleChanged(notice.role !== 'viewer', notice.message);
 		else this.notice = notice.message;
+	}
+
+	/**
+	 * The server changed this member's role. Promoted: the controls come back at once. Demoted: they go at once, and
+	 * whatever this browser holds that the server did not accept — edits made in the moment before the news arrived,
+	 * or offline — is dropped with the offline copy; the page reopens the board from the server's state.
+	 */
+	private roleChanged(canEdit: boolean, message: string): void {
+		const wasEditor = this.canEdit;
+		this.canEdit = canEdit;
+		this.notice = message;
+		if (canEdit || !wasEditor) return;
+		this.undoManager.clear();
+		// Stop sending first: nothing more of this copy may reach the server.
+		this.provider.disconnect();
+		void this.offline.clearData().finally(() => this.onDemoted?.(message));
 	}
 
 	private updateConnection(status: string): void {
