@@ -101,6 +101,7 @@ export class BoardEngine {
 	private readonly boardId: string;
 	private readonly readOnly: boolean;
 	private readonly loadBudgetMs: number;
+	private readonly pendingTimeoutMs: number;
 	/** A cold engine's stored snapshot, until `integrate` applies it (with its state vector, for sync step 1). */
 	private unintegrated: { snapshot: Uint8Array; stateVector: Uint8Array } | null = null;
 	private integrateTimer: ReturnType<typeof setTimeout> | null = null;
@@ -126,6 +127,7 @@ export class BoardEngine {
 		this.boardId = boardId;
 		this.readOnly = readOnly;
 		this.loadBudgetMs = options.loadBudgetMs;
+		this.pendingTimeoutMs = options.pendingTimeoutMs;
 		this.feedOn = spec.feed;
 		this.pending = new PendingLimit(this.doc, options, (bytes) => out.log(`board ${boardId}: dropped ${bytes} bytes of changes whose dependencies never arrived`));
 		const storedBytes = (stored.snapshot?.length ?? 0) + stored.updates.reduce((sum, u) => sum + u.length, 0);
@@ -356,7 +358,8 @@ export class BoardEngine {
 		const refused = (r: ContentRefusal) => (this.batch ? this.batch.refusals.push(r) : this.notify(r));
 		// In order: what a board may hold, then the move rules, then who signed off (see docs/architecture.md).
 		this.undoExtensions.push(guardContent(this.doc, refused, (m, e) => this.out.log(m, e)));
-		this.detachGuard = guardPolicy(this.doc, ({ origin, cardId, refusal }: Refusal) => refused({ origin, cardId, message: refusal.message }), (m, e) => this.out.log(m, e));
+		// A card moved into a stage the server has not seen waits for it as long as other changes wait for theirs.
+		this.detachGuard = guardPolicy(this.doc, ({ origin, cardId, refusal }: Refusal) => refused({ origin, cardId, message: refusal.message }), (m, e) => this.out.log(m, e), this.pendingTimeoutMs);
 		this.undoExtensions.push(stampSignOffs(this.doc, () => new Date()));
 		if (this.feedOn) {
 			const sink: HistorySink = {

@@ -7,6 +7,9 @@ import { POLICY, originKind } from '../../src/lib/board/doc/origins.ts';
 import { readAllCardParts, readCardParts, readStages } from '../../src/lib/board/doc/snapshot.ts';
 import type { Stage } from '../../src/lib/board/types.ts';
 
+/** How long a card moved into a stage the server has not seen waits for that stage before it is put back. */
+export const WAIT_FOR_STAGE_MS = 10_000;
+
 /** A card edit the server reverted, reported to whoever made it. */
 export interface Refusal {
 	/** The transaction origin of the offending edit (a connection's origin). */
@@ -42,10 +45,14 @@ interface Gathered {
  * was, a restored card back to the archive, a new card over a hard limit to the first stage with room.
  * Returns a function that detaches it.
  */
-export function guardPolicy(doc: Y.Doc, onRefused: (refusal: Refusal) => void, log: (message: string, err: unknown) => void): () => void {
+export function guardPolicy(doc: Y.Doc, onRefused: (refusal: Refusal) => void, log: (message: string, err: unknown) => void, waitForStageMs = WAIT_FOR_STAGE_MS): () => void {
 	const { cards, stages } = boardMaps(doc);
 	const places = placesOf(doc);
 	let gathered: Gathered | null = null;
+	/** Cards moved into a stage the server has not seen (yet): judged when it arrives, put back if it never does. */
+	const waiting = new Map<string, { arrival: Arrival; origin: unknown; timer: ReturnType<typeof setTimeout> }>();
+	/** Stages added in the transaction being observed (any origin): waiting cards bound for them are judged after it. */
+	let stagesArrived: { tx: Y.Transaction; ids: Set<string> } | null = null;
 	const gather = (tx: Y.Transaction): Gathered => {
 		if (gathered?.tx !== tx) gathered = { tx, places: new Map(), restored: new Set() };
 		return gathered;
@@ -65,20 +72,76 @@ export function guardPolicy(doc: Y.Doc, onRefused: (refusal: Refusal) => void, l
 			if (event.changes.keys.get('archived')?.oldValue === true && map.get('archived') !== true) gather(tx).restored.add(String(event.path[0]));
 		}
 	};
+	const onStages = (event: Y.YMapEvent<unknown>, tx: Y.Transaction) => {
+		if (waiting.size === 0) return;
+		for (const [id, change] of event.keys) {
+			if (change.action !== 'add') continue;
+			if (stagesArrived?.tx !== tx) stagesArrived = { tx, ids: new Set() };
+			stagesArrived.ids.add(id);
+		}
+	};
+	/** Judges `arrivals` for `origin` and applies the compensations; returns nothing (refusals are reported). */
+	const settle = (arrivals: Arrival[], origin: unknown) => {
+		if (arrivals.length === 0) return;
+		const refusals = judge(doc, arrivals, cards, readStages(stages));
+		if (refusals.length === 0) return;
+		// Transacting after a transaction queues a separate one right after it.
+		doc.transact(() => {
+			for (const { arrival, placeIn } of refusals) compensate(doc, arrival, placeIn, cards);
+		}, POLICY);
+		for (const { arrival, refusal } of refusals) onRefused({ origin, cardId: arrival.id, refusal });
+	};
+	/** A card bound for a stage the server has never seen waits for it (its creation may still be on its way). */
+	const wait = (arrival: Arrival, origin: unknown) => {
+		const earlier = waiting.get(arrival.id);
+		if (earlier) clearTimeout(earlier.timer);
+		const timer = setTimeout(() => {
+			try {
+				giveUp(arrival.id);
+			} catch (err) {
+				log('policy check failed', err);
+			}
+		}, waitForStageMs);
+		waiting.set(arrival.id, { arrival: earlier?.arrival.oldPlace ? { ...arrival, oldPlace: earlier.arrival.oldPlace } : arrival, origin, timer });
+	};
+	/** The stage never came: the card goes back where it was (a new card to the first stage with room). */
+	const giveUp = (cardId: string) => {
+		const entry = waiting.get(cardId);
+		waiting.delete(cardId);
+		const map = mapAt(cards, cardId);
+		const place = map ? placeOf(doc, cardId, map) : undefined;
+		if (!entry || !map || !place || place.stageId !== entry.arrival.place.stageId || mapAt(stages, place.stageId)) return;
+		const first = readStages(stages)[0];
+		const placeIn = entry.arrival.kind === 'new' ? (first?.id ?? null) : null;
+		if (entry.arrival.kind === 'new' && !placeIn) return;
+		doc.transact(() => compensate(doc, { ...entry.arrival, map, place }, placeIn, cards), POLICY);
+		onRefused({ origin: entry.origin, cardId, refusal: { code: 'no_stage', message: 'That stage no longer exists.' } });
+	};
 	const afterTransaction = (tx: Y.Transaction) => {
-		if (gathered?.tx !== tx) return;
-		const changes = gathered;
-		gathered = null;
 		try {
+			if (stagesArrived?.tx === tx) {
+				const arrived = stagesArrived.ids;
+				stagesArrived = null;
+				for (const [cardId, entry] of waiting) {
+					if (!arrived.has(entry.arrival.place.stageId)) continue;
+					clearTimeout(entry.timer);
+					waiting.delete(cardId);
+					const map = mapAt(cards, cardId);
+					const place = map ? placeOf(doc, cardId, map) : undefined;
+					// Judged as the move it was, now that its stage is here (unless it moved on meanwhile).
+					if (map && place?.stageId === entry.arrival.place.stageId) settle([{ ...entry.arrival, map, place }], entry.origin);
+				}
+			}
+			if (gathered?.tx !== tx) return;
+			const changes = gathered;
+			gathered = null;
 			const arrivals = collectArrivals(doc, cards, changes);
-			if (arrivals.length === 0) return;
-			const refusals = judge(doc, arrivals, cards, readStages(stages));
-			if (refusals.length === 0) return;
-			// Transacting after a transaction queues a separate one right after it.
-			doc.transact(() => {
-				for (const { arrival, placeIn } of refusals) compensate(doc, arrival, placeIn, cards);
-			}, POLICY);
-			for (const { arrival, refusal } of refusals) onRefused({ origin: tx.origin, cardId: arrival.id, refusal });
+			const now: Arrival[] = [];
+			for (const arrival of arrivals) {
+				if (!mapAt(stages, arrival.place.stageId) && neverSeen(stages, arrival.place.stageId)) wait(arrival, tx.origin);
+				else now.push(arrival);
+			}
+			settle(now, tx.origin);
 		} catch (err) {
 			// A bug here must not turn into a refused client frame; the edit stays and we hear about it.
 			log('policy check failed', err);
@@ -86,12 +149,24 @@ export function guardPolicy(doc: Y.Doc, onRefused: (refusal: Refusal) => void, l
 	};
 	const stopPlaces = places.onChange(onPlaces);
 	cards.observeDeep(onCards);
+	stages.observe(onStages);
 	doc.on('afterTransaction', afterTransaction);
 	return () => {
 		stopPlaces();
 		cards.unobserveDeep(onCards);
+		stages.unobserve(onStages);
 		doc.off('afterTransaction', afterTransaction);
+		for (const entry of waiting.values()) clearTimeout(entry.timer);
+		waiting.clear();
 	};
+}
+
+/**
+ * Whether the board has never had a stage under this id (as opposed to one deleted: Yjs keeps a deleted map
+ * entry's item, marked deleted). Reads Y.Map's item table, which Yjs has no public call for.
+ */
+function neverSeen(stages: Y.Map<unknown>, stageId: string): boolean {
+	return !(stages as unknown as { _map: Map<string, unknown> })._map.has(stageId);
 }
 
 function collectArrivals(doc: Y.Doc, cards: Y.Map<unknown>, changes: Gathered): Arrival[] {

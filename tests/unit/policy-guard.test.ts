@@ -130,3 +130,84 @@ describe('the server’s policy safety net', () => {
 		expect(refusals.map((r) => [r.cardId, r.refusal.code])).toEqual([['new1', 'wip_limit']]);
 	});
 });
+
+describe('a move into a stage the server has not seen yet', () => {
+	/** A second client that creates stages the server does not get until the test says so. */
+	function withStageMaker(waitMs: number) {
+		const server = new Y.Doc();
+		seedBoard(server);
+		const refusals: Refusal[] = [];
+		guardPolicy(server, (r) => refusals.push(r), (m, e) => {
+			throw new Error(`${m}: ${String(e)}`);
+		}, waitMs);
+		const conn = { kind: 'remote' as const };
+		const cmd = boardCommands(server, actor, POLICY);
+		const ids = readSnapshot(server).stages.map((s) => s.id);
+		const card = cmd.addCard(ids[1]!, 'Blog post');
+		const mover = new Y.Doc();
+		const maker = new Y.Doc();
+		for (const doc of [mover, maker]) Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
+		/** The maker adds a stage; the mover learns of it directly (as from a third client), the server does not. */
+		const makeStage = (name: string) => {
+			const before = Y.encodeStateVector(maker);
+			const id = boardCommands(maker, actor).addStage(name);
+			const update = Y.encodeStateAsUpdate(maker, before);
+			Y.applyUpdate(mover, update);
+			return { id, update };
+		};
+		/** The mover's own change alone, as its socket would send it (the stage is not in it). */
+		const moveInto = (stageId: string) => {
+			const sent: Uint8Array[] = [];
+			const capture = (update: Uint8Array) => sent.push(update);
+			mover.on('update', capture);
+			rawMove(card, stageId)(mover);
+			mover.off('update', capture);
+			Y.applyUpdate(server, Y.mergeUpdates(sent), conn);
+		};
+		return { server, refusals, conn, cmd, card, ids, makeStage, moveInto };
+	}
+	const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+	it('waits for the stage and judges the move when it arrives', () => {
+		const { server, refusals, card, makeStage, moveInto, conn } = withStageMaker(5_000);
+		const stage = makeStage('Keyword research');
+		moveInto(stage.id);
+		// Not put back while its stage is on its way.
+		expect(stageOf(server, card)).toBe(stage.id);
+		expect(refusals).toEqual([]);
+		Y.applyUpdate(server, stage.update, conn);
+		expect(stageOf(server, card)).toBe(stage.id);
+		expect(refusals).toEqual([]);
+	});
+
+	it('judges it by the stage’s rules once it arrives (a full hard limit sends it back)', () => {
+		const { server, refusals, card, ids, makeStage, moveInto, conn } = withStageMaker(5_000);
+		const stage = makeStage('Approval');
+		// The maker also sets a hard limit of 1 and puts a card there first.
+		const full = new Y.Doc();
+		Y.applyUpdate(full, Y.encodeStateAsUpdate(server));
+		moveInto(stage.id);
+		const maker = boardCommands(full, actor);
+		Y.applyUpdate(full, stage.update);
+		const before = Y.encodeStateVector(full);
+		maker.setWipLimit(stage.id, 1, 'hard');
+		maker.addCard(stage.id, 'Already approved');
+		Y.applyUpdate(server, Y.mergeUpdates([stage.update, Y.encodeStateAsUpdate(full, before)]), conn);
+		expect(stageOf(server, card)).toBe(ids[1]);
+		expect(refusals.map((r) => [r.cardId, r.refusal.code])).toEqual([[card, 'wip_limit']]);
+	});
+
+	it('puts the card back when the stage never arrives, and at once when the stage was deleted', async () => {
+		const { server, refusals, card, ids, cmd, makeStage, moveInto } = withStageMaker(50);
+		moveInto(makeStage('Never arrives').id);
+		await sleep(120);
+		expect(stageOf(server, card)).toBe(ids[1]);
+		expect(refusals.map((r) => [r.cardId, r.refusal.code])).toEqual([[card, 'no_stage']]);
+		const gone = cmd.addStage('Short-lived');
+		cmd.deleteStage(gone, null);
+		refusals.length = 0;
+		moveInto(gone);
+		expect(stageOf(server, card)).toBe(ids[1]);
+		expect(refusals.map((r) => r.refusal.code)).toEqual(['no_stage']);
+	});
+});
