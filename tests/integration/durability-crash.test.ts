@@ -5,6 +5,7 @@ import { dbKinds } from '../helpers/db.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { connectBoard, waitFor, type SyncClient } from '../helpers/sync-client.ts';
 import { boardWithMembers, cloneDoc, converged, joinedClient, serverDatabase } from '../helpers/board-fixture.ts';
+import { historyDisagreements } from '../helpers/history-check.ts';
 import { describeDifference } from '../helpers/board-state.ts';
 import { mulberry32 } from '../helpers/prng.ts';
 import { EDIT_ONLY, RandomEditor, sleep, type Peer } from '../helpers/random-edits.ts';
@@ -84,6 +85,8 @@ describe.each(dbKinds())('kill -9 of the production server (%s)', (kind) => {
 		open.push(fresh);
 		for (const { clientID, clock } of own) expect(Y.getState(fresh.doc.store, clientID), `edits of client ${clientID}`).toBe(clock);
 		expect(describeDifference(fresh.doc, reference)).toBe('');
+		// The history agrees with the document: every card's stage is that of its last created or moved event.
+		expect(await historyDisagreements(server.url, boardId, cookies[0]!, fresh.doc)).toEqual([]);
 		console.log(`[${kind}] kill -9 under edits: ${made.beforeKill} edits before the kill, ${made.whileDown} while down, ${made.afterRestart} after; none missing`);
 	}, 90_000);
 

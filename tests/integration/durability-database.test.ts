@@ -6,6 +6,7 @@ import { migrationsFolder } from '../helpers/db.ts';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { upgradeStatus, waitFor, type SyncClient } from '../helpers/sync-client.ts';
 import { boardWithMembers, cloneDoc, converged, joinedClient } from '../helpers/board-fixture.ts';
+import { historyDisagreements } from '../helpers/history-check.ts';
 import { describeDifference, storedBoardDoc } from '../helpers/board-state.ts';
 import { clusterBinaries, startPrivateCluster, type PrivateCluster } from '../helpers/pg-cluster.ts';
 import { mulberry32 } from '../helpers/prng.ts';
@@ -111,6 +112,8 @@ describe.skipIf(!haveBinaries)('PostgreSQL stopped for a few seconds under load 
 		open.push(late);
 		expect(readSnapshot(late.doc).cards[during], 'the card made during the outage').toBeDefined();
 		expect(describeDifference(late.doc, reference)).toBe('');
+		// The history agrees with the document: every card's stage is that of its last created or moved event.
+		expect(await historyDisagreements(server.url, boardId, cookies[0]!, late.doc)).toEqual([]);
 		console.log(
 			`[postgres outage] database down ${Math.round(outageMs)} ms with ${editsDuring} edits meanwhile (${editsBefore} before), ` +
 				`a card relayed in ${Math.round(relayMs)} ms during it; ` +

@@ -5,6 +5,7 @@ import { dbKinds } from '../helpers/db.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { waitFor, type SyncClient } from '../helpers/sync-client.ts';
 import { boardWithMembers, cloneDoc, joinedClient, serverDatabase } from '../helpers/board-fixture.ts';
+import { historyDisagreements } from '../helpers/history-check.ts';
 import { describeDifference } from '../helpers/board-state.ts';
 import { mulberry32 } from '../helpers/prng.ts';
 import { EDIT_ONLY, RandomEditor, sleep, type Peer } from '../helpers/random-edits.ts';
@@ -104,6 +105,8 @@ describe.each(dbKinds().flatMap((kind) => endings.map((ending) => [kind, ending.
 		const storedAndRelayed = cloneDoc(fresh.doc);
 		Y.applyUpdate(storedAndRelayed, Y.encodeStateAsUpdate(relayed));
 		expect(describeDifference(storedAndRelayed, fresh.doc), 'relayed before the shutdown but not stored').toBe('');
+		// The history agrees with the document: every card's stage is that of its last created or moved event.
+		expect(await historyDisagreements(server.url, boardId, cookies[0]!, fresh.doc)).toEqual([]);
 		const storedOnly = writers.reduce((sum, w) => sum + Y.getState(fresh.doc.store, w.client.doc.clientID) - Y.getState(relayed.store, w.client.doc.clientID), 0);
 		// Yjs clocks count a client's operations (insertions, by length): how much of each writer's work is stored.
 		const made = writers.reduce((sum, w) => sum + Y.getState(relayed.store, w.client.doc.clientID), 0);
