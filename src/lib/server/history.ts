@@ -116,14 +116,3 @@ export async function readStages(db: Db, boardId: string) {
 		.where(eq(boardStages.boardId, boardId))
 		.orderBy(sql`${boardStages.rank} collate "C"`, asc(boardStages.stageId));
 }
-
-/** A board's (or one card's) latest history, newest first: the activity feed and the card dialog's list. */
-export async function readActivity(db: Db, boardId: string, options: { cardId?: string; limit?: number } = {}) {
-	const where = options.cardId ? and(eq(cardEvents.boardId, boardId), eq(cardEvents.cardId, options.cardId)) : eq(cardEvents.boardId, boardId);
-	return db
-		.select()
-		.from(cardEvents)
-		.where(where)
-		.orderBy(sql`${cardEvents.at} desc`, sql`${cardEvents.id} desc`)
-		.limit(options.limit ?? 50);
-}
