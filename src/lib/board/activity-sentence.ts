@@ -122,13 +122,13 @@ function describeActivity<K extends ActivityKind>(kind: K, data: ActivityData<K>
 }
 
 function wipSentence(d: ActivityData<'stage_wip_changed'>): string {
-	const mode = d.mode !== d.previousMode ? `${d.mode} ` : '';
+	const mode = d.mode !== d.previousMode ? `, ${d.mode}` : '';
 	if (d.limit === null && d.previous === null) return `made the WIP limit of ${d.name} ${d.mode} (was ${d.previousMode})`;
 	if (d.limit === null) return `removed the WIP limit of ${d.name} (was ${d.previous})`;
 	if (d.previous === null) return `set a ${d.mode} WIP limit of ${d.limit} on ${d.name}`;
 	if (d.limit === d.previous) return `made the WIP limit of ${d.name} ${d.mode} (was ${d.previousMode})`;
 	const was = mode ? `${d.previous}, ${d.previousMode}` : `${d.previous}`;
-	return `changed the WIP limit of ${d.name} to ${mode}${d.limit} (was ${was})`;
+	return `changed the WIP limit of ${d.name} to ${d.limit}${mode} (was ${was})`;
 }
 
 function labelsSentence(d: ActivityData<'labels_changed'>): string {
