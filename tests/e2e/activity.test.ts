@@ -39,14 +39,14 @@ test('the activity panel reads as sentences, filters by person and kind, and exp
 	expect(box!.width).toBeLessThanOrEqual(390);
 
 	// By person, with the keyboard: only Eddie's entries remain.
-	const person = page.getByLabel('Person');
+	const person = panel.getByRole('combobox', { name: 'Person' });
 	await person.focus();
 	await person.selectOption({ label: 'Eddie 0' });
 	await expect(list).not.toContainText('Olivia Owner');
 	await expect(list).toContainText('Eddie 0 on “Editor’s post” created it in Backlog');
 
 	// The export follows the filters: a real download of Eddie's entries, names not ids, typed text neutralised.
-	const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+	const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: 'Export CSV' }).click()]);
 	let text = '';
 	for await (const chunk of await download.createReadStream()) text += String(chunk);
 	expect(download.suggestedFilename()).toMatch(/activity\.csv$/);
@@ -58,10 +58,10 @@ test('the activity panel reads as sentences, filters by person and kind, and exp
 
 	// By kind: stage changes by everyone.
 	await person.selectOption({ label: 'Everyone' });
-	await page.getByLabel('Kind').selectOption({ label: 'Stages' });
+	await panel.getByRole('combobox', { name: 'Kind' }).selectOption({ label: 'Stages' });
 	await expect(list.locator('li')).toHaveCount(1);
 	await expect(list).toContainText('Olivia Owner set a soft WIP limit of 3 on Review');
-	await page.getByRole('button', { name: 'Clear' }).click();
+	await panel.getByRole('button', { name: 'Clear' }).click();
 	await expect(list).toContainText('Eddie 0 joined the board as an editor');
 });
 
