@@ -98,11 +98,11 @@ describe.each(dbKinds())('the audit trail (%s)', (kind) => {
 			'owner_added',
 			'description_edited'
 		];
-		const rows = await waitFor('every change in the feed', async () => {
+		const rows = (await waitFor('every change in the feed', async () => {
 			const all = await feed({ actorId: sam.id });
 			const edits = all.filter((r) => r.kind === 'description_edited').reduce((n, r) => n + Number(r.data.edits), 0);
 			return kinds.every((k) => all.some((r) => r.kind === k)) && edits === 4 ? all : undefined;
-		});
+		}))!;
 		for (const row of rows) {
 			expect(row.actorId).toBe(sam.id);
 			// The server's clock, not the client's 1970.

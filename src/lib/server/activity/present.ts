@@ -37,34 +37,40 @@ async function userNames(db: Db, ids: readonly string[]): Promise<Map<string, st
 	return names;
 }
 
+/** Names already resolved, kept across the pages of one export so each person, stage list and card is read once. */
+export interface NameCache {
+	users: Map<string, string>;
+	stages: Map<string, string> | null;
+	titles: Map<string, string | null>;
+}
+
+/** An empty name cache. */
+export const nameCache = (): NameCache => ({ users: new Map(), stages: null, titles: new Map() });
+
 /** Resolves a page of feed rows into sentences with the people's, stages' and cards' names. */
-export async function presentFeed(db: Db, boardId: string, rows: readonly FeedRow[]): Promise<FeedEntry[]> {
-	const people = rows.flatMap((r) => [r.actorId, typeof r.data.userId === 'string' ? r.data.userId : null]).filter((id): id is string => id !== null);
-	const [names, stages, titles] = await Promise.all([
-		userNames(db, people),
-		readStages(db, boardId),
-		cardTitles(
-			db,
-			boardId,
-			rows.flatMap((r) => (r.cardId ? [r.cardId] : []))
-		)
-	]);
-	const stageName = new Map(stages.map((s) => [s.stageId, s.name]));
+export async function presentFeed(db: Db, boardId: string, rows: readonly FeedRow[], cache: NameCache = nameCache()): Promise<FeedEntry[]> {
+	const people = rows.flatMap((r) => [r.actorId, typeof r.data.userId === 'string' ? r.data.userId : null]).filter((id): id is string => id !== null && !cache.users.has(id));
+	const cards = [...new Set(rows.flatMap((r) => (r.cardId && !cache.titles.has(r.cardId) ? [r.cardId] : [])))];
+	const [names, stages, titles] = await Promise.all([userNames(db, people), cache.stages ? null : readStages(db, boardId), cardTitles(db, boardId, cards)]);
+	// A miss is remembered too: a deleted account or a card without history is not looked up again.
+	for (const id of people) cache.users.set(id, names.get(id) ?? SOMEONE_WHO_LEFT);
+	for (const id of cards) cache.titles.set(id, titles.get(id) ?? null);
+	if (stages) cache.stages = new Map(stages.map((s) => [s.stageId, s.name]));
+	const stageName = cache.stages!;
 	const sentenceNames: SentenceNames = {
-		person: (id) => names.get(id) ?? SOMEONE_WHO_LEFT,
+		person: (id) => cache.users.get(id) ?? SOMEONE_WHO_LEFT,
 		stage: (id) => stageName.get(id) ?? 'a deleted stage'
 	};
 	return rows.map((r) => {
 		const { what, namesCard } = describeEntry(r, sentenceNames);
-		const actor = actorLabel(r.actorId, sentenceNames);
-		const card = r.cardId ? (titles.get(r.cardId) ?? 'a card') : null;
+		const card = r.cardId ? (cache.titles.get(r.cardId) ?? 'a card') : null;
 		return {
 			key: encodeCursor(r),
 			at: r.at.toISOString(),
 			kind: r.kind,
 			group: activityGroup(r.kind),
 			actorId: r.actorId,
-			actor,
+			actor: actorLabel(r.actorId, sentenceNames),
 			cardId: r.cardId,
 			card,
 			what,

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireBoardAction } from '$lib/server/boards/boards';
 import { readFeed, type FeedCursor } from '$lib/server/activity/feed';
-import { presentFeed } from '$lib/server/activity/present';
+import { nameCache, presentFeed } from '$lib/server/activity/present';
 import { parseFeedQuery } from '$lib/server/activity/query';
 import { DomainError, statusForCode } from '$lib/server/errors';
 import { csvHeaders, toCsv, type CsvColumn } from '$lib/server/csv';
@@ -31,9 +31,10 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 		const { filter } = parseFeedQuery(url.searchParams);
 		const rows: unknown[][] = [];
 		let before: FeedCursor | null = null;
+		const names = nameCache();
 		do {
 			const page = await readFeed(db, board.id, filter, { before, limit: PAGE });
-			for (const e of await presentFeed(db, board.id, page.rows)) rows.push([e.at, e.actorId, e.actor, e.kind, e.group, e.cardId, e.card, e.text]);
+			for (const e of await presentFeed(db, board.id, page.rows, names)) rows.push([e.at, e.actorId, e.actor, e.kind, e.group, e.cardId, e.card, e.text]);
 			before = page.next;
 		} while (before);
 		return new Response(toCsv(COLUMNS, rows), { headers: csvHeaders(`${board.name}-activity.csv`) });
