@@ -3,7 +3,8 @@ import type { Db } from '../../src/lib/server/db/client.ts';
 import { classifyFailure, describeFailure, type FailureKind } from '../../src/lib/server/db/failures.ts';
 import { insertCardEvents, upsertStages, type CardEventRow, type StageRow } from '../../src/lib/server/history.ts';
 import { setAsideHistory } from '../../src/lib/server/history-set-aside.ts';
-import type { HistorySink, NewCardEvent, StageRecord } from './recorder.ts';
+import { insertActivity, type ActivityRow } from '../../src/lib/server/activity/write.ts';
+import { isRecordedActivity, type HistorySink, type RecordedChange, type StageRecord } from './recorder.ts';
 
 const BATCH_MS = 100;
 const RETRY_MS = 100;
@@ -17,6 +18,7 @@ const UNKNOWN_ATTEMPTS = 5;
 interface Batch {
 	events: CardEventRow[];
 	stages: StageRow[];
+	activity: ActivityRow[];
 	attempts: number;
 	/** Why it failed last (short, without parameters). */
 	error: string;
@@ -31,6 +33,7 @@ interface Batch {
 export class HistoryWriter implements HistorySink {
 	private queuedEvents: CardEventRow[] = [];
 	private queuedStages: StageRow[] = [];
+	private queuedActivity: ActivityRow[] = [];
 	/** The batch being written or waiting for its retry; later events queue behind it so that order holds. */
 	private current: Batch | null = null;
 	private timer: ReturnType<typeof setTimeout> | null = null;
@@ -43,10 +46,13 @@ export class HistoryWriter implements HistorySink {
 		private readonly log: (message: string, err?: unknown) => void
 	) {}
 
-	/** HistorySink: queue card events. */
-	events(events: NewCardEvent[]): void {
+	/** HistorySink: queue card events and audit entries. */
+	events(events: RecordedChange[]): void {
 		if (this.gone) return;
-		this.queuedEvents.push(...events.map((e) => ({ ...e, boardId: this.boardId })));
+		for (const e of events) {
+			if (isRecordedActivity(e)) this.queuedActivity.push({ boardId: this.boardId, at: e.at, actorId: e.actorId, kind: e.type, cardId: e.cardId, stageId: e.stageId, data: e.data });
+			else this.queuedEvents.push({ ...e, boardId: this.boardId });
+		}
 		this.schedule(BATCH_MS);
 	}
 
@@ -78,13 +84,14 @@ export class HistoryWriter implements HistorySink {
 		this.gone = true;
 		this.queuedEvents = [];
 		this.queuedStages = [];
+		this.queuedActivity = [];
 		this.current = null;
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
 	}
 
 	private get pending(): boolean {
-		return this.current !== null || this.running !== null || this.queuedEvents.length > 0 || this.queuedStages.length > 0;
+		return this.current !== null || this.running !== null || this.queuedEvents.length > 0 || this.queuedStages.length > 0 || this.queuedActivity.length > 0;
 	}
 
 	private retryDelay(): number {
@@ -98,10 +105,11 @@ export class HistoryWriter implements HistorySink {
 	private run(): Promise<void> {
 		this.timer = null;
 		if (!this.current) {
-			if (this.queuedEvents.length === 0 && this.queuedStages.length === 0) return Promise.resolve();
-			this.current = { events: this.queuedEvents, stages: this.queuedStages, attempts: 0, error: '', setAside: false };
+			if (!this.pending) return Promise.resolve();
+			this.current = { events: this.queuedEvents, stages: this.queuedStages, activity: this.queuedActivity, attempts: 0, error: '', setAside: false };
 			this.queuedEvents = [];
 			this.queuedStages = [];
+			this.queuedActivity = [];
 		}
 		const batch = this.current;
 		this.running = (async () => {
@@ -123,6 +131,8 @@ export class HistoryWriter implements HistorySink {
 			await upsertStages(this.db, batch.stages);
 			batch.stages = [];
 			await insertCardEvents(this.db, batch.events);
+			batch.events = [];
+			await insertActivity(this.db, batch.activity);
 			if (batch.attempts > 0) this.log(`board ${this.boardId}: history written after ${batch.attempts + 1} attempts`);
 			this.current = null;
 		} catch (err) {
@@ -163,7 +173,7 @@ export class HistoryWriter implements HistorySink {
 
 	private async setAside(batch: Batch): Promise<void> {
 		try {
-			await setAsideHistory(this.db, { boardId: this.boardId, events: batch.events, stages: batch.stages, error: batch.error, attempts: batch.attempts, at: new Date() });
+			await setAsideHistory(this.db, { boardId: this.boardId, events: batch.events, stages: batch.stages, activity: batch.activity, error: batch.error, attempts: batch.attempts, at: new Date() });
 			this.current = null;
 			this.log(
 				`board ${this.boardId}: history batch of ${batch.events.length} events and ${batch.stages.length} stages set aside after ${batch.attempts} attempts ` +

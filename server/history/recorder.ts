@@ -6,9 +6,18 @@ import { readStage, readStages } from '../../src/lib/board/doc/snapshot.ts';
 import { isBlocker } from '../../src/lib/board/doc/shape.ts';
 import { stageHasLimit } from '../../src/lib/board/policy.ts';
 import type { CardEventRow } from '../../src/lib/server/history.ts';
+import type { ActivityChange } from '../../src/lib/board/changes.ts';
+import { isDocumentActivityKind } from '../../src/lib/board/activity.ts';
+import { watchActivity } from './activity-recorder.ts';
 
 /** One row for `card_events` before it is written (its board is the writer's). */
 export type NewCardEvent = Omit<CardEventRow, 'boardId'>;
+
+/** What the recorder hands over as `events`: card events, and the audit trail's entries (for `board_activity`). */
+export type RecordedChange = NewCardEvent | ActivityChange;
+
+/** Whether a recorded change is an audit entry rather than a card event. */
+export const isRecordedActivity = (change: RecordedChange): change is ActivityChange => isDocumentActivityKind(change.type);
 
 /** A stage's latest metadata (or its deletion) for `board_stages`. */
 export interface StageRecord {
@@ -22,7 +31,7 @@ export interface StageRecord {
 
 /** Where recorded history goes. */
 export interface HistorySink {
-	events(events: NewCardEvent[]): void;
+	events(events: RecordedChange[]): void;
 	stages(stages: StageRecord[]): void;
 }
 
@@ -37,7 +46,8 @@ export function currentStages(doc: Y.Doc, at: Date): StageRecord[] {
 /**
  * Watches a board document on the server and turns applied changes into history: card created, moved
  * (forward/backward), blocked/unblocked, owners, due date, checklist completed, exit criterion checked,
- * archived/restored, soft WIP breaches, and stage metadata. Replayed state (`load`) is ignored; a move the
+ * archived/restored, soft WIP breaches, and stage metadata; and, after a transaction's card events, its audit
+ * entries (`watchActivity`: stage edits, titles, labels, checklist items, descriptions). Replayed state (`load`) is ignored; a move the
  * policy net reverts in the same update is dropped, so refused moves never reach the history.
  * `onError` gets errors of the deferred flush. Returns `flush` (hands over what is recorded so far at once, instead
  * of in a microtask: the engine sends a transaction's changes together with its update) and `stop`.
@@ -55,6 +65,7 @@ export function recordHistory(
 	const places = placesOf(doc);
 	const stageOf = (cardId: string) => placeOf(doc, cardId)?.stageId ?? '';
 	let pending: NewCardEvent[] = [];
+	let pendingActivity: ActivityChange[] = [];
 	let pendingStages = new Map<string, StageRecord>();
 	// A deleted stage's map is emptied by Yjs, so remember what each stage last looked like.
 	const knownStages = new Map(currentStages(doc, now()).map((r) => [r.stageId, r]));
@@ -243,8 +254,10 @@ export function recordHistory(
 	function flush() {
 		flushQueued = false;
 		const events = pending;
+		const activity = pendingActivity;
 		pending = [];
-		if (events.length > 0) {
+		pendingActivity = [];
+		if (events.length > 0 || activity.length > 0) {
 			const ordered = stageList();
 			const position = new Map(ordered.map((s, i) => [s.id, i]));
 			for (const event of events) {
@@ -254,7 +267,7 @@ export function recordHistory(
 				event.data.direction = to > from ? 'forward' : 'backward';
 				event.data.checklist = checklistCounts(event.cardId);
 			}
-			sink.events(events);
+			sink.events([...events, ...activity]);
 		}
 		if (pendingStages.size > 0) {
 			const records = [...pendingStages.values()];
@@ -269,6 +282,15 @@ export function recordHistory(
 	exitChecks.observe(onExitChecks);
 	checklists.observeDeep(onChecklists);
 	stages.observeDeep(onStages);
+	const stopActivity = watchActivity(
+		doc,
+		(change) => {
+			pendingActivity.push(change);
+			queueFlush();
+		},
+		actorOf,
+		now
+	);
 	return {
 		flush,
 		stop() {
@@ -278,6 +300,7 @@ export function recordHistory(
 			exitChecks.unobserve(onExitChecks);
 			checklists.unobserveDeep(onChecklists);
 			stages.unobserveDeep(onStages);
+			stopActivity();
 		}
 	};
 }

@@ -5,6 +5,7 @@ import { boardSnapshots, boardUpdates } from '../../src/lib/server/db/schema/doc
 import { BoardGoneError, type DocumentStore, type StoredDocument } from './document-store.ts';
 import { historyRows, insertCardEvents, upsertStages } from '../../src/lib/server/history.ts';
 import { setAsideHistory } from '../../src/lib/server/history-set-aside.ts';
+import { insertActivity } from '../../src/lib/server/activity/write.ts';
 import { classifyFailure, describeFailure } from '../../src/lib/server/db/failures.ts';
 
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -41,7 +42,7 @@ export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
 		},
 
 		async write(boardId, update, changes) {
-			const { events, stages } = historyRows(boardId, changes);
+			const { events, stages, activity } = historyRows(boardId, changes);
 			try {
 				return await db.transaction(async (tx) => {
 					let id: number | null = null;
@@ -49,34 +50,40 @@ export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
 						const [row] = await tx.insert(boardUpdates).values({ boardId, data: update, createdAt: clock.now() }).returning({ id: boardUpdates.id });
 						id = Number(row!.id);
 					}
-					if (events.length === 0 && stages.length === 0) return { id, historySetAside: null };
+					if (events.length === 0 && stages.length === 0 && activity.length === 0) return { id, historySetAside: null };
 					try {
 						// A savepoint: history the database refuses must not cost the update its place.
 						await tx.transaction(async (inner) => {
 							// Stages first: history rows refer to them by id.
 							await upsertStages(inner, stages);
 							await insertCardEvents(inner, events);
+							// The audit trail's other entries, with the same update and in the same transaction.
+							await insertActivity(inner, activity);
 						});
 						return { id, historySetAside: null };
 					} catch (err) {
 						if (classifyFailure(err) !== 'permanent') throw err;
 						// Something in the batch is refused: write row by row, so only what the database refuses is set
 						// aside and the rest of the board's history is recorded as usual.
-						const refused = { events: [] as typeof events, stages: [] as typeof stages, error: describeFailure(err) };
+						const refused = { events: [] as typeof events, stages: [] as typeof stages, activity: [] as typeof activity, error: describeFailure(err) };
 						for (const stage of stages) {
 							await tx.transaction((inner) => upsertStages(inner, [stage])).catch((e: unknown) => refuse(e, () => refused.stages.push(stage)));
 						}
 						for (const event of events) {
 							await tx.transaction((inner) => insertCardEvents(inner, [event])).catch((e: unknown) => refuse(e, () => refused.events.push(event)));
 						}
+						for (const entry of activity) {
+							await tx.transaction((inner) => insertActivity(inner, [entry])).catch((e: unknown) => refuse(e, () => refused.activity.push(entry)));
+						}
 						function refuse(e: unknown, keep: () => void): void {
 							if (classifyFailure(e) !== 'permanent') throw e;
 							refused.error = describeFailure(e);
 							keep();
 						}
-						if (refused.events.length + refused.stages.length === 0) return { id, historySetAside: null };
-						await setAsideHistory(tx, { boardId, events: refused.events, stages: refused.stages, error: refused.error, attempts: 1, at: clock.now() });
-						return { id, historySetAside: `${refused.events.length + refused.stages.length} of ${events.length + stages.length} rows: ${refused.error}` };
+						const refusedRows = refused.events.length + refused.stages.length + refused.activity.length;
+						if (refusedRows === 0) return { id, historySetAside: null };
+						await setAsideHistory(tx, { boardId, events: refused.events, stages: refused.stages, activity: refused.activity, error: refused.error, attempts: 1, at: clock.now() });
+						return { id, historySetAside: `${refusedRows} of ${events.length + stages.length + activity.length} rows: ${refused.error}` };
 					}
 				});
 			} catch (err) {

@@ -4,14 +4,17 @@ import { boardCommands } from '../../src/lib/board/doc/commands.ts';
 import { LOAD, LOCAL, POLICY } from '../../src/lib/board/doc/origins.ts';
 import { boardMaps, mapAt, seedBoard } from '../../src/lib/board/doc/schema.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
-import { recordHistory, type NewCardEvent, type StageRecord } from '../../server/history/recorder.ts';
+import { isRecordedActivity, recordHistory, type NewCardEvent, type RecordedChange, type StageRecord } from '../../server/history/recorder.ts';
+
+/** Card events only (the audit entries the recorder hands over with them are tested in activity-recorder.test.ts). */
+const cardEvents = (into: NewCardEvent[]) => (changes: RecordedChange[]) => into.push(...changes.filter((c): c is NewCardEvent => !isRecordedActivity(c)));
 
 function setup() {
 	const doc = new Y.Doc();
 	seedBoard(doc);
 	const events: NewCardEvent[] = [];
 	const stages: StageRecord[] = [];
-	const stop = recordHistory(doc, { events: (e) => events.push(...e), stages: (s) => stages.push(...s) }, (origin) => (origin === LOCAL ? 'ann' : null), () => new Date('2026-05-01T10:00:00Z'));
+	const stop = recordHistory(doc, { events: cardEvents(events), stages: (s) => stages.push(...s) }, (origin) => (origin === LOCAL ? 'ann' : null), () => new Date('2026-05-01T10:00:00Z'));
 	const cmd = boardCommands(doc, { userId: 'ann', now: () => new Date() }, LOCAL);
 	const stageId = (name: string) => readSnapshot(doc).stages.find((s) => s.name === name)!.id;
 	const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -79,10 +82,10 @@ describe('history recorder', () => {
 		const other = new Y.Doc();
 		Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
 		const replayed: NewCardEvent[] = [];
-		recordHistory(other, { events: (e) => replayed.push(...e), stages: () => {} }, () => null, () => new Date());
+		recordHistory(other, { events: (e) => replayed.push(...(e as NewCardEvent[])), stages: () => {} }, () => null, () => new Date());
 		Y.applyUpdate(other, Y.encodeStateAsUpdate(doc), LOAD);
 		const fresh = new Y.Doc();
-		recordHistory(fresh, { events: (e) => replayed.push(...e), stages: () => {} }, () => null, () => new Date());
+		recordHistory(fresh, { events: (e) => replayed.push(...(e as NewCardEvent[])), stages: () => {} }, () => null, () => new Date());
 		Y.applyUpdate(fresh, Y.encodeStateAsUpdate(doc), LOAD);
 		await settle();
 		expect(replayed).toEqual([]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentActivityData, type DocumentActivityKind } from './activity.ts';
 
 /** Fields every change to a card carries: which card, who did it (null: nobody in particular), the server's time. */
 const cardBase = {
@@ -12,11 +13,22 @@ const cardBase = {
 const cardChange = <T extends string, D extends z.ZodType>(type: T, data: D) => z.object({ type: z.literal(type), ...cardBase, data });
 const empty = z.object({});
 
+/** Fields every audit entry from the document carries: the card or stage it concerns (if any), who, the server's time. */
+const activityBase = {
+	actorId: z.string().nullable(),
+	at: z.date(),
+	cardId: z.string().nullable(),
+	stageId: z.string().nullable()
+};
+const activityChange = <T extends DocumentActivityKind>(type: T) => z.object({ type: z.literal(type), ...activityBase, data: documentActivityData[type] });
+
 /**
  * One change the server applied to a board, derived once per transaction after validation and the policy net
  * settled (server/history/recorder.ts). History, activity and everything that reacts to a board read these; nobody
  * derives changes from raw Yjs events a second time. Card changes are stored as `card_events` rows (their `type`
- * is the row's type), stage changes as `board_stages` rows.
+ * is the row's type), stage changes as `board_stages` rows, and the audit trail's other kinds (stage edits, titles,
+ * labels, checklist items, descriptions: src/lib/board/activity.ts) as `board_activity` rows, where no stats query
+ * can count them.
  */
 export const boardChangeSchema = z.discriminatedUnion('type', [
 	cardChange('created', z.object({ title: z.unknown() })),
@@ -31,14 +43,39 @@ export const boardChangeSchema = z.discriminatedUnion('type', [
 	cardChange('exit_checked', z.object({ criterionId: z.string().optional() })),
 	cardChange('checklist_completed', z.object({ total: z.number() })),
 	cardChange('wip_breach', z.object({ limit: z.number(), count: z.number(), over: z.number() })),
-	z.object({ type: z.literal('stage'), stageId: z.string(), name: z.string(), kind: z.string(), rank: z.string(), deleted: z.boolean(), at: z.date() })
+	z.object({ type: z.literal('stage'), stageId: z.string(), name: z.string(), kind: z.string(), rank: z.string(), deleted: z.boolean(), at: z.date() }),
+	activityChange('stage_added'),
+	activityChange('stage_renamed'),
+	activityChange('stage_moved'),
+	activityChange('stage_deleted'),
+	activityChange('stage_kind_changed'),
+	activityChange('stage_wip_changed'),
+	activityChange('exit_criterion_added'),
+	activityChange('exit_criterion_removed'),
+	activityChange('title_changed'),
+	activityChange('labels_changed'),
+	activityChange('checklist_item_added'),
+	activityChange('checklist_item_renamed'),
+	activityChange('checklist_item_ticked'),
+	activityChange('checklist_item_unticked'),
+	activityChange('checklist_item_removed'),
+	activityChange('description_edited')
 ]);
 
 /** One change the server applied to a board. */
 export type BoardChange = z.infer<typeof boardChangeSchema>;
 
-/** A change to a card (everything but stage metadata). */
+/** Everything but stage metadata: card events and audit entries (the engine hands both over as `events`). */
 export type CardChange = Exclude<BoardChange, { type: 'stage' }>;
+
+/** An audit entry derived from the document (stored in `board_activity`). */
+export type ActivityChange = Extract<BoardChange, { type: DocumentActivityKind }>;
+
+/** A card event (stored in `card_events`; the stats read these by type). */
+export type CardEventChange = Exclude<CardChange, ActivityChange>;
+
+/** Whether a change is an audit entry for `board_activity`. */
+export const isActivityChange = (change: BoardChange): change is ActivityChange => Object.hasOwn(documentActivityData, change.type);
 
 /** A change to a stage's metadata (its latest name, kind, rank, or its deletion). */
 export type StageChange = Extract<BoardChange, { type: 'stage' }>;

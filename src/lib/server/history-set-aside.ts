@@ -3,12 +3,15 @@ import type { Db } from './db/client.ts';
 import { historySetAside } from './db/schema/history-set-aside.ts';
 import { describeFailure } from './db/failures.ts';
 import { insertCardEvents, upsertStages, type CardEventRow, type StageRow } from './history.ts';
+import { insertActivity, type ActivityRow } from './activity/write.ts';
 
 /** A history batch the writer gave up on, with why. */
 export interface SetAsideBatch {
 	boardId: string;
 	events: readonly CardEventRow[];
 	stages: readonly StageRow[];
+	/** Audit entries of the batch (none from the history writer's older callers). */
+	activity?: readonly ActivityRow[];
 	/** The short description of the last failure (`describeFailure`). */
 	error: string;
 	attempts: number;
@@ -21,6 +24,7 @@ export async function setAsideHistory(db: Db, batch: SetAsideBatch): Promise<voi
 		boardId: batch.boardId,
 		events: batch.events.map((e) => ({ ...e, at: e.at.toISOString() })),
 		stages: batch.stages.map((s) => ({ ...s, at: s.at.toISOString() })),
+		activity: (batch.activity ?? []).map((a) => ({ ...a, at: a.at.toISOString() })),
 		error: batch.error,
 		attempts: batch.attempts,
 		setAsideAt: batch.at
@@ -49,11 +53,13 @@ export async function replaySetAsideHistory(db: Db): Promise<ReplayOutcome> {
 	for (const row of rows) {
 		const events = row.events.map((e) => ({ ...e, at: new Date(String(e.at)) }) as unknown as CardEventRow);
 		const stages = row.stages.map((s) => ({ ...s, at: new Date(String(s.at)) }) as unknown as StageRow);
+		const activity = row.activity.map((a) => ({ ...a, at: new Date(String(a.at)) }) as unknown as ActivityRow);
 		try {
 			await db.transaction(async (tx) => {
 				// Stages first: history rows refer to them by id (as the writer does).
 				await upsertStages(tx, stages);
 				await insertCardEvents(tx, events);
+				await insertActivity(tx, activity);
 				await tx.delete(historySetAside).where(eq(historySetAside.id, row.id));
 			});
 			outcome.written++;

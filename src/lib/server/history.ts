@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
-import type { BoardChange } from '../board/changes.ts';
+import { isActivityChange, type BoardChange } from '../board/changes.ts';
+import type { ActivityRow } from './activity/write.ts';
 import { boardStages, cardEvents } from './db/schema/history.ts';
 import { CARDS_PER_STATEMENT, refreshCardFlow } from './card-flow.ts';
 import { inChunks, MAX_BIND_PARAMETERS } from './db/batches.ts';
@@ -20,16 +21,22 @@ export interface CardEventRow {
 	data: Record<string, unknown>;
 }
 
-/** The `card_events` and `board_stages` rows of a board's changes (the change feed, src/lib/board/changes.ts). */
-export function historyRows(boardId: string, changes: readonly BoardChange[]): { events: CardEventRow[]; stages: StageRow[] } {
+/**
+ * The `card_events`, `board_stages` and `board_activity` rows of a board's changes (the change feed,
+ * src/lib/board/changes.ts). Audit kinds never become `card_events` rows: the stats read those by type.
+ */
+export function historyRows(boardId: string, changes: readonly BoardChange[]): { events: CardEventRow[]; stages: StageRow[]; activity: ActivityRow[] } {
 	const events: CardEventRow[] = [];
 	const stages: StageRow[] = [];
+	const activity: ActivityRow[] = [];
 	for (const change of changes) {
 		if (change.type === 'stage') stages.push({ boardId, stageId: change.stageId, name: change.name, kind: change.kind, rank: change.rank, deleted: change.deleted, at: change.at });
+		else if (isActivityChange(change))
+			activity.push({ boardId, at: change.at, actorId: change.actorId, kind: change.type, cardId: change.cardId, stageId: change.stageId, data: change.data });
 		else
 			events.push({ boardId, cardId: change.cardId, type: change.type, at: change.at, actorId: change.actorId, fromStageId: change.fromStageId, toStageId: change.toStageId, data: change.data });
 	}
-	return { events, stages };
+	return { events, stages, activity };
 }
 
 /** A stage's latest metadata to upsert. */
@@ -108,15 +115,4 @@ export async function readStages(db: Db, boardId: string) {
 		.from(boardStages)
 		.where(eq(boardStages.boardId, boardId))
 		.orderBy(sql`${boardStages.rank} collate "C"`, asc(boardStages.stageId));
-}
-
-/** A board's (or one card's) latest history, newest first: the activity feed and the card dialog's list. */
-export async function readActivity(db: Db, boardId: string, options: { cardId?: string; limit?: number } = {}) {
-	const where = options.cardId ? and(eq(cardEvents.boardId, boardId), eq(cardEvents.cardId, options.cardId)) : eq(cardEvents.boardId, boardId);
-	return db
-		.select()
-		.from(cardEvents)
-		.where(where)
-		.orderBy(sql`${cardEvents.at} desc`, sql`${cardEvents.id} desc`)
-		.limit(options.limit ?? 50);
 }

@@ -4,6 +4,7 @@ import { boardMembers, boards } from '../db/schema/boards.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { can, isRole, type BoardAction, type Role } from '../auth/permissions.ts';
+import { insertActivity, relationalEntry } from '../activity/write.ts';
 
 /** A board as its member sees it. */
 export interface BoardAccess {
@@ -73,10 +74,16 @@ export async function requireBoardAction(db: Db, boardId: string, userId: string
 	return access;
 }
 
-/** Renames a board (owners and editors). */
-export async function renameBoard(db: Db, boardId: string, userId: string, name: string): Promise<void> {
+/** Renames a board (owners and editors); recorded in the board's activity. */
+export async function renameBoard(db: Db, boardId: string, userId: string, name: string, now: Date = new Date()): Promise<void> {
 	await requireBoardAction(db, boardId, userId, 'rename');
-	await db.update(boards).set({ name }).where(eq(boards.id, boardId));
+	await db.transaction(async (tx) => {
+		// The name before, read under the row lock the update takes anyway, so two renames record a true "from".
+		const [before] = await tx.select({ name: boards.name }).from(boards).where(eq(boards.id, boardId)).for('update');
+		if (!before || before.name === name) return;
+		await tx.update(boards).set({ name }).where(eq(boards.id, boardId));
+		await insertActivity(tx as unknown as Db, [relationalEntry(boardId, userId, 'board_renamed', { from: before.name, to: name }, now)]);
+	});
 }
 
 /** Deletes a board for good (owners only), after the caller typed its exact name. */

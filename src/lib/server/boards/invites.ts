@@ -5,6 +5,7 @@ import { DomainError } from '../errors.ts';
 import { hashToken, newId, newSecretToken } from '../ids.ts';
 import type { Role } from '../auth/permissions.ts';
 import { requireBoardAction, toRole } from './boards.ts';
+import { insertActivity, relationalEntry } from '../activity/write.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -16,7 +17,7 @@ export interface InviteSummary {
 	expiresAt: Date;
 }
 
-/** Creates an invite link granting `role` for `days` days (owners only); returns the token for the link. */
+/** Creates an invite link granting `role` for `days` days (owners only), recorded in the board's activity; returns the token for the link. */
 export async function createInvite(
 	db: Db,
 	boardId: string,
@@ -27,14 +28,17 @@ export async function createInvite(
 	await requireBoardAction(db, boardId, actorId, 'manage_invites');
 	const token = newSecretToken();
 	const id = newId();
-	await db.insert(boardInvites).values({
-		id,
-		boardId,
-		tokenHash: hashToken(token),
-		role: input.role,
-		createdBy: actorId,
-		createdAt: now,
-		expiresAt: new Date(now.getTime() + input.days * DAY_MS)
+	await db.transaction(async (tx) => {
+		await tx.insert(boardInvites).values({
+			id,
+			boardId,
+			tokenHash: hashToken(token),
+			role: input.role,
+			createdBy: actorId,
+			createdAt: now,
+			expiresAt: new Date(now.getTime() + input.days * DAY_MS)
+		});
+		await insertActivity(tx as unknown as Db, [relationalEntry(boardId, actorId, 'member_invited', { inviteId: id, role: input.role, days: input.days }, now)]);
 	});
 	return { id, token };
 }
@@ -50,13 +54,17 @@ export async function listActiveInvites(db: Db, boardId: string, actorId: string
 	return rows.map((r) => ({ ...r, role: toRole(r.role) }));
 }
 
-/** Revokes an invite so its link stops working (owners only). */
+/** Revokes an invite so its link stops working (owners only); recorded in the board's activity. */
 export async function revokeInvite(db: Db, boardId: string, actorId: string, inviteId: string, now: Date): Promise<void> {
 	await requireBoardAction(db, boardId, actorId, 'manage_invites');
-	await db
-		.update(boardInvites)
-		.set({ revokedAt: now })
-		.where(and(eq(boardInvites.id, inviteId), eq(boardInvites.boardId, boardId), isNull(boardInvites.revokedAt)));
+	await db.transaction(async (tx) => {
+		const revoked = await tx
+			.update(boardInvites)
+			.set({ revokedAt: now })
+			.where(and(eq(boardInvites.id, inviteId), eq(boardInvites.boardId, boardId), isNull(boardInvites.revokedAt)))
+			.returning({ id: boardInvites.id });
+		if (revoked.length > 0) await insertActivity(tx as unknown as Db, [relationalEntry(boardId, actorId, 'invite_revoked', { inviteId }, now)]);
+	});
 }
 
 /** What an invite link offers, or why it no longer works. */
@@ -79,12 +87,16 @@ export async function inspectInvite(db: Db, token: string, now: Date): Promise<{
 	return { boardId: row.boardId, boardName: row.boardName, role: toRole(row.role) };
 }
 
-/** Joins the board an invite is for; an existing member keeps their current role. Returns the board id. */
+/** Joins the board an invite is for (recorded in its activity); an existing member keeps their current role. Returns the board id. */
 export async function acceptInvite(db: Db, token: string, userId: string, now: Date): Promise<string> {
 	const invite = await inspectInvite(db, token, now);
-	await db
-		.insert(boardMembers)
-		.values({ boardId: invite.boardId, userId, role: invite.role, joinedAt: now })
-		.onConflictDoNothing();
+	await db.transaction(async (tx) => {
+		const joined = await tx
+			.insert(boardMembers)
+			.values({ boardId: invite.boardId, userId, role: invite.role, joinedAt: now })
+			.onConflictDoNothing()
+			.returning({ userId: boardMembers.userId });
+		if (joined.length > 0) await insertActivity(tx as unknown as Db, [relationalEntry(invite.boardId, userId, 'member_joined', { role: invite.role }, now)]);
+	});
 	return invite.boardId;
 }

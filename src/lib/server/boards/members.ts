@@ -5,6 +5,7 @@ import { boardMembers } from '../db/schema/boards.ts';
 import { DomainError } from '../errors.ts';
 import type { Role } from '../auth/permissions.ts';
 import { requireBoardAction, toRole } from './boards.ts';
+import { insertActivity, relationalEntry } from '../activity/write.ts';
 
 /** A board member as the members list shows them. */
 export interface Member {
@@ -28,36 +29,44 @@ export async function listMembers(db: Db, boardId: string, userId: string): Prom
 	return rows.map((r) => ({ ...r, role: toRole(r.role) })).sort((a, b) => rank[a.role] - rank[b.role]);
 }
 
-/** Changes a member's role (owners only); the last owner cannot be demoted. */
-export async function changeMemberRole(db: Db, boardId: string, actorId: string, targetId: string, role: Role): Promise<void> {
+/** Changes a member's role (owners only); the last owner cannot be demoted. Recorded in the board's activity. */
+export async function changeMemberRole(db: Db, boardId: string, actorId: string, targetId: string, role: Role, now: Date = new Date()): Promise<void> {
 	await requireBoardAction(db, boardId, actorId, 'manage_members');
 	await db.transaction(async (tx) => {
 		const current = await memberRole(tx as unknown as Db, boardId, targetId);
+		if (current === role) return;
 		if (current === 'owner' && role !== 'owner') await assertAnotherOwner(tx as unknown as Db, boardId, targetId);
 		await tx
 			.update(boardMembers)
 			.set({ role })
 			.where(and(eq(boardMembers.boardId, boardId), eq(boardMembers.userId, targetId)));
+		await insertActivity(tx as unknown as Db, [relationalEntry(boardId, actorId, 'member_role_changed', { userId: targetId, from: current, to: role }, now)]);
 	});
 }
 
-/** Removes someone from a board (owners only); the last owner cannot be removed. */
-export async function removeMember(db: Db, boardId: string, actorId: string, targetId: string): Promise<void> {
+/** Removes someone from a board (owners only); the last owner cannot be removed. Recorded in the board's activity. */
+export async function removeMember(db: Db, boardId: string, actorId: string, targetId: string, now: Date = new Date()): Promise<void> {
 	await requireBoardAction(db, boardId, actorId, 'manage_members');
-	await dropMembership(db, boardId, targetId);
+	// Removing oneself is leaving, and reads so.
+	await dropMembership(db, boardId, actorId, targetId, now);
 }
 
-/** The caller leaves a board; the last owner must hand ownership on (or delete the board) first. */
-export async function leaveBoard(db: Db, boardId: string, userId: string): Promise<void> {
+/** The caller leaves a board; the last owner must hand ownership on (or delete the board) first. Recorded in the board's activity. */
+export async function leaveBoard(db: Db, boardId: string, userId: string, now: Date = new Date()): Promise<void> {
 	await requireBoardAction(db, boardId, userId, 'leave');
-	await dropMembership(db, boardId, userId);
+	await dropMembership(db, boardId, userId, userId, now);
 }
 
-async function dropMembership(db: Db, boardId: string, targetId: string): Promise<void> {
+async function dropMembership(db: Db, boardId: string, actorId: string, targetId: string, now: Date): Promise<void> {
 	await db.transaction(async (tx) => {
 		const current = await memberRole(tx as unknown as Db, boardId, targetId);
 		if (current === 'owner') await assertAnotherOwner(tx as unknown as Db, boardId, targetId);
 		await tx.delete(boardMembers).where(and(eq(boardMembers.boardId, boardId), eq(boardMembers.userId, targetId)));
+		const entry =
+			actorId === targetId
+				? relationalEntry(boardId, actorId, 'member_left', { role: current }, now)
+				: relationalEntry(boardId, actorId, 'member_removed', { userId: targetId, role: current }, now);
+		await insertActivity(tx as unknown as Db, [entry]);
 	});
 }
 

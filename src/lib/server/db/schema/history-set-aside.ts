@@ -17,6 +17,8 @@ export const historySetAside = pgTable(
 		events: jsonb('events').$type<Record<string, unknown>[]>().notNull(),
 		/** The batch's stage metadata as written (`at` as ISO text). */
 		stages: jsonb('stages').$type<Record<string, unknown>[]>().notNull(),
+		/** The batch's audit entries (`board_activity` rows, `at` as ISO text). */
+		activity: jsonb('activity').$type<Record<string, unknown>[]>().notNull().default([]),
 		/** SQLSTATE and the database's short message of the last failure (never the statement or its parameters). */
 		error: text('error').notNull(),
 		attempts: integer('attempts').notNull(),

@@ -28,10 +28,10 @@ async function begin(event: RequestEvent) {
 
 export const actions: Actions = {
 	rename: async (event) => {
-		const { user, form, db, boardId } = await begin(event);
+		const { user, form, db, clock, boardId } = await begin(event);
 		return formAction('rename', form, async () => {
 			const { name } = parseForm(boardNameSchema, form);
-			await renameBoard(db, boardId, user.id, name);
+			await renameBoard(db, boardId, user.id, name, clock.now());
 			return { action: 'rename', success: 'Board renamed.' };
 		});
 	},
@@ -63,27 +63,27 @@ export const actions: Actions = {
 		});
 	},
 	changeRole: async (event) => {
-		const { user, form, db, access, boardId } = await begin(event);
+		const { user, form, db, access, clock, boardId } = await begin(event);
 		return formAction('changeRole', form, async () => {
 			const { userId, role } = parseForm(memberRoleSchema, form);
-			await changeMemberRole(db, boardId, user.id, userId, role);
+			await changeMemberRole(db, boardId, user.id, userId, role, clock.now());
 			access.membershipChanged(boardId, userId);
 			return { action: 'changeRole', success: 'Role updated.' };
 		});
 	},
 	removeMember: async (event) => {
-		const { user, form, db, access, boardId } = await begin(event);
+		const { user, form, db, access, clock, boardId } = await begin(event);
 		return formAction('removeMember', form, async () => {
 			const { id } = parseForm(idSchema, form);
-			await removeMember(db, boardId, user.id, id);
+			await removeMember(db, boardId, user.id, id, clock.now());
 			access.membershipChanged(boardId, id);
 			return { action: 'removeMember', success: 'Member removed.' };
 		});
 	},
 	leave: async (event) => {
-		const { user, form, db, access, boardId } = await begin(event);
+		const { user, form, db, access, clock, boardId } = await begin(event);
 		const result = await formAction('leave', form, async () => {
-			await leaveBoard(db, boardId, user.id);
+			await leaveBoard(db, boardId, user.id, clock.now());
 			access.membershipChanged(boardId, user.id);
 			return { left: true };
 		});
