@@ -3,6 +3,7 @@ import { boardMaps, mapAt, mapsIn, splitCardKey } from '../../src/lib/board/doc/
 import { originKind } from '../../src/lib/board/doc/origins.ts';
 import { readStage, readStages } from '../../src/lib/board/doc/snapshot.ts';
 import { isLabel } from '../../src/lib/board/doc/shape.ts';
+import { clipForHistory } from '../../src/lib/board/limits.ts';
 import { compareByRank } from '../../src/lib/board/ranks.ts';
 import type { Stage } from '../../src/lib/board/types.ts';
 import type { ActivityChange } from '../../src/lib/board/changes.ts';
@@ -91,7 +92,7 @@ export function watchActivity(doc: Y.Doc, push: (change: ActivityChange) => void
 				if (key === 'title') {
 					const from = typeof change.oldValue === 'string' ? change.oldValue : '';
 					const to = card.get('title');
-					if (typeof to === 'string' && to !== from) emit(tr, 'title_changed', { cardId }, { from, to });
+					if (typeof to === 'string' && to !== from) emit(tr, 'title_changed', { cardId }, { from: clipForHistory(from), to: clipForHistory(to) });
 				} else if (key === 'labels') {
 					const names = (v: unknown) => (Array.isArray(v) ? v.filter(isLabel).map((l) => l.name) : []);
 					const was = names(change.oldValue);

@@ -5,6 +5,7 @@ import { originKind } from '../../src/lib/board/doc/origins.ts';
 import { readStage, readStages } from '../../src/lib/board/doc/snapshot.ts';
 import { isBlocker } from '../../src/lib/board/doc/shape.ts';
 import { stageHasLimit } from '../../src/lib/board/policy.ts';
+import { clipForHistory } from '../../src/lib/board/limits.ts';
 import type { CardEventRow } from '../../src/lib/server/history.ts';
 import type { ActivityChange } from '../../src/lib/board/changes.ts';
 import { isDocumentActivityKind } from '../../src/lib/board/activity.ts';
@@ -105,7 +106,7 @@ export function recordHistory(
 					const card = mapAt(cards, cardId);
 					if (!card) continue;
 					// Type observers (the places store) ran before this deep observer: the new card's place is known.
-					push({ cardId, type: 'created', actorId, toStageId: stageOf(cardId), data: { title: card.get('title') } });
+					push({ cardId, type: 'created', actorId, toStageId: stageOf(cardId), data: { title: clipForHistory(card.get('title')) } });
 					checkSoftLimit(cardId, stageOf(cardId), actorId);
 				}
 				continue;

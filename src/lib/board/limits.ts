@@ -31,3 +31,8 @@ export function isCalendarDate(value: unknown): value is string {
 	const date = new Date(`${value}T00:00:00Z`);
 	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
+
+/** `value` as history keeps it: text past `max` characters is cut (with an ellipsis), anything else as it is. */
+export function clipForHistory<T>(value: T, max: number = LIMITS.shortText): T {
+	return (typeof value === 'string' && value.length > max ? `${value.slice(0, max)}…` : value) as T;
+}
