@@ -74,7 +74,7 @@ describe('audit entries from the document', () => {
 		cmd.setTitle(card, 'Final draft');
 		cmd.setTitle(card, 'Final draft');
 		cmd.setLabels(card, [{ name: 'Urgent', color: 'red' }]);
-		cmd.setLabels(card, [{ name: 'Blog', color: 'blue' }]);
+		cmd.setLabels(card, [{ name: 'Blog', color: 'sky' }]);
 		expect(await take()).toMatchObject([
 			{ type: 'title_changed', cardId: card, stageId: null, actorId: 'ann', data: { from: 'Draft', to: 'Final draft' } },
 			{ type: 'labels_changed', cardId: card, data: { added: ['Urgent'], removed: [], labels: ['Urgent'] } },

@@ -164,7 +164,9 @@ describe('a move into a stage the server has not seen yet', () => {
 			mover.off('update', capture);
 			Y.applyUpdate(server, Y.mergeUpdates(sent), conn);
 		};
-		return { server, refusals, conn, cmd, card, ids, makeStage, moveInto };
+		/** The mover catches up with the server (it learns what the server put back). */
+		const catchUp = () => Y.applyUpdate(mover, Y.encodeStateAsUpdate(server, Y.encodeStateVector(mover)));
+		return { server, refusals, conn, cmd, card, ids, makeStage, moveInto, catchUp };
 	}
 	const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -198,7 +200,7 @@ describe('a move into a stage the server has not seen yet', () => {
 	});
 
 	it('puts the card back when the stage never arrives, and at once when the stage was deleted', async () => {
-		const { server, refusals, card, ids, cmd, makeStage, moveInto } = withStageMaker(50);
+		const { server, refusals, card, ids, cmd, makeStage, moveInto, catchUp } = withStageMaker(50);
 		moveInto(makeStage('Never arrives').id);
 		await sleep(120);
 		expect(stageOf(server, card)).toBe(ids[1]);
@@ -206,6 +208,7 @@ describe('a move into a stage the server has not seen yet', () => {
 		const gone = cmd.addStage('Short-lived');
 		cmd.deleteStage(gone, null);
 		refusals.length = 0;
+		catchUp();
 		moveInto(gone);
 		expect(stageOf(server, card)).toBe(ids[1]);
 		expect(refusals.map((r) => r.refusal.code)).toEqual(['no_stage']);
