@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { LABEL_COLORS } from '../../src/lib/board/defaults.ts';
-import { ID_PATTERN, LIMITS, isCalendarDate } from '../../src/lib/board/limits.ts';
+import { LIMITS } from '../../src/lib/board/limits.ts';
+import { boardContent as content, fits } from '../../src/lib/board/content-schemas.ts';
 import { POLICY, originKind } from '../../src/lib/board/doc/origins.ts';
 import { boardMaps, mapAt, splitCardKey } from '../../src/lib/board/doc/schema.ts';
 import { isBlocker } from '../../src/lib/board/doc/shape.ts';
@@ -135,7 +136,7 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 		for (const [cardId, change] of seen.cards) {
 			const card = mapAt(cards, cardId);
 			if (!card) continue;
-			if (change === 'new' && !ID_PATTERN.test(cardId)) {
+			if (change === 'new' && !fits(content.cards.id, cardId)) {
 				refuse('', 'That card id is not one Flowdeck makes; the card was removed.', () => cards.delete(cardId));
 				continue;
 			}
@@ -148,7 +149,7 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 				else card.set(key, fallback);
 			};
 			const title = card.get('title');
-			if (changed('title') && typeof title === 'string' && (title.length > MAX.shortText || title.trim() === '')) {
+			if (changed('title') && typeof title === 'string' && !fits(content.cards.title, title)) {
 				const kept = title.trim().slice(0, MAX.shortText) || 'Untitled';
 				refuse(cardId, title.trim() === '' ? 'A card title cannot be empty; that change was undone.' : tooLong('A card title', MAX.shortText), restore('title', kept));
 			}
@@ -157,11 +158,11 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 				refuse(cardId, `A card can have at most ${MAX.labelsPerCard} labels, each named in at most ${MAX.labelName} characters with one of the board's colours; that change was undone.`, restore('labels', []));
 			}
 			const due = card.get('due');
-			if (changed('due') && due !== null && due !== undefined && !isCalendarDate(due)) {
+			if (changed('due') && due !== undefined && !fits(content.cards.due, due)) {
 				refuse(cardId, 'A due date must be a real calendar date (like 2026-12-31); that change was undone.', restore('due', null));
 			}
 			const blocked = card.get('blocked');
-			if (changed('blocked') && isBlocker(blocked) && (blocked.reason.length > MAX.shortText || blocked.reason.trim() === '')) {
+			if (changed('blocked') && isBlocker(blocked) && !fits(content.cards.blocked, blocked)) {
 				refuse(cardId, tooLong('A blocking reason', MAX.shortText), restore('blocked', null));
 			}
 		}
@@ -182,19 +183,19 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 			const item = mapAt(checklists, key);
 			if (!item) continue;
 			const remove = () => checklists.delete(key);
-			if (!ID_PATTERN.test(cardId) || !ID_PATTERN.test(itemId) || item.get('cardId') !== cardId || !cards.has(cardId)) {
+			if (!fits(content.checklists.key, [cardId, itemId]) || item.get('cardId') !== cardId || !cards.has(cardId)) {
 				refuse(cardId, 'That checklist item does not belong to a card on this board; it was removed.', remove);
 			} else if (countOf(cardId) > MAX.checklistItemsPerCard) {
 				counts.set(cardId, countOf(cardId) - 1);
 				refuse(cardId, `A card can have at most ${MAX.checklistItemsPerCard} checklist items; the extra ones were removed.`, remove);
-			} else if (String(item.get('text') ?? '').length > MAX.shortText) {
+			} else if (!fits(content.checklists.text, String(item.get('text') ?? ''))) {
 				refuse(cardId, tooLong('A checklist item', MAX.shortText), remove);
 			}
 		}
 		for (const [key, change] of seen.checklistTexts) {
 			const item = mapAt(checklists, key);
 			if (!item || seen.checklistKeys.has(key)) continue;
-			if (String(item.get('text') ?? '').length > MAX.shortText) refuse(splitCardKey(key)[0], tooLong('A checklist item', MAX.shortText), () => item.set('text', change.oldValue));
+			if (!fits(content.checklists.text, String(item.get('text') ?? ''))) refuse(splitCardKey(key)[0], tooLong('A checklist item', MAX.shortText), () => item.set('text', change.oldValue));
 		}
 	}
 
@@ -207,7 +208,7 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 		for (const key of seen.ownerKeys) {
 			const [cardId, userId] = splitCardKey(key);
 			const remove = () => owners.delete(key);
-			if (!ID_PATTERN.test(cardId) || !ID_PATTERN.test(userId) || owners.get(key) !== userId || !cards.has(cardId)) {
+			if (!fits(content.owners.key, [cardId, userId]) || owners.get(key) !== userId || !cards.has(cardId)) {
 				refuse(cardId, 'That owner entry is not one Flowdeck makes; it was removed.', remove);
 			} else if ((perCard.get(cardId) ?? 0) > MAX.ownersPerCard) {
 				perCard.set(cardId, perCard.get(cardId)! - 1);
@@ -220,9 +221,9 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 		for (const cardId of seen.descriptions) {
 			const text = descriptions.get(cardId);
 			if (!(text instanceof Y.Text)) continue;
-			if (!ID_PATTERN.test(cardId)) {
+			if (!fits(content.descriptions.id, cardId)) {
 				refuse(cardId, 'That description does not belong to a card; it was removed.', () => descriptions.delete(cardId));
-			} else if (text.length > MAX.description) {
+			} else if (!fits(content.descriptions.text, text.toString())) {
 				// Text cannot be put back as it was without the others' concurrent typing: the excess goes.
 				refuse(cardId, tooLong('A description', MAX.description), () => text.delete(MAX.description, text.length - MAX.description));
 			}
@@ -234,13 +235,13 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 		for (const [stageId, change] of seen.stages) {
 			const stage = mapAt(stages, stageId);
 			if (!stage) continue;
-			if (change === 'new' && (!ID_PATTERN.test(stageId) || count > MAX.stages)) {
+			if (change === 'new' && (!fits(content.stages.id, stageId) || count > MAX.stages)) {
 				count--;
 				refuse('', `A board can have at most ${MAX.stages} stages; the new stage was removed.`, () => stages.delete(stageId));
 				continue;
 			}
 			const name = stage.get('name');
-			if ((change === 'new' || change.has('name')) && typeof name === 'string' && (name.length > MAX.shortText || name.trim() === '')) {
+			if ((change === 'new' || change.has('name')) && typeof name === 'string' && !fits(content.stages.name, name)) {
 				const before = change === 'new' ? undefined : change.get('name');
 				refuse('', tooLong('A stage name', MAX.shortText), () => stage.set('name', before && before.action !== 'add' ? before.oldValue : name.trim().slice(0, MAX.shortText) || 'Stage'));
 			}
@@ -250,7 +251,7 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 				const tooMany = list.length - MAX.exitCriteriaPerStage;
 				if (tooMany > 0) refuse('', `A stage can have at most ${MAX.exitCriteriaPerStage} exit criteria; the extra ones were removed.`, () => criteria.delete(MAX.exitCriteriaPerStage, tooMany));
 				list.forEach((c, i) => {
-					if (i < MAX.exitCriteriaPerStage && String(c.text ?? '').length > MAX.shortText) refuse('', tooLong('An exit criterion', MAX.shortText), () => criteria.delete(i, 1));
+					if (i < MAX.exitCriteriaPerStage && !fits(content.stages.exitCriteria.element, { text: String(c.text ?? '') })) refuse('', tooLong('An exit criterion', MAX.shortText), () => criteria.delete(i, 1));
 				});
 			}
 		}
@@ -277,8 +278,9 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
  * (boards from before the palette was enforced).
  */
 function validLabels(value: unknown, before: unknown): boolean {
-	if (value === undefined || value === null) return true;
-	if (!Array.isArray(value) || value.length > LIMITS.labelsPerCard) return false;
+	if (value === undefined) return true;
+	if (!fits(content.cards.labels, value)) return false;
+	if (!Array.isArray(value)) return true;
 	const key = (l: { name?: unknown; color?: unknown }) => `${String(l.name)}\u0000${String(l.color)}`;
 	const had = new Set(Array.isArray(before) ? before.map(key) : []);
 	return value.every((l: { name?: unknown; color?: unknown }) => typeof l.name === 'string' && l.name.length <= LIMITS.labelName && (had.has(key(l)) || (LABEL_COLORS as readonly unknown[]).includes(l.color)));
