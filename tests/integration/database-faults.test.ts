@@ -90,15 +90,19 @@ describe.skipIf(!dbKinds().includes('postgres'))('PostgreSQL connections dropped
 		// Everything made during the drops ends up stored, in the document and in the history alike.
 		for (let i = 0; i < BOARDS; i++) {
 			const want = [...created[i]!].sort();
+			let missing = '';
 			await waitFor(
 				`board ${i}: ${want.length} cards in the document and in card_events`,
 				async () => {
 					const { inDocument, inHistory } = await stored(boardIds[i]!);
+					missing = `not in the document: ${want.filter((id) => !inDocument.has(id)).length}; not in card_events: ${want.filter((id) => !inHistory.has(id)).length}`;
 					return want.every((id) => inDocument.has(id) && inHistory.has(id));
 				},
 				30_000,
 				250
-			);
+			).catch((err: Error) => {
+				throw new Error(`${err.message} (${missing})\n${server.output().slice(-3000)}`);
+			});
 		}
 
 		// And the board keeps working: a new edit flows to another client and is stored.

@@ -175,7 +175,9 @@ describe.each(dbKinds())('realtime sync over the production server (%s)', (kind)
 			places.set('rogue-card', { stageId: doing!, rank: 'a0', enteredAt: Date.now() });
 		});
 		await waitFor('new card moved out of the full stage', () => stageOf(owner.doc, 'rogue-card') === stageNamed(owner, 'Backlog'));
-		expect(editor.notices.find((n) => n.cardId === 'rogue-card')?.message).toContain('WIP limit of 1');
+		// The notice follows the corrected card on the same socket (a frame behind it, from the board's engine).
+		const told = await waitFor('the writer is told why', () => editor.notices.find((n) => n.cardId === 'rogue-card'), 2_000);
+		expect(told!.message).toContain('WIP limit of 1');
 	});
 
 	it('signing out closes that session’s socket for good', async () => {
