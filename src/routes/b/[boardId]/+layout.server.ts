@@ -2,12 +2,14 @@ import type { LayoutServerLoad } from './$types';
 import { requireBoardAction } from '$lib/server/boards/boards';
 import { can } from '$lib/server/auth/permissions';
 import { orErrorPage, requireUser } from '$lib/server/http';
+import { getProcessOwner } from '$lib/server/boards/team-roles';
 
 export const load: LayoutServerLoad = async (event) => {
 	const user = requireUser(event);
 	const board = await orErrorPage(() => requireBoardAction(event.locals.ctx.db, event.params.boardId, user.id, 'view'));
 	return {
 		board,
+		processOwner: await getProcessOwner(event.locals.ctx.db, board.id),
 		allowed: {
 			edit: can(board.role, 'edit_content'),
 			rename: can(board.role, 'rename'),

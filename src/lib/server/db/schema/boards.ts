@@ -6,7 +6,9 @@ export const boards = pgTable('boards', {
 	id: text('id').primaryKey(),
 	name: text('name').notNull(),
 	createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
-	createdAt: timestamp('created_at', { withTimezone: true }).notNull()
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+	/** The member accountable for the board's process (escalations and the process review go to them); optional. */
+	processOwnerId: text('process_owner_id').references(() => users.id, { onDelete: 'set null' })
 });
 
 /** Who may open a board, and with which role ('owner' | 'editor' | 'viewer'). */

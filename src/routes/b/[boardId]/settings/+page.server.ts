@@ -6,6 +6,7 @@ import { createInvite, listActiveInvites, revokeInvite } from '$lib/server/board
 import { formAction, orErrorPage, requireUser } from '$lib/server/http';
 import { boardNameSchema, inviteSchema, memberRoleSchema, parseForm } from '$lib/server/validation';
 import { can } from '$lib/server/auth/permissions';
+import { addTeamRole, deleteTeamRole, getProcessOwner, listTeamRoles, setProcessOwner, setTeamRoleHolders } from '$lib/server/boards/team-roles';
 import { z } from 'zod';
 
 export const load: PageServerLoad = async (event) => {
@@ -14,10 +15,13 @@ export const load: PageServerLoad = async (event) => {
 	const { db, clock } = event.locals.ctx;
 	const members = await orErrorPage(() => listMembers(db, board.id, user.id));
 	const invites = can(board.role, 'manage_invites') ? await listActiveInvites(db, board.id, user.id, clock.now()) : [];
-	return { members, invites, me: user.id };
+	const [teamRoles, processOwner] = await Promise.all([orErrorPage(() => listTeamRoles(db, board.id, user.id)), getProcessOwner(db, board.id)]);
+	return { members, invites, teamRoles, processOwner, me: user.id };
 };
 
 const idSchema = z.object({ id: z.string().min(1).max(64) });
+const teamRoleSchema = z.object({ name: z.string().max(200) });
+const processOwnerSchema = z.object({ userId: z.string().max(64) });
 const deleteSchema = z.object({ confirm: z.string().max(200) });
 
 /** Common prologue of every action: the signed-in user, the form, the context. */
@@ -60,6 +64,39 @@ export const actions: Actions = {
 			const { id } = parseForm(idSchema, form);
 			await revokeInvite(db, boardId, user.id, id, clock.now());
 			return { action: 'revokeInvite', success: 'Invite link revoked.' };
+		});
+	},
+	addTeamRole: async (event) => {
+		const { user, form, db, clock, boardId } = await begin(event);
+		return formAction('addTeamRole', form, async () => {
+			const { name } = parseForm(teamRoleSchema, form);
+			await addTeamRole(db, boardId, user.id, name, clock.now());
+			return { action: 'addTeamRole', success: 'Team role added.' };
+		});
+	},
+	deleteTeamRole: async (event) => {
+		const { user, form, db, boardId } = await begin(event);
+		return formAction('deleteTeamRole', form, async () => {
+			const { id } = parseForm(idSchema, form);
+			await deleteTeamRole(db, boardId, user.id, id);
+			return { action: 'deleteTeamRole', success: 'Team role deleted.' };
+		});
+	},
+	setRoleHolders: async (event) => {
+		const { user, form, db, boardId } = await begin(event);
+		return formAction('setRoleHolders', form, async () => {
+			const { id } = parseForm(idSchema, form);
+			const holders = form.getAll('holder').map(String).filter((v) => v.length > 0 && v.length <= 64);
+			await setTeamRoleHolders(db, boardId, user.id, id, holders);
+			return { action: 'setRoleHolders', success: 'Role holders saved.' };
+		});
+	},
+	setProcessOwner: async (event) => {
+		const { user, form, db, boardId } = await begin(event);
+		return formAction('setProcessOwner', form, async () => {
+			const { userId } = parseForm(processOwnerSchema, form);
+			await setProcessOwner(db, boardId, user.id, userId === '' ? null : userId);
+			return { action: 'setProcessOwner', success: userId === '' ? 'No process owner now.' : 'Process owner saved.' };
 		});
 	},
 	changeRole: async (event) => {
