@@ -209,6 +209,8 @@ export class Room implements MessageContext {
 			const presence = awarenessFrame(this.awareness);
 			if (presence) conn.send(presence);
 			if (this.deps.readOnly) conn.send(encodeNotice({ type: 'read-only', message: READ_ONLY_MESSAGE }));
+			// The role in force now: a page loaded just before a role change (or reopened just after one) follows it.
+			conn.send(encodeNotice({ type: 'role', role: conn.role, message: '' }));
 			this.tellOwnerHealed(conn);
 		});
 		return conn;

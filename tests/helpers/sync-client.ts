@@ -58,7 +58,8 @@ export function connectBoard(baseUrl: string, boardId: string, options: ConnectO
 	const notices: SyncNotice[] = [];
 	provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => {
 		const notice = readNotice(decoder);
-		if (notice) notices.push(notice);
+		// The role in force is sent on every connect without a message: protocol, not something a user is told.
+		if (notice && !(notice.type === 'role' && notice.message === '')) notices.push(notice);
 	};
 	const closeCodes: number[] = [];
 	provider.on('connection-close', (event) => {

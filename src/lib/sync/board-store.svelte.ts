@@ -240,9 +240,11 @@ export class BoardStore {
 	 */
 	private roleChanged(canEdit: boolean, message: string): void {
 		const wasEditor = this.canEdit;
+		// Sent on every connect too (without a message): only a change matters.
+		if (canEdit === wasEditor) return;
 		this.canEdit = canEdit;
-		this.notice = message;
-		if (canEdit || !wasEditor) return;
+		if (message) this.notice = message;
+		if (canEdit) return;
 		this.undoManager.clear();
 		// Stop sending first: nothing more of this copy may reach the server.
 		this.provider.disconnect();
