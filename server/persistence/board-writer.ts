@@ -119,13 +119,13 @@ export class BoardWriter {
 				this.log(`board ${this.boardId}: history set aside (${result.historySetAside}); the document change is stored; see /health, replay with npm run history:replay`);
 			}
 			if (result.id === null) {
-				if (this.failures > 0) this.log(`board ${this.boardId}: database writes work again`);
+				if (this.failures > 0) this.recovered();
 				this.failures = 0;
 				return;
 			}
 			this.lastId = result.id;
 			this.rows++;
-			if (this.failures > 0) this.log(`board ${this.boardId}: database writes work again`);
+			if (this.failures > 0) this.recovered();
 			this.failures = 0;
 		} catch (err) {
 			if (err instanceof BoardGoneError) return this.markGone();
@@ -162,6 +162,15 @@ export class BoardWriter {
 			this.log(`board ${this.boardId}: compaction failed (${describeFailure(err)})`);
 		}
 	}
+
+	/** Writes work again after failures: say so, and let the owner check what an outage may have cost (see `onRecovered`). */
+	private recovered(): void {
+		this.log(`board ${this.boardId}: database writes work again`);
+		this.onRecovered?.();
+	}
+
+	/** Called once writes work again after failing (the persistence extension reconciles history then). */
+	onRecovered: (() => void) | null = null;
 
 	private markGone(): void {
 		this.gone = true;

@@ -29,6 +29,12 @@ export interface DocumentStore {
 	 * with BoardGoneError when the board no longer exists.
 	 */
 	write(boardId: string, update: Uint8Array | null, changes: readonly BoardChange[]): Promise<WriteResult>;
+	/**
+	 * Records a `created` event (no actor, now, marked `reconciled`) for each of `cards` that has none in the
+	 * board's history; returns how many it added. A safety net after database outages: history must name every card
+	 * the document has.
+	 */
+	reconcileCreated?(boardId: string, cards: readonly { cardId: string; stageId: string; title: string }[]): Promise<number>;
 	/** In one transaction: replaces the snapshot with `fullState` and deletes the updates with id <= `throughUpdateId`. */
 	compact(boardId: string, fullState: Uint8Array, throughUpdateId: number): Promise<void>;
 }

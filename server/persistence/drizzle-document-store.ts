@@ -2,6 +2,7 @@ import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client.ts';
 import type { Clock } from '../../src/lib/server/clock.ts';
 import { boardSnapshots, boardUpdates } from '../../src/lib/server/db/schema/documents.ts';
+import { cardEvents } from '../../src/lib/server/db/schema/history.ts';
 import { BoardGoneError, type DocumentStore, type StoredDocument } from './document-store.ts';
 import { historyRows, insertCardEvents, upsertStages } from '../../src/lib/server/history.ts';
 import { setAsideHistory } from '../../src/lib/server/history-set-aside.ts';
@@ -89,6 +90,19 @@ export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
 			} catch (err) {
 				throw isForeignKeyViolation(err) ? new BoardGoneError(boardId) : err;
 			}
+		},
+
+		async reconcileCreated(boardId, cards) {
+			if (cards.length === 0) return 0;
+			const known = await db.select({ cardId: cardEvents.cardId }).from(cardEvents).where(and(eq(cardEvents.boardId, boardId), eq(cardEvents.type, 'created')));
+			const have = new Set(known.map((r) => r.cardId));
+			const now = clock.now();
+			const missing = cards.filter((c) => !have.has(c.cardId));
+			await insertCardEvents(
+				db,
+				missing.map((c) => ({ boardId, cardId: c.cardId, type: 'created', at: now, actorId: null, fromStageId: null, toStageId: c.stageId, data: { title: c.title, reconciled: true } }))
+			);
+			return missing.length;
 		},
 
 		async compact(boardId, fullState, throughUpdateId) {

@@ -1,6 +1,9 @@
 import type { RoomExtension, RoomExtensionFactory } from '../sync/room-extension.ts';
 import { BoardWriter, type WriterOptions } from './board-writer.ts';
 import type { DocumentStore } from './document-store.ts';
+import * as Y from 'yjs';
+import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
+import { describeFailure } from '../../src/lib/server/db/failures.ts';
 
 /**
  * The room extension that stores a board: every update the engine emitted, with its history, through a
@@ -10,6 +13,20 @@ import type { DocumentStore } from './document-store.ts';
 export function persistenceExtension(store: DocumentStore, options: WriterOptions): RoomExtensionFactory {
 	return ({ boardId, stored, fullState, log }): RoomExtension => {
 		const writer = new BoardWriter(boardId, store, options, fullState, { rows: stored.updates.length, lastUpdateId: stored.lastUpdateId }, log);
+		// After an outage, history must still name every card the document has (it is written with each update in one
+		// transaction; this catches whatever a dropped connection may have cost anyway, and says so).
+		const reconcile = store.reconcileCreated?.bind(store);
+		if (reconcile) writer.onRecovered = () => {
+			void (async () => {
+				await writer.flush();
+				const doc = new Y.Doc();
+				Y.applyUpdate(doc, await fullState());
+				const cards = Object.entries(readSnapshot(doc).cards).map(([cardId, c]) => ({ cardId, stageId: c.stageId, title: c.title.slice(0, 200) }));
+				doc.destroy();
+				const added = await reconcile(boardId, cards);
+				if (added > 0) log(`board ${boardId}: history lacked ${added} card creations after the database came back; recorded them now (marked reconciled)`);
+			})().catch((err: unknown) => log(`board ${boardId}: could not reconcile history after the outage (${describeFailure(err)})`));
+		};
 		return {
 			onChange: (update, changes) => writer.push(update, changes),
 			flush: () => writer.flush(),
