@@ -168,4 +168,25 @@ describe.each(dbKinds())('every board route checks the role (%s)', (kind) => {
 		expect(last.status).toBe(429);
 		expect(last.body).toContain('Too many sign-in attempts');
 	});
+
+	it('the template library: any signed-in user gets the built-in process templates with their steps; anonymous callers 401', async () => {
+		expect((await clients.anonymous.get('/api/templates')).status).toBe(401);
+		const res = await clients.outsider.get('/api/templates');
+		expect(res.status).toBe(200);
+		const { templates } = JSON.parse(res.body) as { templates: { id: string; name: string; stages: { name: string; ownerRole: string | null; offset: number | null; unit: string; approval: boolean }[] }[] };
+		expect(templates.map((t) => t.id)).toEqual(['blog-post', 'campaign', 'product-launch', 'webinar-event', 'email-newsletter', 'lead-handoff', 'customer-story']);
+		const blog = templates.find((t) => t.id === 'blog-post')!;
+		const steps = blog.stages.filter((s) => s.offset !== null);
+		expect(steps.map((s) => [s.ownerRole, s.offset, s.unit])).toEqual([
+			['Content strategist', 30, 'calendar'],
+			['SEO strategist', 25, 'calendar'],
+			['Blog writer', 20, 'calendar'],
+			['SEO strategist', 15, 'calendar'],
+			['Blog writer', 10, 'calendar'],
+			['Graphic designer', 5, 'calendar'],
+			['Social media manager', 4, 'calendar'],
+			['Blog writer', 0, 'calendar']
+		]);
+		expect(blog.stages.find((s) => s.name.startsWith('Approve'))?.approval).toBe(true);
+	});
 });
