@@ -10,6 +10,12 @@ import * as encoding from 'lib0/encoding';
 export class UnauthorizedWrites {
 	private readonly fromClock = new Map<number, number>();
 
+	/**
+	 * Most clients remembered per board. A frame may name any client id, so a viewer could otherwise grow this map
+	 * for as long as the room is open; past the cap the oldest are forgotten (real browsers use a handful).
+	 */
+	static readonly MAX_CLIENTS = 4096;
+
 	/** A viewer's update was dropped: none of its clients' changes from its first clock on is ever applied. */
 	record(update: Uint8Array): void {
 		let from: Map<number, number>;
@@ -19,6 +25,15 @@ export class UnauthorizedWrites {
 			return;
 		}
 		for (const [client, clock] of from) this.fromClock.set(client, Math.min(this.fromClock.get(client) ?? Number.POSITIVE_INFINITY, clock));
+		for (const client of this.fromClock.keys()) {
+			if (this.fromClock.size <= UnauthorizedWrites.MAX_CLIENTS) break;
+			this.fromClock.delete(client);
+		}
+	}
+
+	/** How many clients are remembered (for tests and diagnostics). */
+	get size(): number {
+		return this.fromClock.size;
 	}
 
 	/** `update` without the recorded clients' changes past their first refused clock; `stripped` says whether any went. */
