@@ -13,6 +13,9 @@ export interface EngineHandle {
 
 type Listener = (event: EngineEvent) => void;
 
+/** Heap ceiling of one engine thread, in MB. */
+const ENGINE_HEAP_MB = 2048;
+
 /** Where engines run: a worker thread, or (with no workers configured) the main thread itself. */
 interface EngineThread {
 	/** Resolves once the thread can open engines (its extensions loaded). */
@@ -140,7 +143,13 @@ class WorkerThread implements EngineThread {
 
 	constructor(log: (message: string, err?: unknown) => void, extensions: readonly string[]) {
 		// No inherited flags: the entry registers the TypeScript loader itself.
-		this.worker = new Worker(new URL('./engine-thread.js', import.meta.url), { execArgv: [], workerData: { extensions } });
+		this.worker = new Worker(new URL('./engine-thread.js', import.meta.url), {
+			execArgv: [],
+			workerData: { extensions },
+			// A heap of its own with a ceiling: a thread that runs out of memory ends alone (its boards reopen on a fresh
+			// one) instead of V8 aborting the whole process. Boards are capped at 16 MiB each, so this is generous.
+			resourceLimits: { maxOldGenerationSizeMb: ENGINE_HEAP_MB }
+		});
 		// The main thread's sockets and timers decide when the process ends, not an idle engine thread.
 		this.worker.unref();
 		this.worker.on('message', (message: WorkerMessage) => this.receive(message));
