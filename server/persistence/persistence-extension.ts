@@ -16,17 +16,41 @@ export function persistenceExtension(store: DocumentStore, options: WriterOption
 		// After an outage, history must still name every card the document has (it is written with each update in one
 		// transaction; this catches whatever a dropped connection may have cost anyway, and says so).
 		const reconcile = store.reconcileCreated?.bind(store);
-		if (reconcile) writer.onRecovered = () => {
-			void (async () => {
-				await writer.flush();
-				const doc = new Y.Doc();
-				Y.applyUpdate(doc, await fullState());
-				const cards = Object.entries(readSnapshot(doc).cards).map(([cardId, c]) => ({ cardId, stageId: c.stageId, title: c.title.slice(0, 200) }));
-				doc.destroy();
-				const added = await reconcile(boardId, cards);
-				if (added > 0) log(`board ${boardId}: history lacked ${added} card creations after the database came back; recorded them now (marked reconciled)`);
-			})().catch((err: unknown) => log(`board ${boardId}: could not reconcile history after the outage (${describeFailure(err)})`));
+		// One pass at a time; a recovery during a pass asks for another. A pass the database refuses (it may still be
+		// dropping connections) is tried again a second later, up to a minute.
+		let running = false;
+		let again = false;
+		const pass = async () => {
+			await writer.flush();
+			const doc = new Y.Doc();
+			Y.applyUpdate(doc, await fullState());
+			const cards = Object.entries(readSnapshot(doc).cards).map(([cardId, c]) => ({ cardId, stageId: c.stageId, title: c.title.slice(0, 200) }));
+			doc.destroy();
+			const added = await reconcile!(boardId, cards);
+			if (added > 0) log(`board ${boardId}: history lacked ${added} card creations after the database came back; recorded them now (marked reconciled)`);
 		};
+		const run = async () => {
+			running = true;
+			try {
+				for (let attempt = 1; ; attempt++) {
+					again = false;
+					try {
+						await pass();
+						if (!again) return;
+					} catch (err) {
+						if (attempt >= 60) return log(`board ${boardId}: could not reconcile history after the outage (${describeFailure(err)})`);
+						await new Promise((r) => setTimeout(r, 1_000));
+					}
+				}
+			} finally {
+				running = false;
+			}
+		};
+		if (reconcile)
+			writer.onRecovered = () => {
+				if (running) again = true;
+				else void run();
+			};
 		return {
 			onChange: (update, changes) => writer.push(update, changes),
 			flush: () => writer.flush(),
