@@ -4,7 +4,7 @@ import { compareByRank, rankAtIndex } from '../../src/lib/board/ranks.ts';
 import { boardMaps, mapAt, mapsIn } from '../../src/lib/board/doc/schema.ts';
 import { placeOf, placesOf, type Place, type PlaceChange } from '../../src/lib/board/doc/places.ts';
 import { POLICY, originKind } from '../../src/lib/board/doc/origins.ts';
-import { readAllCardParts, readCardParts, readStages } from '../../src/lib/board/doc/snapshot.ts';
+import { readAllCardParts, readCardParts, readProcess, readStages, type CardParts } from '../../src/lib/board/doc/snapshot.ts';
 import type { Stage } from '../../src/lib/board/types.ts';
 
 /** How long a card moved into a stage the server has not seen waits for that stage before it is put back. */
@@ -199,7 +199,8 @@ function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<unknown>, stages: S
 	}
 	// Exit checks live in a root map keyed by card: read them in one pass when many cards moved at once.
 	const allParts = arrivals.length > 1 ? readAllCardParts(doc) : null;
-	const exitChecksOf = (id: string) => (allParts ? (allParts.get(id)?.exitChecks ?? {}) : readCardParts(doc, id).exitChecks);
+	const partsOf = (id: string) => (allParts ? allParts.get(id) : readCardParts(doc, id));
+	const teamRoles = readProcess(doc).teamRoles;
 	const ordered = [...arrivals].sort((x, y) => compareByRank({ id: x.id, rank: x.place.rank }, { id: y.id, rank: y.place.rank }));
 	const refused: { arrival: Arrival; refusal: MoveRefusal; placeIn: string | null }[] = [];
 	for (const a of ordered) {
@@ -212,7 +213,8 @@ function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<unknown>, stages: S
 		}
 		const refusal = checkMove({
 			stages,
-			card: { id: a.id, stageId: from ?? '', exitChecks: a.kind === 'moved' ? exitChecksOf(a.id) : {} },
+			card: a.kind === 'moved' ? movingCard(a.id, from ?? '', partsOf(a.id)) : { id: a.id, stageId: '', exitChecks: {} },
+			teamRoles,
 			toStageId,
 			cardsInTarget: settled.get(toStageId) ?? 0
 		});
@@ -235,6 +237,11 @@ function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<unknown>, stages: S
 		refused.push({ arrival: a, refusal, placeIn: room.id });
 	}
 	return refused;
+}
+
+/** What the move rules read of a card leaving `stageId`: its exit checks, owners and sign-offs. */
+function movingCard(id: string, stageId: string, parts: CardParts | undefined) {
+	return { id, stageId, exitChecks: parts?.exitChecks ?? {}, owners: parts?.owners ?? [], signoffs: parts?.signoffs ?? {} };
 }
 
 /** Puts a refused card back (moved or restored card) or at the end of `placeIn` (new card). */

@@ -3,7 +3,7 @@ import { checkMove, exitCheckKey, isForward, missingExitCriteria, wipStatus } fr
 import type { Card, Stage } from '../../src/lib/board/types.ts';
 
 function stage(id: string, rank: string, over: Partial<Stage> = {}): Stage {
-	return { id, name: id.toUpperCase(), rank, kind: 'active', wipLimit: null, wipMode: 'soft', exitCriteria: [], ...over };
+	return { id, name: id.toUpperCase(), rank, kind: 'active', wipLimit: null, wipMode: 'soft', exitCriteria: [], step: null, ...over };
 }
 
 type MovingCard = Pick<Card, 'id' | 'stageId' | 'exitChecks'>;

@@ -1,16 +1,21 @@
 import { compareByRank } from './ranks.ts';
+import { signoffState, type SignoffCard } from './process/signoff.ts';
 import type { Card, ExitCriterion, Stage } from './types.ts';
 
 /** Why a move is refused; the message is shown to the user as is. */
 export type MoveRefusal =
 	| { code: 'wip_limit'; message: string; limit: number }
 	| { code: 'exit_criteria'; message: string; missing: ExitCriterion[] }
-	| { code: 'no_stage'; message: string };
+	| { code: 'no_stage'; message: string }
+	| { code: 'approval'; message: string; approvals: number; needed: number };
 
 /** Everything the move rules need to know. */
 export interface MoveCheck {
 	stages: readonly Stage[];
-	card: Pick<Card, 'id' | 'stageId' | 'exitChecks'>;
+	/** Owners and sign-offs matter when the card leaves a stage that needs sign-off (none given: not signed off). */
+	card: Pick<Card, 'id' | 'stageId' | 'exitChecks'> & Partial<SignoffCard>;
+	/** Team role holders (the document's mirror), for sign-offs by role. */
+	teamRoles?: Readonly<Record<string, readonly string[]>>;
 	toStageId: string;
 	/** Non-archived cards already in the target stage, the moving card excluded. */
 	cardsInTarget: number;
@@ -38,7 +43,7 @@ export function isForward(stages: readonly Stage[], fromId: string, toId: string
 }
 
 /** Null if the move is allowed; otherwise why not. Reordering within a stage and moving backward are always allowed past exit criteria. */
-export function checkMove({ stages, card, toStageId, cardsInTarget }: MoveCheck): MoveRefusal | null {
+export function checkMove({ stages, card, toStageId, cardsInTarget, teamRoles = {} }: MoveCheck): MoveRefusal | null {
 	if (toStageId === card.stageId) return null;
 	const target = stages.find((s) => s.id === toStageId);
 	if (!target) return { code: 'no_stage', message: 'That stage no longer exists.' };
@@ -51,6 +56,12 @@ export function checkMove({ stages, card, toStageId, cardsInTarget }: MoveCheck)
 				message: `Can't leave ${from.name} yet. Still to do: ${missing.map((m) => m.text).join('; ')}.`,
 				missing
 			};
+		}
+		const signoff = signoffState(from, { owners: card.owners ?? [], signoffs: card.signoffs }, teamRoles);
+		if (signoff && signoff.status !== 'approved') {
+			const why =
+				signoff.status === 'rejected' ? 'it was rejected' : signoff.status === 'changes_requested' ? 'changes were requested' : `${signoff.approvals} of ${signoff.needed} approvals so far`;
+			return { code: 'approval', message: `Can't leave ${from.name} before it is signed off (${why}).`, approvals: signoff.approvals, needed: signoff.needed };
 		}
 	}
 	if (stageHasLimit(target) && target.wipMode === 'hard' && cardsInTarget >= target.wipLimit) {

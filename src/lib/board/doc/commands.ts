@@ -1,21 +1,18 @@
 import * as Y from 'yjs';
 import { checkMove, exitCheckKey, type MoveRefusal } from '../policy.ts';
-import { compareByRank, rankAtIndex } from '../ranks.ts';
+import { compareByRank, initialRanks, rankAtIndex } from '../ranks.ts';
 import type { Actor, Label, StageKind, WipMode } from '../types.ts';
 import { LABEL_COLORS } from '../defaults.ts';
 import { LIMITS, isCalendarDate } from '../limits.ts';
 import { LOCAL, type TxOrigin } from './origins.ts';
 import { placeOf, placesOf } from './places.ts';
 import { boardMaps, cardKey, mapAt, mapsIn, newDocId, newStageId } from './schema.ts';
-import { readCard, readStage, readStages } from './snapshot.ts';
+import { readCard, readProcess, readStage, readStages } from './snapshot.ts';
+import { CommandError } from './command-error.ts';
+import { liveCardsIn as liveCardsOf } from './live-cards.ts';
+import { processCommands } from './process-commands.ts';
 
-/** A command refused because of user input (not a bug); the message is for the user. */
-export class CommandError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'CommandError';
-	}
-}
+export { CommandError };
 
 /** Longest card title, stage name, checklist item or criterion (the server enforces the same: limits.ts). */
 export const MAX_SHORT_TEXT = LIMITS.shortText;
@@ -51,16 +48,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		return map;
 	};
 	const orderedStages = () => readStages(stages);
-	/** The live (not archived) cards of a stage in board order, optionally without one. */
-	const liveCardsIn = (stageId: string, exceptId?: string) => {
-		const list: { id: string; rank: string }[] = [];
-		for (const [id, map] of mapsIn(cards)) {
-			if (id === exceptId || map.get('archived') === true) continue;
-			const place = placeOf(doc, id, map);
-			if (place?.stageId === stageId) list.push({ id, rank: place.rank });
-		}
-		return list.sort(compareByRank);
-	};
+	const liveCardsIn = (stageId: string, exceptId?: string) => liveCardsOf(doc, stageId, exceptId);
 	/** A nested Y type, created on first write (stages made before exitCriteria was created eagerly lack it). */
 	const nested = <T,>(map: Y.Map<unknown>, key: string, make: () => T): T => {
 		const existing = map.get(key);
@@ -71,6 +59,8 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 	};
 
 	return {
+		...processCommands(doc, actor, origin),
+
 		/** Adds a card at the bottom of a stage; returns its id. */
 		addCard(stageId: string, title: string): string {
 			const clean = cleanText(title, 'A card title');
@@ -89,6 +79,19 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 				card.set('title', clean);
 				cards.set(id, card);
 				places.set(id, { stageId, rank: rankAtIndex(siblings, siblings.length), enteredAt: actor.now().getTime() });
+				// The board's quality checklist (from its template): every new card starts with it.
+				const starting = readProcess(doc).checklist.slice(0, LIMITS.checklistItemsPerCard);
+				const itemRanks = initialRanks(starting.length);
+				starting.forEach((text, i) => {
+					const itemId = newDocId();
+					const item = new Y.Map<unknown>();
+					item.set('id', itemId);
+					item.set('cardId', id);
+					item.set('text', text.slice(0, MAX_SHORT_TEXT));
+					item.set('done', false);
+					item.set('rank', itemRanks[i]!);
+					checklists.set(cardKey(id, itemId), item);
+				});
 				return id;
 			});
 		},
@@ -96,7 +99,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		/** Moves a card to `toIndex` within `toStageId`; returns why not instead of moving if a rule forbids it. */
 		moveCard(cardId: string, toStageId: string, toIndex: number): MoveRefusal | null {
 			const card = readCard(doc, cardId, cardMap(cardId));
-			const refusal = checkMove({ stages: orderedStages(), card, toStageId, cardsInTarget: liveCardsIn(toStageId, cardId).length });
+			const refusal = checkMove({ stages: orderedStages(), card, toStageId, cardsInTarget: liveCardsIn(toStageId, cardId).length, teamRoles: readProcess(doc).teamRoles });
 			if (refusal) return refusal;
 			tx(() => {
 				// The stage, rank and arrival time are one value: concurrent moves can never mix one's stage with another's rank.

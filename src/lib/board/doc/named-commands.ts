@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import { z } from 'zod';
 import { STAGE_KINDS, type Actor } from '../types.ts';
 import { boardCommands, CommandError, type BoardCommands } from './commands.ts';
+import { serverProcessCommands } from './process-commands.ts';
 import type { ServerOrigin } from './origins.ts';
 
 const id = z.string().min(1).max(64);
@@ -36,8 +37,18 @@ const ARGUMENTS = {
 	moveStage: z.tuple([id, z.number().int().min(0)]),
 	deleteStage: z.tuple([id, id.nullable()]),
 	addExitCriterion: z.tuple([id, text]),
-	removeExitCriterion: z.tuple([id, id])
-} satisfies { [K in keyof BoardCommands]?: z.ZodType };
+	removeExitCriterion: z.tuple([id, id]),
+	setTarget: z.tuple([id, z.string().nullable()]),
+	setStepDue: z.tuple([id, id, z.string().nullable()]),
+	setStageStep: z.tuple([id, z.unknown()]),
+	setTimeZone: z.tuple([z.string().max(64)]),
+	// Only the server writes these (a browser's write to their roots is reverted).
+	setTeamRoles: z.tuple([z.record(z.string(), z.array(z.string()))]),
+	recordDecision: z.tuple([id, id, z.enum(['approve', 'changes', 'reject']), z.string().max(10_000)])
+} satisfies { [K in keyof ServerCommands]?: z.ZodType };
+
+/** Every command the server may run: a browser's and the server's own. */
+type ServerCommands = BoardCommands & ReturnType<typeof serverProcessCommands>;
 
 /** The name of a command the server may run. */
 export type CommandName = keyof typeof ARGUMENTS;
@@ -69,7 +80,7 @@ export class NamedCommandError extends CommandError {
  * transaction, so the commands before it stay applied (callers check what they can first; the error says which).
  */
 export function runNamedCommands(doc: Y.Doc, actor: Actor, origin: ServerOrigin, commands: readonly NamedCommand[]): unknown[] {
-	const run = boardCommands(doc, actor, origin) as unknown as Record<CommandName, (...args: unknown[]) => unknown>;
+	const run = { ...boardCommands(doc, actor, origin), ...serverProcessCommands(doc, actor, origin) } as unknown as Record<CommandName, (...args: unknown[]) => unknown>;
 	const results: unknown[] = [];
 	doc.transact(() => {
 		commands.forEach((command, index) => {

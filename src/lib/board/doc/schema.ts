@@ -41,7 +41,20 @@ export interface BoardMaps {
 	exitChecks: Y.Map<unknown>;
 	/** cardId → the description text (created on first write). */
 	descriptions: Y.Map<unknown>;
+	/** `cardId/stageId` → a step due date set by hand (YYYY-MM-DD). */
+	stepDues: Y.Map<unknown>;
+	/** Server-written process state: `teamRoles` (role name → holders), mirrored from the database. */
+	process: Y.Map<unknown>;
+	/** cardId → the process's last hand-off of the card (server-written). */
+	handoffs: Y.Map<unknown>;
+	/** `cardId/stageId` → the card's sign-off decisions in that stage (server-written). */
+	signoffs: Y.Map<unknown>;
+	/** Team role name → the holder who got its last hand-off, so ties go round in turn (server-written). */
+	turns: Y.Map<unknown>;
 }
+
+/** Roots only the server writes: a write from anyone else is reverted (server/engine/process-guard.ts). */
+export const SERVER_ROOTS = ['process', 'handoffs', 'signoffs', 'turns'] as const;
 
 /** The board document's root maps. */
 export function boardMaps(doc: Y.Doc): BoardMaps {
@@ -53,7 +66,12 @@ export function boardMaps(doc: Y.Doc): BoardMaps {
 		checklists: doc.getMap('checklists'),
 		owners: doc.getMap('owners'),
 		exitChecks: doc.getMap('exitChecks'),
-		descriptions: doc.getMap('descriptions')
+		descriptions: doc.getMap('descriptions'),
+		stepDues: doc.getMap('stepDues'),
+		process: doc.getMap('process'),
+		handoffs: doc.getMap('handoffs'),
+		signoffs: doc.getMap('signoffs'),
+		turns: doc.getMap('turns')
 	};
 }
 

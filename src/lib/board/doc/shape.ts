@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { isCardTarget, isHandoff, isStepSettings, isStoredSignoff, isTimeZone, teamRoleHoldersSchema } from '../process/step-settings.ts';
 import { STAGE_KINDS, type Blocker, type ExitCheck, type ExitCriterion, type Label, type StageKind } from '../types.ts';
 
 /**
@@ -90,7 +91,8 @@ const STAGE = fields('a stage', {
 	kind: value(`one of ${STAGE_KINDS.join(', ')}`, isStageKind),
 	wipLimit: value('a number or nothing', (v) => v === null || isNumber(v)),
 	wipMode: value('soft or hard', (v) => v === 'soft' || v === 'hard'),
-	exitCriteria: { kind: 'array', what: 'exit criteria', item: value('an exit criterion { id, text }', isExitCriterion) }
+	exitCriteria: { kind: 'array', what: 'exit criteria', item: value('an exit criterion { id, text }', isExitCriterion) },
+	step: value('step settings { ownerRole, offset, unit, approval } or nothing', (v) => v === null || isStepSettings(v))
 });
 
 const CARD = fields('a card', {
@@ -99,6 +101,7 @@ const CARD = fields('a card', {
 	labels: value('a list of labels { name, color }', (v) => Array.isArray(v) && v.every(isLabel)),
 	blocked: value('a blocker { reason, by, at } or nothing', (v) => v === null || isBlocker(v)),
 	archived: BOOLEAN,
+	target: value('a target date { day, at } or nothing', (v) => v === null || isCardTarget(v)),
 	// Schema 1 kept these in the card; old documents still have them (see places.ts legacyPlace).
 	id: STRING,
 	stageId: STRING,
@@ -113,14 +116,28 @@ const CHECKLIST_ITEM = fields('a checklist item', { id: STRING, cardId: STRING, 
 
 /** Every root type of a board document and its shape. Roots not listed here are not part of a board. */
 export const BOARD_ROOTS: Readonly<Record<string, TypeShape>> = {
-	meta: fields('board settings', { schemaVersion: NUMBER, name: STRING }),
+	meta: fields('board settings', {
+		schemaVersion: NUMBER,
+		name: STRING,
+		timeZone: value('a time zone', isTimeZone),
+		labels: value('a list of labels { name, color }', (v) => Array.isArray(v) && v.length <= 100 && v.every(isLabel)),
+		checklist: value('a list of checklist items', (v) => Array.isArray(v) && v.length <= 100 && v.every(isString))
+	}),
 	stages: anyKey('stages', STAGE),
 	cards: anyKey('cards', CARD),
 	places: { kind: 'array', what: 'places', item: value('a place { key, val: [stage, rank, seconds] }', isPlaceEntry) },
 	checklists: anyKey('checklists', CHECKLIST_ITEM),
 	owners: anyKey('owners', value('a user id', isString)),
 	exitChecks: anyKey('exit checks', value('an exit check { by, at }', isExitCheck)),
-	descriptions: anyKey('descriptions', { kind: 'text', what: 'a description' })
+	descriptions: anyKey('descriptions', { kind: 'text', what: 'a description' }),
+	stepDues: anyKey('step due dates', value('a date', (v) => isString(v) && /^\d{4}-\d{2}-\d{2}$/.test(v))),
+	// Written by the server alone (server/engine/process-guard.ts reverts anyone else's write).
+	process: fields('process state', {
+		teamRoles: value('team role holders', (v) => teamRoleHoldersSchema.safeParse(v).success)
+	}),
+	handoffs: anyKey('hand-offs', value('a hand-off { stageId, role, userId, at }', isHandoff)),
+	signoffs: anyKey('sign-offs', value('a sign-off { decisions, contentAt }', isStoredSignoff)),
+	turns: anyKey('hand-off turns', value('a user id', isString))
 };
 
 /** The shape of a root type, if `name` is one of a board's roots. */

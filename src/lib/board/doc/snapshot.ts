@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { compareByRank } from '../ranks.ts';
-import type { Blocker, BoardSnapshot, Card, ChecklistItem, ExitCheck, Label, Stage, WipMode } from '../types.ts';
+import type { Blocker, BoardProcess, BoardSnapshot, Card, ChecklistItem, ExitCheck, Handoff, Label, Stage, StoredSignoff, WipMode } from '../types.ts';
+import { isCardTarget, isHandoff, isStepSettings, isStoredSignoff, isTimeZone, teamRoleHoldersSchema } from '../process/step-settings.ts';
 import { placeOf } from './places.ts';
 import { boardMaps, mapsIn, splitCardKey, valuesIn } from './schema.ts';
 import { isBlocker, isExitCheck, isExitCriterion, isLabel, isStageKind, isString } from './shape.ts';
@@ -19,7 +20,8 @@ export function readStage(map: Y.Map<unknown>): Stage {
 		kind: isStageKind(kind) ? kind : 'queue',
 		wipLimit: typeof limit === 'number' && Number.isFinite(limit) ? limit : null,
 		wipMode: (map.get('wipMode') === 'hard' ? 'hard' : 'soft') as WipMode,
-		exitCriteria: criteria instanceof Y.Array ? (criteria.toArray() as unknown[]).filter(isExitCriterion) : []
+		exitCriteria: criteria instanceof Y.Array ? (criteria.toArray() as unknown[]).filter(isExitCriterion) : [],
+		step: isStepSettings(map.get('step')) ? (map.get('step') as Stage['step']) : null
 	};
 }
 
@@ -29,13 +31,18 @@ export interface CardParts {
 	owners: string[];
 	checklist: ChecklistItem[];
 	exitChecks: Record<string, ExitCheck>;
+	stepDues: Record<string, string>;
+	signoffs: Record<string, StoredSignoff>;
+	handoff: Handoff | null;
 }
 
-const emptyParts = (): CardParts => ({ description: '', owners: [], checklist: [], exitChecks: {} });
+const emptyParts = (): CardParts => ({ description: '', owners: [], checklist: [], exitChecks: {}, stepDues: {}, signoffs: {}, handoff: null });
+
+const isDay = (v: unknown): v is string => isString(v) && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
 /** Gathers every card's parts in one pass over the per-card root maps. */
 export function readAllCardParts(doc: Y.Doc): Map<string, CardParts> {
-	const { owners, checklists, exitChecks, descriptions } = boardMaps(doc);
+	const { owners, checklists, exitChecks, descriptions, stepDues, signoffs, handoffs } = boardMaps(doc);
 	const parts = new Map<string, CardParts>();
 	const of = (cardId: string) => {
 		let p = parts.get(cardId);
@@ -49,6 +56,15 @@ export function readAllCardParts(doc: Y.Doc): Map<string, CardParts> {
 		of(cardId).exitChecks[part] = check;
 	}
 	for (const [cardId, text] of valuesIn(descriptions, isText)) of(cardId).description = text.toString();
+	for (const [key, day] of valuesIn(stepDues, isDay)) {
+		const [cardId, stageId] = splitCardKey(key);
+		of(cardId).stepDues[stageId] = day;
+	}
+	for (const [key, signoff] of valuesIn(signoffs, isStoredSignoff)) {
+		const [cardId, stageId] = splitCardKey(key);
+		of(cardId).signoffs[stageId] = signoff;
+	}
+	for (const [cardId, handoff] of valuesIn(handoffs, isHandoff)) of(cardId).handoff = handoff;
 	for (const p of parts.values()) {
 		p.owners.sort();
 		p.checklist.sort(compareByRank);
@@ -58,7 +74,7 @@ export function readAllCardParts(doc: Y.Doc): Map<string, CardParts> {
 
 /** One card's parts (scans the per-card maps; use readAllCardParts for many cards). */
 export function readCardParts(doc: Y.Doc, cardId: string): CardParts {
-	const { owners, checklists, exitChecks, descriptions } = boardMaps(doc);
+	const { owners, checklists, exitChecks, descriptions, stepDues, signoffs, handoffs } = boardMaps(doc);
 	const prefix = `${cardId}/`;
 	const parts = emptyParts();
 	for (const [key, userId] of valuesIn(owners, isString)) if (key.startsWith(prefix)) parts.owners.push(userId);
@@ -66,6 +82,10 @@ export function readCardParts(doc: Y.Doc, cardId: string): CardParts {
 	for (const [key, check] of valuesIn(exitChecks, isExitCheck)) if (key.startsWith(prefix)) parts.exitChecks[key.slice(prefix.length)] = check;
 	const text = descriptions.get(cardId);
 	parts.description = isText(text) ? text.toString() : '';
+	for (const [key, day] of valuesIn(stepDues, isDay)) if (key.startsWith(prefix)) parts.stepDues[key.slice(prefix.length)] = day;
+	for (const [key, signoff] of valuesIn(signoffs, isStoredSignoff)) if (key.startsWith(prefix)) parts.signoffs[key.slice(prefix.length)] = signoff;
+	const handoff = handoffs.get(cardId);
+	parts.handoff = isHandoff(handoff) ? handoff : null;
 	parts.owners.sort();
 	parts.checklist.sort(compareByRank);
 	return parts;
@@ -110,7 +130,11 @@ export function readCard(doc: Y.Doc, id: string, map: Y.Map<unknown>, parts?: Ca
 		checklist: p.checklist,
 		exitChecks: p.exitChecks,
 		movedAt: isoTime(place?.enteredAt ?? 0),
-		archived: map.get('archived') === true
+		archived: map.get('archived') === true,
+		target: isCardTarget(map.get('target')) ? (map.get('target') as Card['target']) : null,
+		stepDues: p.stepDues,
+		handoff: p.handoff,
+		signoffs: p.signoffs
 	};
 }
 
@@ -133,5 +157,22 @@ export function readSnapshot(doc: Y.Doc, name = ''): BoardSnapshot {
 	for (const list of Object.values(cardsByStage)) list.sort(compareByRank);
 	// Newest first; ties broken by id so every client lists them in the same order.
 	archived.sort((a, b) => (a.movedAt !== b.movedAt ? (a.movedAt < b.movedAt ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-	return { name, stages: stageList, cardsByStage, cards: all, archived };
+	return { name, stages: stageList, cardsByStage, cards: all, archived, process: readProcess(doc) };
+}
+
+/** The time zone a board without one plans in. */
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+/** The board's process settings: its time zone, team role holders (server-mirrored), labels and starting checklist. */
+export function readProcess(doc: Y.Doc): BoardProcess {
+	const { meta, process } = boardMaps(doc);
+	const zone = meta.get('timeZone');
+	const roles = teamRoleHoldersSchema.safeParse(process.get('teamRoles'));
+	const checklist = meta.get('checklist');
+	return {
+		timeZone: isTimeZone(zone) ? zone : DEFAULT_TIME_ZONE,
+		teamRoles: roles.success ? roles.data : {},
+		labels: labelsOf(meta.get('labels')),
+		checklist: Array.isArray(checklist) ? (checklist as unknown[]).filter(isString) : []
+	};
 }
