@@ -9,6 +9,7 @@ import { currentStages, recordHistory, type HistorySink } from '../history/recor
 import type { BoardChange, CardChange } from '../../src/lib/board/changes.ts';
 import { guardPolicy, type Refusal } from '../sync/policy-guard.ts';
 import { stampSignOffs } from './stamp-guard.ts';
+import { readBoard, type BoardQuery, type BoardReading } from './board-reading.ts';
 import { guardContent, type ContentRefusal } from './content-guard.ts';
 import { checkWithPending } from '../sync/shape-guard.ts';
 import { DocumentSize } from '../sync/document-size.ts';
@@ -279,6 +280,12 @@ export class BoardEngine {
 		// After the update went out: the room stores what the doc emitted before it closes.
 		if (failure) this.fail(failure.err);
 		return failure === null;
+	}
+
+	/** Plain data read from the board for the server's own use (plans, templates): see board-reading.ts. */
+	read(query: BoardQuery): BoardReading {
+		this.integrate();
+		return readBoard(this.doc, query);
 	}
 
 	/** The document's integrated state (never a client's pending bytes), for compaction and size. */

@@ -41,6 +41,8 @@ export class EngineDispatch {
 				return engine.status();
 			case 'commands':
 				return engine.runCommands(request.origin, request.commands);
+			case 'read':
+				return engine.read(request.query);
 			case 'forget':
 				engine.forget(request.connId);
 				return null;

@@ -2,6 +2,7 @@ import type { BoardChange } from '../../src/lib/board/changes.ts';
 import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
 import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
 import type { ApplyOutcome, CommandsOutcome, EngineActor, EngineSpec, EngineStatus } from './board-engine.ts';
+import type { BoardQuery, BoardReading } from './board-reading.ts';
 
 /** A request from the main thread to the engine of one board, and what each answers. */
 export type EngineRequest =
@@ -12,6 +13,7 @@ export type EngineRequest =
 	| { op: 'snapshot' }
 	| { op: 'status' }
 	| { op: 'commands'; origin: ServerOrigin; commands: NamedCommand[] }
+	| { op: 'read'; query: BoardQuery }
 	| { op: 'forget'; connId: number }
 	| { op: 'close' };
 
@@ -24,6 +26,7 @@ export interface EngineReplies {
 	snapshot: Uint8Array;
 	status: EngineStatus;
 	commands: CommandsOutcome;
+	read: BoardReading;
 	forget: null;
 	close: null;
 }

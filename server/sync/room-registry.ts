@@ -10,6 +10,7 @@ import type { EnginePool } from '../engine/engine-pool.ts';
 import { persistenceExtension } from '../persistence/persistence-extension.ts';
 import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
 import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
+import type { BoardQuery, BoardReadingOf } from '../engine/board-reading.ts';
 
 /** Thrown by `get` when the board was deleted while its room loaded, or the registry is shutting down. */
 export class RoomUnavailableError extends Error {
@@ -86,6 +87,16 @@ export class RoomRegistry {
 		const room = await this.get(boardId);
 		try {
 			return await room.applyCommands(origin, commands);
+		} finally {
+			room.release();
+		}
+	}
+
+	/** Reads plain data from a board (loading its room if needed): its workflow and process, or one card. */
+	async readBoard<Q extends BoardQuery>(boardId: string, query: Q): Promise<BoardReadingOf<Q>> {
+		const room = await this.get(boardId);
+		try {
+			return await room.read(query);
 		} finally {
 			room.release();
 		}

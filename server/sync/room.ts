@@ -7,6 +7,7 @@ import type { DocumentStore, StoredDocument } from '../persistence/document-stor
 import type { RoomExtension, RoomExtensionFactory } from './room-extension.ts';
 import type { EngineHandle, EnginePool } from '../engine/engine-pool.ts';
 import type { EngineEvent, EngineReplies, EngineRequest } from '../engine/engine-protocol.ts';
+import type { BoardQuery, BoardReadingOf } from '../engine/board-reading.ts';
 import type { ApplyOutcome, EngineStatus } from '../engine/board-engine.ts';
 import { gateAwarenessUpdate } from './awareness-gate.ts';
 import { Connection, type ConnectionIdentity } from './connection.ts';
@@ -294,6 +295,12 @@ export class Room implements MessageContext {
 		await this.flush();
 		if (!outcome.ok) throw new CommandRefusedError(outcome.index, outcome.error);
 		return outcome.results;
+	}
+
+	/** Reads plain data from the board on its engine (the workflow, or one card), as it is now. */
+	async read<Q extends BoardQuery>(query: Q): Promise<BoardReadingOf<Q>> {
+		if (!this.engine || this.failed) throw new Error(`Board ${this.boardId} is being reopened`);
+		return (await this.engine.request({ op: 'read', query })) as BoardReadingOf<Q>;
 	}
 
 	/** Closes every socket with `code` (they detach as their close events arrive). */
