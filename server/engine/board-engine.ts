@@ -9,6 +9,7 @@ import { currentStages, recordHistory, type HistorySink } from '../history/recor
 import type { BoardChange, CardChange } from '../../src/lib/board/changes.ts';
 import { guardPolicy, type Refusal } from '../sync/policy-guard.ts';
 import { stampSignOffs } from './stamp-guard.ts';
+import { runProcess } from './process-engine.ts';
 import { readBoard, type BoardQuery, type BoardReading } from './board-reading.ts';
 import { guardContent, type ContentRefusal } from './content-guard.ts';
 import { checkWithPending } from '../sync/shape-guard.ts';
@@ -368,6 +369,8 @@ export class BoardEngine {
 		// A card moved into a stage the server has not seen waits for it as long as other changes wait for theirs.
 		this.detachGuard = guardPolicy(this.doc, ({ origin, cardId, refusal }: Refusal) => refused({ origin, cardId, message: refusal.message }), (m, e) => this.out.log(m, e), this.pendingTimeoutMs);
 		this.undoExtensions.push(stampSignOffs(this.doc, () => new Date()));
+		// Hand-offs, voided approvals and the server-only roots, once the move rules have settled each transaction.
+		this.undoExtensions.push(runProcess(this.doc, refused));
 		if (this.feedOn) {
 			const sink: HistorySink = {
 				events: (events) => this.collect(events.map((e) => ({ ...e }) as CardChange)),
