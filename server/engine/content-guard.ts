@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { LABEL_COLORS } from '../../src/lib/board/defaults.ts';
-import { LIMITS } from '../../src/lib/board/limits.ts';
+import { LIMITS, isCalendarDate } from '../../src/lib/board/limits.ts';
 import { boardContent as content, fits } from '../../src/lib/board/content-schemas.ts';
 import { POLICY, originKind } from '../../src/lib/board/doc/origins.ts';
 import { boardMaps, mapAt, splitCardKey } from '../../src/lib/board/doc/schema.ts';
@@ -28,6 +28,7 @@ interface Touched {
 	checklistTexts: Map<string, KeyChange>;
 	ownerKeys: Set<string>;
 	descriptions: Set<string>;
+	stepDueKeys: Set<string>;
 }
 
 const MAX = LIMITS;
@@ -42,11 +43,11 @@ const tooLong = (what: string, max: number) => `${what} can be at most ${max} ch
  * update. The sender is told why. Returns a function that detaches it.
  */
 export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) => void, log: (message: string, err: unknown) => void): () => void {
-	const { cards, stages, checklists, owners, descriptions } = boardMaps(doc);
+	const { cards, stages, checklists, owners, descriptions, stepDues } = boardMaps(doc);
 	let touched: Touched | null = null;
 	const gather = (tx: Y.Transaction): Touched | null => {
 		if (originKind(tx.origin) !== 'remote') return null;
-		if (touched?.tx !== tx) touched = { tx, cards: new Map(), stages: new Map(), checklistKeys: new Set(), checklistTexts: new Map(), ownerKeys: new Set(), descriptions: new Set() };
+		if (touched?.tx !== tx) touched = { tx, cards: new Map(), stages: new Map(), checklistKeys: new Set(), checklistTexts: new Map(), ownerKeys: new Set(), descriptions: new Set(), stepDueKeys: new Set() };
 		return touched;
 	};
 	/** Records the changed keys of a root map's entry (path [id]) or the entries added to the root itself. */
@@ -89,6 +90,10 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 		const into = gather(tx);
 		if (into) for (const [key, change] of event.keys) if (change.action !== 'delete') into.ownerKeys.add(key);
 	};
+	const onStepDues = (event: Y.YMapEvent<unknown>, tx: Y.Transaction) => {
+		const into = gather(tx);
+		if (into) for (const [key, change] of event.keys) if (change.action !== 'delete') into.stepDueKeys.add(key);
+	};
 	const onDescriptions = (events: Y.YEvent<Y.AbstractType<unknown>>[], tx: Y.Transaction) => {
 		const into = gather(tx);
 		if (!into) return;
@@ -114,6 +119,7 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 			checkOwners(seen, refuse);
 			checkDescriptions(seen, refuse);
 			checkStages(seen, refuse);
+			checkStepDues(seen, refuse);
 			if (fixes.length === 0) return;
 			// Transacting after a transaction queues a separate one right after it.
 			doc.transact(() => fixes.forEach((fix) => fix()), POLICY);
@@ -230,6 +236,15 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 		}
 	}
 
+	function checkStepDues(seen: Touched, refuse: Refuse): void {
+		for (const key of seen.stepDueKeys) {
+			const [cardId, stageId] = splitCardKey(key);
+			if (!cards.has(cardId) || !stages.has(stageId) || !isCalendarDate(stepDues.get(key))) {
+				refuse(cardId, 'A step date must be a real calendar date for a card and stage on this board; it was removed.', () => stepDues.delete(key));
+			}
+		}
+	}
+
 	function checkStages(seen: Touched, refuse: Refuse): void {
 		let count = stages.size;
 		for (const [stageId, change] of seen.stages) {
@@ -262,6 +277,7 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 	checklists.observeDeep(onChecklists);
 	owners.observe(onOwners);
 	descriptions.observeDeep(onDescriptions);
+	stepDues.observe(onStepDues);
 	doc.on('afterTransaction', afterTransaction);
 	return () => {
 		cards.unobserveDeep(onCards);
@@ -269,6 +285,7 @@ export function guardContent(doc: Y.Doc, onRefused: (refusal: ContentRefusal) =>
 		checklists.unobserveDeep(onChecklists);
 		owners.unobserve(onOwners);
 		descriptions.unobserveDeep(onDescriptions);
+		stepDues.unobserve(onStepDues);
 		doc.off('afterTransaction', afterTransaction);
 	};
 }
