@@ -13,6 +13,8 @@ import { createUpgradeHandler } from './sync/upgrade.ts';
 import { syncAccessListener } from './sync/access-listener.ts';
 import { SessionWatch } from './sync/session-watch.ts';
 import { UserInputBudgets, frameCeiling } from './sync/input-budget.ts';
+import { persistenceExtension } from './persistence/persistence-extension.ts';
+import { teamRoleMirror, teamRoleMirrorExtension } from './process/team-role-mirror.ts';
 
 /** A running Flowdeck backend: database, request context and the realtime upgrade handler. */
 export interface Flowdeck {
@@ -40,8 +42,25 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	if (rebuilt.length > 0) log(`Flow history rebuilt for ${rebuilt.length} board(s) after an upgrade.`);
 	const engines = new EnginePool(config.sync.engineThreads, log, config.sync.engineExtensions);
 	engines.warm();
-	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, engines);
-	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log) };
+	const store = drizzleDocumentStore(database.db, clock);
+	// The mirror needs the registry and the registry's rooms tell the mirror when they open: bound once both exist.
+	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles)]);
+	const teamRoles = teamRoleMirror(database.db, rooms, log);
+	const access = syncAccessListener(rooms, database.db, log);
+	const ctx: AppContext = {
+		db: database.db,
+		clock,
+		// A member who leaves (or is removed, or rejoins) holds their team roles only while a member.
+		access: {
+			...access,
+			membershipChanged(boardId, userId) {
+				access.membershipChanged(boardId, userId);
+				void teamRoles.changed(boardId);
+			}
+		},
+		documents: rooms,
+		teamRoles
+	};
 	installAppContext(ctx);
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: frameCeiling(config.sync) });

@@ -19,11 +19,11 @@ interface KnownItem {
  * Derives the audit trail's document entries (src/lib/board/activity.ts) from applied transactions: stages added,
  * renamed, moved, deleted, their kind, WIP limit and exit criteria; card titles and labels; checklist items added,
  * reworded, ticked, unticked and removed; description edits (counted per transaction, merged per minute when
- * stored). Stages and checklist items are diffed against what they were before the transaction. Replays, seeds,
+ * stored); step due dates set or reset by hand. Stages and checklist items are diffed against what they were before the transaction. Replays, seeds,
  * healing and the policy net's compensations are nobody's doing: they only refresh what is known. Returns `stop`.
  */
 export function watchActivity(doc: Y.Doc, push: (change: ActivityChange) => void, actorOf: (origin: unknown) => string | null, now: () => Date): () => void {
-	const { stages, cards, checklists, descriptions } = boardMaps(doc);
+	const { stages, cards, checklists, descriptions, stepDues } = boardMaps(doc);
 	const knownStages = new Map(readStages(stages).map((s) => [s.id, s]));
 	const knownItems = new Map<string, KnownItem>();
 	for (const [key, item] of mapsIn(checklists)) knownItems.set(key, readItem(item));
@@ -159,11 +159,25 @@ export function watchActivity(doc: Y.Doc, push: (change: ActivityChange) => void
 		for (const [cardId, c] of counts) if (c.inserted + c.deleted > 0) emit(tr, 'description_edited', { cardId }, { edits: 1, ...c });
 	};
 
+	/** A step's due date set by hand or reset to the plan (`cardId/stageId` → YYYY-MM-DD). */
+	const onStepDues = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+		if (ignored(tr)) return;
+		for (const [key, change] of event.keys) {
+			const [cardId, stageId] = splitCardKey(key);
+			const value = stepDues.get(key);
+			const due = change.action !== 'delete' && typeof value === 'string' ? value : null;
+			const previous = typeof change.oldValue === 'string' ? change.oldValue : null;
+			if (due !== previous) emit(tr, 'step_due_set', { cardId, stageId }, { stageId, due });
+		}
+	};
+
 	stages.observeDeep(onStages);
 	cards.observeDeep(onCards);
 	checklists.observeDeep(onChecklists);
 	descriptions.observeDeep(onDescriptions);
+	stepDues.observe(onStepDues);
 	return () => {
+		stepDues.unobserve(onStepDues);
 		stages.unobserveDeep(onStages);
 		cards.unobserveDeep(onCards);
 		checklists.unobserveDeep(onChecklists);

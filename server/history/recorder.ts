@@ -10,6 +10,7 @@ import type { CardEventRow } from '../../src/lib/server/history.ts';
 import type { ActivityChange } from '../../src/lib/board/changes.ts';
 import { isDocumentActivityKind } from '../../src/lib/board/activity.ts';
 import { watchActivity } from './activity-recorder.ts';
+import { watchProcessHistory } from './process-recorder.ts';
 
 /** One row for `card_events` before it is written (its board is the writer's). */
 export type NewCardEvent = Omit<CardEventRow, 'boardId'>;
@@ -47,7 +48,8 @@ export function currentStages(doc: Y.Doc, at: Date): StageRecord[] {
 /**
  * Watches a board document on the server and turns applied changes into history: card created, moved
  * (forward/backward), blocked/unblocked, owners, due date, checklist completed, exit criterion checked,
- * archived/restored, soft WIP breaches, and stage metadata; and, after a transaction's card events, its audit
+ * archived/restored, soft WIP breaches, stage metadata, and the process's events (`watchProcessHistory`: target dates,
+ * hand-offs, sign-off decisions); and, after a transaction's card events, its audit
  * entries (`watchActivity`: stage edits, titles, labels, checklist items, descriptions). Replayed state (`load`) is ignored; a move the
  * policy net reverts in the same update is dropped, so refused moves never reach the history.
  * `onError` gets errors of the deferred flush. Returns `flush` (hands over what is recorded so far at once, instead
@@ -180,7 +182,9 @@ export function recordHistory(
 		for (const [key, change] of event.keys) {
 			const [cardId, userId] = splitCardKey(key);
 			if (change.action === 'update') continue;
-			push({ cardId, type: change.action === 'add' ? 'owner_added' : 'owner_removed', actorId: actorOf(tr.origin), data: { userId } });
+			// A hand-off's owner changes (origin `automation`, on behalf of the mover) are the process's doing.
+			const data = originKind(tr.origin) === 'automation' ? { userId, via: 'process' } : { userId };
+			push({ cardId, type: change.action === 'add' ? 'owner_added' : 'owner_removed', actorId: actorOf(tr.origin), data });
 		}
 	};
 
@@ -292,6 +296,7 @@ export function recordHistory(
 		actorOf,
 		now
 	);
+	const stopProcess = watchProcessHistory(doc, (event) => push({ ...event }), actorOf);
 	return {
 		flush,
 		stop() {
@@ -302,6 +307,7 @@ export function recordHistory(
 			checklists.unobserveDeep(onChecklists);
 			stages.unobserveDeep(onStages);
 			stopActivity();
+			stopProcess();
 		}
 	};
 }

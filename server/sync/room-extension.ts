@@ -10,6 +10,8 @@ export interface RoomExtensionContext {
 	/** The board's whole document as the engine holds it now (integrated state only). */
 	fullState(): Promise<Uint8Array>;
 	log: WriterLog;
+	/** The board is served read-only (its loads kept taking too long): it takes no writes. */
+	readOnly: boolean;
 }
 
 /**

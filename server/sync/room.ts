@@ -97,7 +97,7 @@ export class Room implements MessageContext {
 	) {
 		// Snapshots hold the engine's integrated state only, never a client's pending bytes.
 		const fullState = () => (this.engine ? this.engine.request({ op: 'snapshot' }) : Promise.reject(new Error('No engine')));
-		this.extensions = deps.extensions.map((extend) => extend({ boardId, stored, fullState, log: deps.log }));
+		this.extensions = deps.extensions.map((extend) => extend({ boardId, stored, fullState, log: deps.log, readOnly: deps.readOnly ?? false }));
 		this.integration = deps.integration ?? new IntegrationBudget(deps.options.integrationBurstMs, deps.options.integrationMsPerSecond);
 		// Presence needs no document of the board's: a small one of its own gives the server a client id to keep.
 		this.awareness = new Awareness(new Y.Doc());

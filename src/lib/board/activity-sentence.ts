@@ -34,24 +34,78 @@ const roleNoun: Record<string, string> = { owner: 'an owner', editor: 'an editor
 const kindNoun: Record<string, string> = { queue: 'a queue', active: 'an active', wait: 'a waiting', done: 'a done' };
 const list = (items: string[]) => items.map(q).join(', ');
 
+/** How an entry reads: who the sentence is about, what they did, and whether that already names the card. */
+export interface EntryDescription {
+	/**
+	 * Who the sentence starts with: the actor ("Priya", "Flowdeck"), or what the process did by itself ("Process"
+	 * handed it on, "No one" holds a role), where the actor who moved the card is named in `what`.
+	 */
+	subject: string;
+	what: string;
+	namesCard: boolean;
+}
+
 /**
- * What the actor did, after their name ("moved it from Ready to Backlog", "removed the WIP limit of Review (was 3)").
- * `namesCard` says the predicate already names its card, so a board-wide list need not add "on “title”".
+ * What the actor did, after the subject ("moved it from Ready to Backlog", "removed the WIP limit of Review (was
+ * 3)"). `namesCard` says the predicate already names its card (`card`, its title, when known), so a board-wide list
+ * need not add "on “title”".
  */
-export function describeEntry(entry: SentenceInput, names: SentenceNames): { what: string; namesCard: boolean } {
+export function describeEntry(entry: SentenceInput, names: SentenceNames, card: string | null = null): EntryDescription {
+	const subject = actorLabel(entry.actorId, names);
 	if (isActivityKind(entry.kind)) {
 		const data = parseActivityData(entry.kind, entry.data);
-		if (data) return describeActivity(entry.kind, data, names);
-		return { what: `made a change (${entry.kind.replaceAll('_', ' ')})`, namesCard: false };
+		if (data) return { subject, ...describeActivity(entry.kind, data, names) };
+		return { subject, what: `made a change (${entry.kind.replaceAll('_', ' ')})`, namesCard: false };
 	}
-	return { what: describeCardEvent(entry, names), namesCard: false };
+	return describeProcessEvent(entry, names, card) ?? { subject, what: describeCardEvent(entry, names), namesCard: false };
 }
 
 /** The whole sentence: "Priya on “Launch post” added Sam as owner", or without the card when `card` is null. */
 export function entrySentence(entry: SentenceInput, names: SentenceNames, card: string | null): string {
-	const { what, namesCard } = describeEntry(entry, names);
+	const { subject, what, namesCard } = describeEntry(entry, names, card);
 	const on = card !== null && entry.cardId !== null && !namesCard ? ` on ${q(card)}` : '';
-	return `${actorLabel(entry.actorId, names)}${on} ${what}`;
+	return `${subject}${on} ${what}`;
+}
+
+/**
+ * Sentences of the process's card events, which read differently from a person's edits: the process hands a card
+ * on "(moved by Alex)", "No one holds SEO strategist…", an approver's decision names the card and the step.
+ * Null for every other kind (and for data that does not fit, which then reads generically).
+ */
+function describeProcessEvent(e: SentenceInput, names: SentenceNames, card: string | null): EntryDescription | null {
+	const d = e.data;
+	const text = (v: unknown) => (typeof v === 'string' ? v : null);
+	const cardRef = card !== null ? q(card) : 'the card';
+	const stage = text(d.stageId) !== null ? names.stage(d.stageId as string) : null;
+	const movedBy = e.actorId !== null ? ` (moved by ${actorLabel(e.actorId, names)})` : '';
+	switch (e.kind) {
+		case 'handed_off': {
+			const user = text(d.userId);
+			if (user === null || stage === null) return null;
+			return { subject: 'Process', what: `handed ${cardRef} to ${names.person(user)} for ${stage}${movedBy}`, namesCard: true };
+		}
+		case 'handoff_unstaffed':
+			if (text(d.role) === null || stage === null) return null;
+			return { subject: 'No one', what: `holds ${String(d.role)} for ${stage} on ${cardRef}`, namesCard: true };
+		case 'signoff_decided': {
+			const comment = text(d.comment)?.trim() ?? '';
+			const because = comment ? `: ${comment}` : '';
+			const subject = actorLabel(e.actorId, names);
+			if (d.outcome === 'approve') return { subject, what: `approved ${cardRef}${stage ? ` in ${stage}` : ''}${because}`, namesCard: true };
+			if (d.outcome === 'changes') return { subject, what: `requested changes on ${cardRef}${because}`, namesCard: true };
+			if (d.outcome === 'reject') return { subject, what: `rejected ${cardRef}${stage ? ` in ${stage}` : ''}${because}`, namesCard: true };
+			return null;
+		}
+		case 'owner_added':
+		case 'owner_removed': {
+			const user = text(d.userId);
+			if (d.via !== 'process' || user === null) return null;
+			const verb = e.kind === 'owner_added' ? 'added' : 'removed';
+			return { subject: 'Process', what: `${verb} ${names.person(user)} as owner${movedBy}`, namesCard: false };
+		}
+		default:
+			return null;
+	}
 }
 
 function describeCardEvent(e: SentenceInput, names: SentenceNames): string {
@@ -84,6 +138,9 @@ function describeCardEvent(e: SentenceInput, names: SentenceNames): string {
 			return 'restored it';
 		case 'wip_breach':
 			return `pushed ${to} over its WIP limit (${String(d.count)} / ${String(d.limit)})`;
+		case 'target_changed':
+			if (typeof d.target !== 'string') return 'cleared the target date';
+			return `set the target date to ${formatDate(d.target)}${typeof d.previous === 'string' ? ` (was ${formatDate(d.previous)})` : ''}`;
 		default:
 			return `made a change (${e.kind.replaceAll('_', ' ')})`;
 	}
@@ -107,6 +164,7 @@ const RENDER: { [K in ActivityKind]: (d: ActivityData<K>, names: SentenceNames) 
 	checklist_item_unticked: (d) => `unticked ${q(d.text)}`,
 	checklist_item_removed: (d) => `removed the checklist item ${q(d.text)}`,
 	description_edited: (d) => `edited the description (${d.inserted} characters added, ${d.deleted} removed)`,
+	step_due_set: (d, names) => (d.due ? `set the due date of ${names.stage(d.stageId)} to ${formatDate(d.due)}` : `reset the due date of ${names.stage(d.stageId)} to the plan`),
 	member_invited: (d) => `created an invite link for ${d.role}s (valid ${d.days} ${d.days === 1 ? 'day' : 'days'})`,
 	invite_revoked: () => 'revoked an invite link',
 	member_joined: (d) => `joined the board as ${roleNoun[d.role]}`,

@@ -26,7 +26,9 @@ export const documentActivityData = {
 	checklist_item_unticked: z.object({ itemId: text, text }),
 	checklist_item_removed: z.object({ itemId: text, text }),
 	/** Edits in one minute by one person on one card, merged as they are stored (`edits` transactions). */
-	description_edited: z.object({ edits: z.number(), inserted: z.number(), deleted: z.number() })
+	description_edited: z.object({ edits: z.number(), inserted: z.number(), deleted: z.number() }),
+	/** A step's due date set by hand (YYYY-MM-DD), or reset to the plan (null). */
+	step_due_set: z.object({ stageId: text, due: text.nullable() })
 } as const;
 
 /** The `data` of each activity kind the board and member services write. */
@@ -65,7 +67,12 @@ export const CARD_EVENT_TYPES = [
 	'owner_removed',
 	'exit_checked',
 	'checklist_completed',
-	'wip_breach'
+	'wip_breach',
+	// The process (issue 12): card events, so notifications and process figures can query them by type.
+	'target_changed',
+	'handed_off',
+	'handoff_unstaffed',
+	'signoff_decided'
 ] as const;
 
 /** Whether a kind is one the document side of the audit derives. */

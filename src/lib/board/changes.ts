@@ -12,6 +12,8 @@ const cardBase = {
 
 const cardChange = <T extends string, D extends z.ZodType>(type: T, data: D) => z.object({ type: z.literal(type), ...cardBase, data });
 const empty = z.object({});
+/** Set on what the process did by itself (a hand-off's owner changes), so figures can tell it from people's work. */
+const viaProcess = z.literal('process').optional();
 
 /** Fields every audit entry from the document carries: the card or stage it concerns (if any), who, the server's time. */
 const activityBase = {
@@ -38,11 +40,15 @@ export const boardChangeSchema = z.discriminatedUnion('type', [
 	cardChange('due_changed', z.object({ due: z.unknown(), previous: z.unknown() })),
 	cardChange('archived', empty),
 	cardChange('restored', empty),
-	cardChange('owner_added', z.object({ userId: z.string() })),
-	cardChange('owner_removed', z.object({ userId: z.string() })),
+	cardChange('owner_added', z.object({ userId: z.string(), via: viaProcess })),
+	cardChange('owner_removed', z.object({ userId: z.string(), via: viaProcess })),
 	cardChange('exit_checked', z.object({ criterionId: z.string().optional() })),
 	cardChange('checklist_completed', z.object({ total: z.number() })),
 	cardChange('wip_breach', z.object({ limit: z.number(), count: z.number(), over: z.number() })),
+	cardChange('target_changed', z.object({ target: z.string().nullable(), previous: z.string().nullable() })),
+	cardChange('handed_off', z.object({ stageId: z.string(), role: z.string(), userId: z.string(), via: z.literal('process') })),
+	cardChange('handoff_unstaffed', z.object({ stageId: z.string(), role: z.string(), via: z.literal('process') })),
+	cardChange('signoff_decided', z.object({ stageId: z.string(), outcome: z.enum(['approve', 'changes', 'reject']), comment: z.string() })),
 	z.object({ type: z.literal('stage'), stageId: z.string(), name: z.string(), kind: z.string(), rank: z.string(), deleted: z.boolean(), at: z.date() }),
 	activityChange('stage_added'),
 	activityChange('stage_renamed'),
@@ -59,7 +65,8 @@ export const boardChangeSchema = z.discriminatedUnion('type', [
 	activityChange('checklist_item_ticked'),
 	activityChange('checklist_item_unticked'),
 	activityChange('checklist_item_removed'),
-	activityChange('description_edited')
+	activityChange('description_edited'),
+	activityChange('step_due_set')
 ]);
 
 /** One change the server applied to a board. */

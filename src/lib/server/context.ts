@@ -1,5 +1,7 @@
 import type { Db } from './db/client.ts';
 import type { Clock } from './clock.ts';
+import type { BoardDocuments } from './board-documents.ts';
+import type { TeamRoleMirror } from './boards/team-roles.ts';
 
 /** Live connections that must react when someone's access changes (the sync server implements it). */
 export interface AccessListener {
@@ -18,6 +20,10 @@ export interface AppContext {
 	db: Db;
 	clock: Clock;
 	access: AccessListener;
+	/** The live board documents: run named commands as the server, read plain data (decisions, plans). */
+	documents: BoardDocuments;
+	/** Mirrors team role holders into the open boards' documents; pass it to the team roles service. */
+	teamRoles: TeamRoleMirror;
 }
 
 const KEY = Symbol.for('flowdeck.app-context');

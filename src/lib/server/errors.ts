@@ -9,7 +9,9 @@ export type ErrorCode =
 	| 'invite_expired'
 	| 'invite_revoked'
 	| 'last_owner'
-	| 'confirmation_mismatch';
+	| 'confirmation_mismatch'
+	/** The request no longer fits the board's state (a card moved on, a sign-off refused by the board's rules). */
+	| 'conflict';
 
 /** A refusal the user caused: carries a code, a clear message, and optionally the form field at fault. */
 export class DomainError extends Error {
@@ -35,5 +37,6 @@ export const statusForCode: Record<ErrorCode, number> = {
 	invite_expired: 410,
 	invite_revoked: 410,
 	last_owner: 400,
-	confirmation_mismatch: 400
+	confirmation_mismatch: 400,
+	conflict: 409
 };

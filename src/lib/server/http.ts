@@ -1,4 +1,4 @@
-import { error, fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
+import { error, fail, isHttpError, json, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { DomainError, statusForCode } from './errors.ts';
 import { ValidationError, type FieldErrors } from './validation.ts';
 import type { SessionUser } from './auth/sessions.ts';
@@ -55,6 +55,40 @@ export async function orErrorPage<T>(run: () => Promise<T>): Promise<T> {
 		return await run();
 	} catch (err) {
 		if (err instanceof DomainError) error(statusForCode[err.code], err.message);
+		throw err;
+	}
+}
+
+/**
+ * Refuses a write that did not come from this app's own pages: its `Origin` must be the app's (SvelteKit checks this
+ * for form posts only, not for JSON). Browsers always send `Origin` on a cross-site POST, and a JSON body cannot be
+ * sent cross-site without a preflight we never answer; this closes the door for anything that slips past either.
+ */
+export function requireSameOrigin(event: Pick<RequestEvent, 'request' | 'url'>): void {
+	if (event.request.headers.get('origin') !== event.url.origin) error(403, 'Cross-site writes are not allowed.');
+}
+
+/** The JSON body of an API write: 415 unless it says it is JSON, 400 unless it parses. */
+export async function readJsonBody(request: Request): Promise<unknown> {
+	if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) error(415, 'Send the request as JSON (Content-Type: application/json).');
+	try {
+		return await request.json();
+	} catch {
+		error(400, 'The request body is not valid JSON.');
+	}
+}
+
+/**
+ * Runs a JSON API handler: every refusal — a DomainError (404 for boards one may not see, 403 for low roles, 400 for
+ * bad input, 409 for conflicts) or an `error()` thrown on the way — answers `{ message }` as JSON with its status,
+ * whatever the request's Accept header says; anything else propagates (500).
+ */
+export async function jsonApi(run: () => Promise<Response>): Promise<Response> {
+	try {
+		return await run();
+	} catch (err) {
+		if (err instanceof DomainError) return json({ message: err.message }, { status: statusForCode[err.code], headers: { 'cache-control': 'no-store' } });
+		if (isHttpError(err)) return json({ message: err.body.message }, { status: err.status, headers: { 'cache-control': 'no-store' } });
 		throw err;
 	}
 }

@@ -4,7 +4,7 @@ import { users } from '../db/schema/accounts.ts';
 import { readStages } from '../history.ts';
 import { inChunks } from '../db/batches.ts';
 import { activityGroup, type ActivityGroup } from '../../board/activity.ts';
-import { actorLabel, describeEntry, entrySentence, SOMEONE_WHO_LEFT, type SentenceNames } from '../../board/activity-sentence.ts';
+import { describeEntry, entrySentence, SOMEONE_WHO_LEFT, type SentenceNames } from '../../board/activity-sentence.ts';
 import { boardActors, cardTitles, encodeCursor, type FeedRow } from './feed.ts';
 
 /** One feed entry as the activity list and the CSV export show it: names, not ids. */
@@ -15,7 +15,10 @@ export interface FeedEntry {
 	kind: string;
 	group: ActivityGroup;
 	actorId: string | null;
-	/** Who did it ("Flowdeck" for the server on its own, "Someone who left" for a deleted account). */
+	/**
+	 * Who the sentence starts with: who did it ("Flowdeck" for the server on its own, "Someone who left" for a
+	 * deleted account), or "Process" / "No one" for what the process did by itself (`actorId` is then the mover).
+	 */
 	actor: string;
 	cardId: string | null;
 	/** The card's latest title from history (null for entries about no card). */
@@ -62,15 +65,15 @@ export async function presentFeed(db: Db, boardId: string, rows: readonly FeedRo
 		stage: (id) => stageName.get(id) ?? 'a deleted stage'
 	};
 	return rows.map((r) => {
-		const { what, namesCard } = describeEntry(r, sentenceNames);
 		const card = r.cardId ? (cache.titles.get(r.cardId) ?? 'a card') : null;
+		const { subject, what, namesCard } = describeEntry(r, sentenceNames, card);
 		return {
 			key: encodeCursor(r),
 			at: r.at.toISOString(),
 			kind: r.kind,
 			group: activityGroup(r.kind),
 			actorId: r.actorId,
-			actor: actorLabel(r.actorId, sentenceNames),
+			actor: subject,
 			cardId: r.cardId,
 			card,
 			what,

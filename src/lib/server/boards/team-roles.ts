@@ -17,6 +17,31 @@ export interface TeamRole {
 	holders: string[];
 }
 
+/**
+ * Keeps a board's live document in step with its team roles (`process.teamRoles`, which hand-offs and sign-offs
+ * read). The sync server implements it (server/process/team-role-mirror.ts); services call it after every change to
+ * roles or holders. It never throws: the database is the truth, and a board that missed a change gets it when its
+ * room next opens.
+ */
+export interface TeamRoleMirror {
+	/** The board's team roles or their holders changed: resolves once its open document has the new holders. */
+	changed(boardId: string): Promise<void>;
+}
+
+/** A mirror that does nothing (scripts and tests without a sync server). */
+export const noTeamRoleMirror: TeamRoleMirror = { changed: async () => {} };
+
+/** Role name → the user ids of its holders who are still members (what the board document mirrors), no access check. */
+export async function teamRoleHolders(db: Db, boardId: string): Promise<Record<string, string[]>> {
+	const roles = await db.select({ id: boardTeamRoles.id, name: boardTeamRoles.name }).from(boardTeamRoles).where(eq(boardTeamRoles.boardId, boardId));
+	const holders = await db
+		.select({ roleId: boardTeamRoleHolders.roleId, userId: boardTeamRoleHolders.userId })
+		.from(boardTeamRoleHolders)
+		.innerJoin(boardMembers, and(eq(boardMembers.boardId, boardTeamRoleHolders.boardId), eq(boardMembers.userId, boardTeamRoleHolders.userId)))
+		.where(eq(boardTeamRoleHolders.boardId, boardId));
+	return Object.fromEntries(roles.map((r) => [r.name, holders.filter((h) => h.roleId === r.id).map((h) => h.userId).sort()]));
+}
+
 /** A board's team roles in their order, each with its current holders (any member may see them). */
 export async function listTeamRoles(db: Db, boardId: string, userId: string): Promise<TeamRole[]> {
 	await requireBoardAction(db, boardId, userId, 'view');
@@ -32,10 +57,10 @@ export async function listTeamRoles(db: Db, boardId: string, userId: string): Pr
 }
 
 /** Adds a team role at the end (owners only); returns its id. A name in use (in any letter case) is refused. */
-export async function addTeamRole(db: Db, boardId: string, actorId: string, name: string, now: Date = new Date()): Promise<string> {
+export async function addTeamRole(db: Db, boardId: string, actorId: string, name: string, now: Date = new Date(), mirror: TeamRoleMirror = noTeamRoleMirror): Promise<string> {
 	await requireBoardAction(db, boardId, actorId, 'manage_members');
 	const clean = cleanName(name);
-	return db.transaction(async (tx) => {
+	const id = await db.transaction(async (tx) => {
 		const existing = await tx.select({ name: boardTeamRoles.name, position: boardTeamRoles.position }).from(boardTeamRoles).where(eq(boardTeamRoles.boardId, boardId));
 		if (existing.length >= TEAM_ROLE_LIMITS.roles) throw new DomainError('invalid_input', `A board can have at most ${TEAM_ROLE_LIMITS.roles} team roles.`, 'name');
 		if (existing.some((r) => r.name.toLowerCase() === clean.toLowerCase())) throw new DomainError('invalid_input', `There is already a team role called “${clean}”.`, 'name');
@@ -44,10 +69,12 @@ export async function addTeamRole(db: Db, boardId: string, actorId: string, name
 		await tx.insert(boardTeamRoles).values({ id, boardId, name: clean, position, createdAt: now });
 		return id;
 	});
+	await mirror.changed(boardId);
+	return id;
 }
 
 /** Renames a team role (owners only). */
-export async function renameTeamRole(db: Db, boardId: string, actorId: string, roleId: string, name: string): Promise<void> {
+export async function renameTeamRole(db: Db, boardId: string, actorId: string, roleId: string, name: string, mirror: TeamRoleMirror = noTeamRoleMirror): Promise<void> {
 	await requireBoardAction(db, boardId, actorId, 'manage_members');
 	const clean = cleanName(name);
 	await db.transaction(async (tx) => {
@@ -56,17 +83,19 @@ export async function renameTeamRole(db: Db, boardId: string, actorId: string, r
 		if (existing.some((r) => r.id !== roleId && r.name.toLowerCase() === clean.toLowerCase())) throw new DomainError('invalid_input', `There is already a team role called “${clean}”.`, 'name');
 		await tx.update(boardTeamRoles).set({ name: clean }).where(and(eq(boardTeamRoles.boardId, boardId), eq(boardTeamRoles.id, roleId)));
 	});
+	await mirror.changed(boardId);
 }
 
 /** Deletes a team role and its holdings (owners only). */
-export async function deleteTeamRole(db: Db, boardId: string, actorId: string, roleId: string): Promise<void> {
+export async function deleteTeamRole(db: Db, boardId: string, actorId: string, roleId: string, mirror: TeamRoleMirror = noTeamRoleMirror): Promise<void> {
 	await requireBoardAction(db, boardId, actorId, 'manage_members');
 	const deleted = await db.delete(boardTeamRoles).where(and(eq(boardTeamRoles.boardId, boardId), eq(boardTeamRoles.id, roleId))).returning({ id: boardTeamRoles.id });
 	if (deleted.length === 0) throw new DomainError('not_found', 'That team role no longer exists.');
+	await mirror.changed(boardId);
 }
 
 /** Sets who holds a team role (owners only): exactly `userIds`, each a member of the board. */
-export async function setTeamRoleHolders(db: Db, boardId: string, actorId: string, roleId: string, userIds: readonly string[]): Promise<void> {
+export async function setTeamRoleHolders(db: Db, boardId: string, actorId: string, roleId: string, userIds: readonly string[], mirror: TeamRoleMirror = noTeamRoleMirror): Promise<void> {
 	await requireBoardAction(db, boardId, actorId, 'manage_members');
 	const wanted = [...new Set(userIds)];
 	await db.transaction(async (tx) => {
@@ -76,6 +105,7 @@ export async function setTeamRoleHolders(db: Db, boardId: string, actorId: strin
 		await tx.delete(boardTeamRoleHolders).where(eq(boardTeamRoleHolders.roleId, roleId));
 		if (wanted.length > 0) await tx.insert(boardTeamRoleHolders).values(wanted.map((userId) => ({ roleId, boardId, userId })));
 	});
+	await mirror.changed(boardId);
 }
 
 /** The board's process owner, if one is set and still a member. */

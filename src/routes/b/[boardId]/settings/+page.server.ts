@@ -67,27 +67,27 @@ export const actions: Actions = {
 		});
 	},
 	addTeamRole: async (event) => {
-		const { user, form, db, clock, boardId } = await begin(event);
+		const { user, form, db, clock, teamRoles, boardId } = await begin(event);
 		return formAction('addTeamRole', form, async () => {
 			const { name } = parseForm(teamRoleSchema, form);
-			await addTeamRole(db, boardId, user.id, name, clock.now());
+			await addTeamRole(db, boardId, user.id, name, clock.now(), teamRoles);
 			return { action: 'addTeamRole', success: 'Team role added.' };
 		});
 	},
 	deleteTeamRole: async (event) => {
-		const { user, form, db, boardId } = await begin(event);
+		const { user, form, db, teamRoles, boardId } = await begin(event);
 		return formAction('deleteTeamRole', form, async () => {
 			const { id } = parseForm(idSchema, form);
-			await deleteTeamRole(db, boardId, user.id, id);
+			await deleteTeamRole(db, boardId, user.id, id, teamRoles);
 			return { action: 'deleteTeamRole', success: 'Team role deleted.' };
 		});
 	},
 	setRoleHolders: async (event) => {
-		const { user, form, db, boardId } = await begin(event);
+		const { user, form, db, teamRoles, boardId } = await begin(event);
 		return formAction('setRoleHolders', form, async () => {
 			const { id } = parseForm(idSchema, form);
 			const holders = form.getAll('holder').map(String).filter((v) => v.length > 0 && v.length <= 64);
-			await setTeamRoleHolders(db, boardId, user.id, id, holders);
+			await setTeamRoleHolders(db, boardId, user.id, id, holders, teamRoles);
 			return { action: 'setRoleHolders', success: 'Role holders saved.' };
 		});
 	},
