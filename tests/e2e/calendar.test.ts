@@ -212,6 +212,20 @@ test('the week view comes from the URL and steps a week at a time; on a phone th
 	await waitForCalendar(page);
 	await expect(page.getByTestId('link-problem')).toContainText('“year” is not a view');
 
+	// A busy day shows three things and "+N more", which expands.
+	const other = await ownerClient();
+	const c = boardCommands(other.doc, { userId: 'setup', now: () => new Date() }, LOCAL);
+	const backlog = readSnapshot(other.doc).stages[0]!.id;
+	for (const title of ['Post A', 'Post B', 'Post C', 'Post D']) c.setTarget(c.addCard(backlog, title) as string, nextMonth(5));
+	await page.goto(monthUrl());
+	await waitForCalendar(page);
+	const busy = dayCell(page, nextMonth(5));
+	await expect(busy.getByTestId('calendar-card')).toHaveCount(3);
+	await busy.getByRole('button', { name: '+1 more' }).click();
+	await expect(busy.getByTestId('calendar-card')).toHaveCount(4);
+	await expect(busy.getByRole('button', { name: 'Show fewer' })).toHaveAttribute('aria-expanded', 'true');
+	other.destroy();
+
 	// On a phone: the month as a list of days, each card with a Move button; nothing wider than the screen.
 	await page.setViewportSize({ width: 390, height: 844 });
 	await page.goto(monthUrl());
