@@ -289,6 +289,19 @@ export class BoardEngine {
 		return readBoard(this.doc, query);
 	}
 
+	/**
+	 * Per Yjs client, the first clock of the changes in `update` this document does not have yet (a dropped update
+	 * may carry other members' changes the server already holds: only what is new belongs to its sender).
+	 */
+	novel(update: Uint8Array): Map<number, number> {
+		this.integrate();
+		try {
+			return Y.parseUpdateMeta(Y.diffUpdate(update, Y.encodeStateVector(this.doc))).from;
+		} catch {
+			return new Map();
+		}
+	}
+
 	/** The document's integrated state (never a client's pending bytes), for compaction and size. */
 	snapshot(): Uint8Array {
 		if (this.readOnly && this.unintegrated) return this.unintegrated.snapshot;

@@ -43,6 +43,8 @@ export class EngineDispatch {
 				return engine.runCommands(request.origin, request.commands);
 			case 'read':
 				return engine.read(request.query);
+			case 'novel':
+				return engine.novel(request.update);
 			case 'forget':
 				engine.forget(request.connId);
 				return null;

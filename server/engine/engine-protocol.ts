@@ -14,6 +14,7 @@ export type EngineRequest =
 	| { op: 'status' }
 	| { op: 'commands'; origin: ServerOrigin; commands: NamedCommand[] }
 	| { op: 'read'; query: BoardQuery }
+	| { op: 'novel'; update: Uint8Array }
 	| { op: 'forget'; connId: number }
 	| { op: 'close' };
 
@@ -27,6 +28,7 @@ export interface EngineReplies {
 	status: EngineStatus;
 	commands: CommandsOutcome;
 	read: BoardReading;
+	novel: Map<number, number>;
 	forget: null;
 	close: null;
 }

@@ -236,7 +236,13 @@ export class Room implements MessageContext {
 
 	/** MessageContext: a viewer's update was dropped; its changes are never applied, even after a promotion. */
 	dropWrite(_conn: Connection, update: Uint8Array): void {
-		this.unauthorized.record(update);
+		// Only the changes the board does not have: a viewer's browser also sends back others' edits it holds.
+		this.engine?.request({ op: 'novel', update }).then(
+			(from) => this.unauthorized.record(from),
+			() => {
+				// The engine is gone (the room is closing): nothing of the board to protect.
+			}
+		);
 	}
 
 	/** MessageContext: answers sync step 1 with the engine's sync step 2 for that state vector. */

@@ -16,14 +16,11 @@ export class UnauthorizedWrites {
 	 */
 	static readonly MAX_CLIENTS = 4096;
 
-	/** A viewer's update was dropped: none of its clients' changes from its first clock on is ever applied. */
-	record(update: Uint8Array): void {
-		let from: Map<number, number>;
-		try {
-			({ from } = Y.parseUpdateMeta(update));
-		} catch {
-			return;
-		}
+	/**
+	 * A viewer's update was dropped: none of its clients' changes from `from` (client → first clock of what the
+	 * board did not have; see BoardEngine.novel) on is ever applied.
+	 */
+	record(from: ReadonlyMap<number, number>): void {
 		for (const [client, clock] of from) this.fromClock.set(client, Math.min(this.fromClock.get(client) ?? Number.POSITIVE_INFINITY, clock));
 		for (const client of this.fromClock.keys()) {
 			if (this.fromClock.size <= UnauthorizedWrites.MAX_CLIENTS) break;

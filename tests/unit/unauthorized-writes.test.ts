@@ -14,7 +14,7 @@ describe('changes written without the right to', () => {
 	it('are stripped from later updates, while other clients’ changes in the same update stay', () => {
 		const refused = new UnauthorizedWrites();
 		const viewer = write('viewer', 7);
-		refused.record(viewer);
+		refused.record(Y.parseUpdateMeta(viewer).from);
 		const mixed = Y.mergeUpdates([viewer, write('editor', 8)]);
 		const { update, stripped } = refused.strip(mixed);
 		expect(stripped).toBe(true);
@@ -26,7 +26,7 @@ describe('changes written without the right to', () => {
 
 	it('a flood of made-up client ids does not grow the memory past its cap', () => {
 		const refused = new UnauthorizedWrites();
-		for (let i = 1; i <= UnauthorizedWrites.MAX_CLIENTS + 500; i++) refused.record(write('x', i));
+		for (let i = 1; i <= UnauthorizedWrites.MAX_CLIENTS + 500; i++) refused.record(Y.parseUpdateMeta(write('x', i)).from);
 		expect(refused.size).toBe(UnauthorizedWrites.MAX_CLIENTS);
 	});
 });
