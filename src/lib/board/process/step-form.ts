@@ -86,3 +86,24 @@ export function stepFromForm(form: StepForm): { step: StepSettings | null } | { 
 		}
 	};
 }
+
+/** A stage's step in a few words for its column header ("Writer · 10 wd · sign-off"), and in full for its tooltip. */
+export function stepSummary(step: StepSettings): { short: string; full: string } {
+	const unit = step.unit === 'working' ? 'working' : 'calendar';
+	const short: string[] = [];
+	const full: string[] = [];
+	if (step.ownerRole) {
+		short.push(step.ownerRole);
+		full.push(`Owned by the team role ${step.ownerRole}`);
+	}
+	if (step.offset !== null) {
+		short.push(`${step.offset} ${step.unit === 'working' ? 'wd' : 'd'}`);
+		full.push(step.offset >= 0 ? `due ${step.offset} ${unit} day${Math.abs(step.offset) === 1 ? '' : 's'} before the target date` : `due ${-step.offset} ${unit} day${step.offset === -1 ? '' : 's'} after the target date`);
+	}
+	if (step.approval) {
+		short.push('sign-off');
+		full.push('needs sign-off before a card moves on');
+	}
+	const sentence = full.join(', ');
+	return { short: short.join(' · '), full: sentence ? sentence[0]!.toUpperCase() + sentence.slice(1) + '.' : 'A step of the process.' };
+}

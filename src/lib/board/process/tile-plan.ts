@@ -48,3 +48,9 @@ export function signoffBadge(signoff: NonNullable<TilePlan['signoff']>): string 
 			return 'Signed off';
 	}
 }
+
+/** What every tile of a board in a process plans with: its step stages and its process settings. */
+export interface TileProcess {
+	steps: Stage[];
+	process: BoardProcess;
+}
