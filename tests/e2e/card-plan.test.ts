@@ -39,6 +39,8 @@ async function setTarget(page: Page, day: string): Promise<void> {
 }
 
 async function expectDues(page: Page, dues: Record<string, string>): Promise<void> {
+	// Every change went through: the dialog shows no refusal.
+	await expect(page.getByTestId('card-dialog').getByRole('alert')).toHaveCount(0);
 	for (const [name, day] of Object.entries(dues)) {
 		await expect(planStep(page, name)).toHaveAttribute('data-due', day);
 		await expect(planStep(page, name).getByTestId('step-due').locator('time')).toHaveAttribute('datetime', day);
@@ -119,6 +121,12 @@ test('stages become steps in the stage dialog; a target date plans them, re-plan
 
 	const t1 = addDays(today(), 60);
 	await setTarget(page, t1);
+	// A date typed only in part is not a date: said so, and the target date stays.
+	await dialog.getByLabel('Target date').focus();
+	await page.keyboard.press('Backspace');
+	await expect(dialog.getByTestId('target-problem')).toHaveText('That is not a whole date: pick a day, month and year.');
+	await setTarget(page, t1);
+	await expect(dialog.getByTestId('target-problem')).toHaveCount(0);
 	await expectDues(page, { 'To do': due.todo(t1), 'In progress': due.doing(t1), Review: due.review(t1) });
 	await expect(planStep(page, 'To do')).toHaveAttribute('data-status', 'current');
 	await expect(planStep(page, 'In progress').getByTestId('step-status')).toHaveText('Upcoming');
@@ -163,6 +171,7 @@ test('stages become steps in the stage dialog; a target date plans them, re-plan
 	await expect(planStep(page, 'To do').getByTestId('step-status')).toHaveText(`Can't fit — ${short} working day${short === 1 ? '' : 's'} short`);
 	await expect(planStep(page, 'Review')).toHaveAttribute('data-status', 'upcoming');
 	await expect(card(page, TITLE).getByTestId('step-due')).toHaveAttribute('data-status', 'cannot_fit');
+	await page.screenshot({ path: test.info().outputPath('cannot-fit.png') });
 
 	// Clearing the target date takes the dates away again.
 	await dialog.getByRole('button', { name: 'Clear' }).first().click();
@@ -213,6 +222,7 @@ test('a stage that needs sign-off keeps a card from moving on until it is signed
 	await expect(waiting.getByTestId('approval-count')).toHaveText('1');
 	await expect(page.getByTestId('waiting-for-approval')).toHaveCount(0);
 	await waiting.getByRole('button', { name: /Waiting for my approval/ }).click();
+	await other.screenshot({ path: test.info().outputPath('approval-list.png') });
 	await waiting.getByTestId('approval-item').filter({ hasText: TITLE }).click();
 	dialog = other.getByTestId('card-dialog');
 	await expect(dialog).toBeVisible();
@@ -223,6 +233,8 @@ test('a stage that needs sign-off keeps a card from moving on until it is signed
 	await expect(mine.getByTestId('decision-problem')).toHaveText('Say what should change.');
 	await mine.getByRole('button', { name: 'Reject' }).click();
 	await expect(mine.getByTestId('decision-problem')).toHaveText('Say why you reject it.');
+	await mine.scrollIntoViewIfNeeded();
+	await other.screenshot({ path: test.info().outputPath('signoff-approver.png') });
 	await dialog.getByRole('button', { name: 'Close' }).click();
 });
 
@@ -249,7 +261,9 @@ test('the plan, the sign-off panel and the tiles fit a laptop and a phone', asyn
 		expect(overflow).toBeLessThanOrEqual(0);
 		await dialog.getByRole('button', { name: 'Close' }).click();
 		const stageDialog = await openStageSettings(page, 'Review');
-		await page.screenshot({ path: test.info().outputPath(`stage-step-${size.width}.png`), fullPage: false });
+		await stageDialog.getByLabel('Approvals needed').scrollIntoViewIfNeeded().catch(() => undefined);
+		await stageDialog.getByRole('button', { name: 'Save step' }).scrollIntoViewIfNeeded();
+		await page.screenshot({ path: test.info().outputPath(`stage-step-${size.width}.png`) });
 		await stageDialog.getByRole('button', { name: 'Close' }).click();
 		expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(size.width);
 	}
