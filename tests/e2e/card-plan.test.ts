@@ -103,13 +103,26 @@ test('stages become steps in the stage dialog; a target date plans them, re-plan
 			await step.getByRole('button', { name: 'Save step' }).click();
 			await expect(step.getByRole('alert')).toHaveText('Choose who signs off: a team role, members, or both.');
 			await step.getByLabel(editor.name).check();
-			await step.getByLabel('Stage a rejected card goes to').isDisabled();
+			await expect(step.getByLabel('Stage a rejected card goes to')).toBeDisabled();
+			await step.getByLabel('Send it to a stage').check();
+			await step.getByRole('button', { name: 'Save step' }).click();
+			await expect(step.getByRole('alert')).toHaveText('Choose the stage a rejected card goes to, or archive it.');
+			await step.getByLabel('Stage a rejected card goes to').selectOption({ label: 'Backlog' });
+			await step.getByLabel('When someone requests changes').selectOption({ label: 'Send it back to In progress' });
 		}
 		await step.getByRole('button', { name: 'Save step' }).click();
 		await expect(step.getByRole('status')).toHaveText('Step saved.');
 		await dialog.getByRole('button', { name: 'Close' }).click();
 		await expect(stage(page, name).getByTestId('stage-step')).toBeVisible();
 	}
+	// The rule reads back as saved.
+	const saved = (await openStageSettings(page, 'Review')).getByTestId('step-settings');
+	await expect(saved.getByLabel('Due, in days before the target date')).toHaveValue('2');
+	await expect(saved.getByLabel('Calendar days')).toBeChecked();
+	await expect(saved.getByLabel(editor.name)).toBeChecked();
+	await expect(saved.getByLabel('When someone requests changes').locator('option:checked')).toHaveText('Send it back to In progress');
+	await expect(saved.getByLabel('Stage a rejected card goes to').locator('option:checked')).toHaveText('Backlog');
+	await page.getByTestId('stage-dialog').getByRole('button', { name: 'Close' }).click();
 	await expect(stage(page, 'Review').getByTestId('stage-step')).toHaveText('Step: 2 d · sign-off');
 
 	await addCard(page, 'To do', TITLE);
