@@ -4,8 +4,8 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { boardCommands, CommandError, type BoardCommands } from '$lib/board/doc/commands';
 import { LOCAL } from '$lib/board/doc/origins';
 import { boardMaps } from '$lib/board/doc/schema';
-import { readSnapshot } from '$lib/board/doc/snapshot';
-import type { BoardSnapshot } from '$lib/board/types';
+import { DEFAULT_TIME_ZONE, readSnapshot } from '$lib/board/doc/snapshot';
+import type { BoardSnapshot, StepSettings } from '$lib/board/types';
 import { MESSAGE_NOTICE, readNotice } from '$lib/sync-protocol/notice';
 import type { ConnectionState } from './connection';
 import { peersFromAwareness, type Peer } from './presence';
@@ -33,7 +33,7 @@ export interface BoardStoreOptions {
 	onDemoted?: (message: string) => void;
 }
 
-const EMPTY: BoardSnapshot = { name: '', stages: [], cardsByStage: {}, cards: {}, archived: [] };
+const EMPTY: BoardSnapshot = { name: '', stages: [], cardsByStage: {}, cards: {}, archived: [], process: { timeZone: DEFAULT_TIME_ZONE, teamRoles: {}, labels: [], checklist: [] } };
 
 /**
  * The live board in the browser: owns the Y.Doc, its server connection and offline copy,
@@ -78,7 +78,7 @@ export class BoardStore {
 		const maps = boardMaps(this.doc);
 		// Undo only what this user did here (LOCAL origin), never someone else's edits.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's own origin set, not reactive state
-		this.undoManager = new Y.UndoManager([maps.stages, maps.cards, maps.places, maps.checklists, maps.owners, maps.exitChecks, maps.descriptions], { trackedOrigins: new Set([LOCAL]), captureTimeout: 400 });
+		this.undoManager = new Y.UndoManager([maps.stages, maps.cards, maps.places, maps.checklists, maps.owners, maps.exitChecks, maps.descriptions, maps.stepDues], { trackedOrigins: new Set([LOCAL]), captureTimeout: 400 });
 		const onStack = () => {
 			this.canUndo = this.undoManager.undoStack.length > 0;
 			this.canRedo = this.undoManager.redoStack.length > 0;
@@ -155,6 +155,41 @@ export class BoardStore {
 			}
 			throw err;
 		}
+	}
+
+	/**
+	 * Runs a named command for a dialog that shows its own messages: returns why it was refused (a CommandError's
+	 * message, or that this member may not edit), or null when it ran. The board's notice is left alone.
+	 */
+	attempt(command: (commands: BoardCommands) => unknown): string | null {
+		if (!this.canEdit || this.readOnly) return this.readOnly ?? 'You can view this board but not change it.';
+		try {
+			command(this.commands);
+			return null;
+		} catch (err) {
+			if (err instanceof CommandError) return err.message;
+			throw err;
+		}
+	}
+
+	/** Sets a card's target date (YYYY-MM-DD) or clears it (null); returns why it was refused, or null. */
+	setTarget(cardId: string, day: string | null): string | null {
+		return this.attempt((c) => c.setTarget(cardId, day));
+	}
+
+	/** Sets a step's date by hand, or resets it to the plan (null); returns why it was refused, or null. */
+	setStepDue(cardId: string, stageId: string, day: string | null): string | null {
+		return this.attempt((c) => c.setStepDue(cardId, stageId, day));
+	}
+
+	/** Sets a stage's step settings, or makes it a plain stage (null); returns why it was refused, or null. */
+	setStageStep(stageId: string, step: StepSettings | null): string | null {
+		return this.attempt((c) => c.setStageStep(stageId, step));
+	}
+
+	/** Sets the time zone the board's plans count days in; returns why it was refused, or null. */
+	setTimeZone(timeZone: string): string | null {
+		return this.attempt((c) => c.setTimeZone(timeZone));
 	}
 
 	/** Moves a card; returns the refusal message (also set as the notice) or null when it moved. */
