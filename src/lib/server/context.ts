@@ -1,5 +1,6 @@
 import type { Db } from './db/client.ts';
 import type { Clock } from './clock.ts';
+import type { BoardProcess, Stage } from '../board/types.ts';
 
 /** Live connections that must react when someone's access changes (the sync server implements it). */
 export interface AccessListener {
@@ -13,11 +14,19 @@ export interface AccessListener {
 	boardDeleted(boardId: string): void;
 }
 
+/** Reads a board's live document as the server (the sync server's RoomRegistry implements it). */
+export interface BoardDocuments {
+	/** The board's stages in order and its process settings, loading its room if it is not open. */
+	readBoard(boardId: string, query: { kind: 'workflow' }): Promise<{ name: string; stages: Stage[]; process: BoardProcess }>;
+}
+
 /** Everything request handlers need from the running server, built once in server/index.ts. */
 export interface AppContext {
 	db: Db;
 	clock: Clock;
 	access: AccessListener;
+	/** The open boards' documents (reads as the server). */
+	registry: BoardDocuments;
 }
 
 const KEY = Symbol.for('flowdeck.app-context');
