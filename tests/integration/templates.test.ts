@@ -99,15 +99,15 @@ describe.each(dbKinds())('process templates: the service (%s)', (kind) => {
 
 		// Team roles stored in the template's order with their holders; holders who were not members joined as editors.
 		const roles = await listTeamRoles(db, boardId, olivia);
-		expect(roles.map((r) => [r.name, r.holders.toSorted()])).toEqual(blog.teamRoles.map((name) => [name, ({ 'Content strategist': [sam], 'SEO strategist': [sam, priya].toSorted(), 'Blog writer': [olivia] } as Record<string, string[]>)[name] ?? []]));
-		expect((await listMembers(db, boardId, olivia)).map((m) => [m.name, m.role]).toSorted()).toEqual([
+		expect(roles.map((r) => [r.name, [...r.holders].sort()])).toEqual(blog.teamRoles.map((name) => [name, ({ 'Content strategist': [sam], 'SEO strategist': [sam, priya].sort(), 'Blog writer': [olivia] } as Record<string, string[]>)[name] ?? []]));
+		expect((await listMembers(db, boardId, olivia)).map((m) => [m.name, m.role]).sort()).toEqual([
 			['Olivia', 'owner'],
 			['Priya', 'editor'],
 			['Sam', 'editor']
 		]);
 		expect(await getProcessOwner(db, boardId)).toEqual({ userId: olivia, name: 'Olivia' });
 		const joined = await queryRows<{ actor_id: string; kind: string }>(fd.app.database, sql`select actor_id, kind from board_activity where board_id = ${boardId} order by actor_id`);
-		expect(joined).toEqual([sam, priya].toSorted().map((id) => ({ actor_id: id, kind: 'member_joined' })));
+		expect(joined).toEqual([sam, priya].sort().map((id) => ({ actor_id: id, kind: 'member_joined' })));
 	});
 
 	it('a stranger, an unknown role, a bad time zone or a bad template is refused with a message, and nothing is created', async () => {
