@@ -41,7 +41,7 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	const engines = new EnginePool(config.sync.engineThreads, log, config.sync.engineExtensions);
 	engines.warm();
 	const rooms = new RoomRegistry(drizzleDocumentStore(database.db, clock), config.sync, log, engines);
-	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log), registry: rooms };
+	const ctx: AppContext = { db: database.db, clock, access: syncAccessListener(rooms, database.db, log), documents: rooms };
 	installAppContext(ctx);
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: frameCeiling(config.sync) });

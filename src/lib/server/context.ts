@@ -25,8 +25,8 @@ export interface AppContext {
 	db: Db;
 	clock: Clock;
 	access: AccessListener;
-	/** The open boards' documents (reads as the server). */
-	registry: BoardDocuments;
+	/** The live board documents (reads as the server). */
+	documents: BoardDocuments;
 }
 
 const KEY = Symbol.for('flowdeck.app-context');

@@ -89,7 +89,8 @@ export async function createBoardFromTemplate(db: Db, userId: string, input: New
 function holdersByRole(template: ProcessTemplate, given: Record<string, readonly string[]>): Record<string, string[]> {
 	const unknown = Object.keys(given).filter((role) => !template.teamRoles.includes(role));
 	if (unknown.length > 0) throw new DomainError('invalid_input', `The template “${template.name}” has no team role called “${unknown[0]}”.`, 'roles');
-	return Object.fromEntries(template.teamRoles.map((role) => [role, [...new Set(given[role] ?? [])]]));
+	// Sorted, as the server's team-role mirror writes them, so the first mirror pass finds nothing to change.
+	return Object.fromEntries(template.teamRoles.map((role) => [role, [...new Set(given[role] ?? [])].sort()]));
 }
 
 /** Refuses anyone but the creator and the people they already share a board with (a stranger cannot be added to a board). */

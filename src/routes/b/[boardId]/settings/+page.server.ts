@@ -121,11 +121,11 @@ export const actions: Actions = {
 		});
 	},
 	saveAsTemplate: async (event) => {
-		const { user, form, db, clock, registry, boardId } = await begin(event);
+		const { user, form, db, clock, documents, boardId } = await begin(event);
 		const values: Record<string, string> = { templateName: String(form.get('templateName') ?? '').slice(0, 200), templateDescription: String(form.get('templateDescription') ?? '').slice(0, 4000) };
 		return formAction('saveAsTemplate', form, async () => {
 			try {
-				await saveBoardAsTemplate(db, registry, boardId, user.id, { name: values.templateName!, description: values.templateDescription! }, clock.now());
+				await saveBoardAsTemplate(db, documents, boardId, user.id, { name: values.templateName!, description: values.templateDescription! }, clock.now());
 			} catch (err) {
 				// Every problem with the board as a template, by path, so the person can fix the board or the name.
 				if (err instanceof TemplateProblemsError) return fail(400, { action: 'saveAsTemplate', message: err.message, problems: err.problems, values });
