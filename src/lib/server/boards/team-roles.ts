@@ -143,3 +143,16 @@ async function assertMembers(db: Db, boardId: string, userIds: readonly string[]
 		.where(and(eq(boardMembers.boardId, boardId), inArray(boardMembers.userId, [...userIds])));
 	if ((row?.n ?? 0) !== userIds.length) throw new DomainError('invalid_input', 'Only members of this board can hold its team roles or own its process.', 'userId');
 }
+
+/**
+ * Stores a new board's team roles in order, each with its holders (inside the caller's transaction; no access check:
+ * the board is being created by the caller, who checked the names and that every holder is a member). Names are kept
+ * exactly as given: the board's document names its steps' roles the same way.
+ */
+export async function insertTeamRoles(db: Db, boardId: string, roles: readonly { name: string; holders: readonly string[] }[], now: Date): Promise<void> {
+	if (roles.length === 0) return;
+	const rows = roles.map((r, position) => ({ id: newId(), boardId, name: r.name, position, createdAt: now }));
+	await db.insert(boardTeamRoles).values(rows);
+	const holders = roles.flatMap((r, i) => [...new Set(r.holders)].map((userId) => ({ roleId: rows[i]!.id, boardId, userId })));
+	if (holders.length > 0) await db.insert(boardTeamRoleHolders).values(holders);
+}

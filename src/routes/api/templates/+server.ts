@@ -1,32 +1,34 @@
-import { error, json } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { LIBRARY_TEMPLATES, libraryTemplate } from '$lib/board/templates/library/index';
+import { parseTemplateJson } from '$lib/board/templates/template-json';
+import { getTemplate, listTemplates, saveTemplate, TemplateProblemsError } from '$lib/server/templates/templates';
+import { summarizeTemplate } from '$lib/server/templates/summary';
+import { privateJson, templateApi } from '$lib/server/templates/http';
 
 /**
- * GET /api/templates — the process templates a signed-in user can start a board from: the built-in library
- * (the team's own saved templates come with "save a board as a template"). Each with its team roles and steps:
- * owner role, due offset from the target date and its unit, and whether the step needs a sign-off.
+ * GET /api/templates — the process templates a signed-in user can start a board from: the built-in library, then the
+ * team's own (`source: 'builtin' | 'team'`). Each with its team roles and steps: owner role, due offset from the
+ * target date and its unit, and whether the step needs a sign-off.
  */
-export const GET: RequestHandler = ({ locals }) => {
+export const GET: RequestHandler = async ({ locals }) => {
 	if (!locals.user) error(401, 'Log in to see the templates.');
-	const templates = LIBRARY_TEMPLATES.map(({ id }) => {
-		const template = libraryTemplate(id)!;
-		return {
-			id,
-			source: 'built-in' as const,
-			name: template.name,
-			description: template.description,
-			teamRoles: template.teamRoles,
-			stages: template.stages.map((s) => ({
-				key: s.key,
-				name: s.name,
-				kind: s.kind,
-				ownerRole: s.step.ownerRole,
-				offset: s.step.offset,
-				unit: s.step.unit ?? template.timeUnit,
-				approval: s.step.approval !== null
-			}))
-		};
+	const userId = locals.user.id;
+	const templates = (await listTemplates(locals.ctx.db)).map((entry) => summarizeTemplate(entry, userId));
+	return privateJson({ templates });
+};
+
+/**
+ * POST /api/templates — imports a template file (the request body is the file's text) as a team template. 201 with
+ * the template; 400 with `{ problems: [{ path, message }] }` listing every problem, and nothing stored.
+ */
+export const POST: RequestHandler = async ({ locals, request }) => {
+	if (!locals.user) error(401, 'Log in to import a template.');
+	const userId = locals.user.id;
+	const { db, clock } = locals.ctx;
+	return templateApi(async () => {
+		const parsed = parseTemplateJson(await request.text());
+		if (!parsed.ok) throw new TemplateProblemsError(parsed.problems);
+		const id = await saveTemplate(db, userId, parsed.template, clock.now());
+		return privateJson({ template: summarizeTemplate(await getTemplate(db, id), userId) }, 201);
 	});
-	return json({ templates }, { headers: { 'cache-control': 'private, no-store' } });
 };

@@ -8,6 +8,9 @@ import { boardNameSchema, inviteSchema, memberRoleSchema, parseForm } from '$lib
 import { can } from '$lib/server/auth/permissions';
 import { addTeamRole, deleteTeamRole, getProcessOwner, listTeamRoles, setProcessOwner, setTeamRoleHolders } from '$lib/server/boards/team-roles';
 import { z } from 'zod';
+import { fail } from '@sveltejs/kit';
+import { saveBoardAsTemplate } from '$lib/server/templates/save-board';
+import { TemplateProblemsError } from '$lib/server/templates/templates';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -115,6 +118,20 @@ export const actions: Actions = {
 			await removeMember(db, boardId, user.id, id, clock.now());
 			access.membershipChanged(boardId, id);
 			return { action: 'removeMember', success: 'Member removed.' };
+		});
+	},
+	saveAsTemplate: async (event) => {
+		const { user, form, db, clock, documents, boardId } = await begin(event);
+		const values: Record<string, string> = { templateName: String(form.get('templateName') ?? '').slice(0, 200), templateDescription: String(form.get('templateDescription') ?? '').slice(0, 4000) };
+		return formAction('saveAsTemplate', form, async () => {
+			try {
+				await saveBoardAsTemplate(db, documents, boardId, user.id, { name: values.templateName!, description: values.templateDescription! }, clock.now());
+			} catch (err) {
+				// Every problem with the board as a template, by path, so the person can fix the board or the name.
+				if (err instanceof TemplateProblemsError) return fail(400, { action: 'saveAsTemplate', message: err.message, problems: err.problems, values });
+				throw err;
+			}
+			return { action: 'saveAsTemplate', success: `Saved as the template “${values.templateName!.trim()}”.` };
 		});
 	},
 	leave: async (event) => {
