@@ -242,14 +242,11 @@ test('the week view comes from the URL and steps a week at a time; on a phone th
 	await expect.poll(() => client.snapshot().cards[blogId]?.target?.day).toBe(nextMonth(21));
 });
 
-// Found while writing these tests, in the sync server (not the calendar): a viewer's page sends what it holds (its
-// offline copy as it loads) and the server drops it, as it should, but `UnauthorizedWrites.record` then blames every
-// Yjs client whose changes that copy carried, from their first clock on. So a member's page (or client) that was
-// open before a viewer opened the board has every later edit stripped, and is told "Changes made while you could only
-// view this board were not saved."; a stripped overwrite keeps only its deletion, so the setup client's last target
-// date change above deleted the target instead. Marked as failing until the server is fixed.
+// Found while writing these tests: a viewer's page sends what it holds (its offline copy as it loads) and the server
+// drops it, as it should, but it used to blame every Yjs client whose changes that copy carried, so a member's client
+// open before the viewer came had every later edit stripped (a stripped overwrite kept only its deletion). The server
+// now blames only what the board did not have (BoardEngine.novel).
 test('a member’s client that was open before a viewer opened the board can still write', async () => {
-	test.fail(true, 'sync server: a viewer’s dropped update blames other members’ Yjs clients (server/sync/unauthorized-writes.ts)');
 	boardCommands(client.doc, { userId: 'setup', now: () => new Date() }, LOCAL).setTarget(newsletterId, nextMonth(26));
 	const reader = await ownerClient();
 	try {

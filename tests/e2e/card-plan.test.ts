@@ -67,13 +67,13 @@ async function openCard(page: Page, title: string) {
 test('stages become steps in the stage dialog; a target date plans them, re-plans them, and keeps a date set by hand', async () => {
 	test.setTimeout(90_000);
 	const page = owner.page;
-	// A team role held by the editor, and the board's time zone, in the settings.
+	// A team role held by the owner (the process hands them the card in its steps, so the editor, who signs off, never owns it), and the board’s time zone, in the settings.
 	await page.goto(`${boardUrl}/settings`);
 	const roles = page.getByTestId('team-roles');
 	await roles.getByLabel('New team role').fill('Writer');
 	await roles.getByRole('button', { name: 'Add role' }).click();
 	const writer = roles.getByTestId('team-role').filter({ hasText: 'Writer' });
-	await writer.getByLabel(editor.name).check();
+	await writer.getByLabel(owner.name).check();
 	await writer.getByRole('button', { name: 'Save who holds Writer' }).click();
 	await expect(roles.getByRole('status')).toContainText('Role holders saved');
 	const zone = page.getByTestId('board-time-zone');
@@ -144,7 +144,7 @@ test('stages become steps in the stage dialog; a target date plans them, re-plan
 	await expect(planStep(page, 'To do')).toHaveAttribute('data-status', 'current');
 	await expect(planStep(page, 'In progress').getByTestId('step-status')).toHaveText('Upcoming');
 	// Steps the card is not in show who holds their team role.
-	await expect(planStep(page, 'In progress').getByTestId('step-owner')).toContainText(editor.name);
+	await expect(planStep(page, 'In progress').getByTestId('step-owner')).toContainText(owner.name);
 	await expect(dialog.getByTestId('card-plan')).toContainText(`counts back from it in ${ZONE}`);
 
 	// Moving the target date moves every unfinished step at once.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-jitless.ts';
 
 // The audit trail's entries beyond the card events the stats read (card_events keeps those, unchanged). Each kind has
 // its own zod-typed `data`: written by the server (the recorder for document changes, the member services for

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-jitless.ts';
 import { documentActivityData, type DocumentActivityKind } from './activity.ts';
 
 /** Fields every change to a card carries: which card, who did it (null: nobody in particular), the server's time. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-jitless.ts';
 import { ID_PATTERN, LIMITS, isCalendarDate } from './limits.ts';
 
 /** Text a person typed into a short field: not blank, within the limit. */

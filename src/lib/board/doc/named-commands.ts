@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
+import '../zod-jitless.ts';
 import { STAGE_KINDS, type Actor } from '../types.ts';
 import { boardCommands, CommandError, type BoardCommands } from './commands.ts';
 import { serverProcessCommands } from './process-commands.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../zod-jitless.ts';
 import type { StageVisit } from '../plan/plan.ts';
 import { addDays, daysBetween, dayInZone, subtractWorkingDays, workingDaysBetween } from '../plan/working-days.ts';
 import { isCalendarDate } from '../limits.ts';

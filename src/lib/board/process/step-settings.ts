@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../zod-jitless.ts';
 import { ID_PATTERN, isCalendarDate } from '../limits.ts';
 import type { CardTarget, Handoff, StepSettings, StoredSignoff } from '../types.ts';
 

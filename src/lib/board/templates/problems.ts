@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import '../zod-jitless.ts';
 
 /** One thing wrong with a template, naming its field by path, e.g. `stages[3].step.offset`. */
 export interface TemplateProblem {

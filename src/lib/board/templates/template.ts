@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../zod-jitless.ts';
 import { LABEL_COLORS } from '../defaults.ts';
 import { STAGE_KINDS } from '../types.ts';
 import { inTemplateOrder, plainMessages, problemsFromIssues, type TemplateProblem } from './problems.ts';
