@@ -3,7 +3,7 @@ import { boardMaps, mapAt, splitCardKey } from '../../src/lib/board/doc/schema.t
 import { originKind } from '../../src/lib/board/doc/origins.ts';
 import { isCardTarget, isHandoff, isStoredSignoff } from '../../src/lib/board/process/step-settings.ts';
 import type { StoredDecision } from '../../src/lib/board/types.ts';
-import type { NewCardEvent } from './recorder.ts';
+import type { NewCardEvent } from './new-card-event.ts';
 
 /** A card event as the process recorder hands it to the recorder (which adds the time and the defaults). */
 export type ProcessEvent = Pick<NewCardEvent, 'cardId' | 'type' | 'actorId'> & Partial<Pick<NewCardEvent, 'toStageId' | 'data'>>;

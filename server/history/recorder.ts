@@ -6,14 +6,13 @@ import { readStage, readStages } from '../../src/lib/board/doc/snapshot.ts';
 import { isBlocker } from '../../src/lib/board/doc/shape.ts';
 import { stageHasLimit } from '../../src/lib/board/policy.ts';
 import { clipForHistory } from '../../src/lib/board/limits.ts';
-import type { CardEventRow } from '../../src/lib/server/history.ts';
+import type { NewCardEvent } from './new-card-event.ts';
 import type { ActivityChange } from '../../src/lib/board/changes.ts';
 import { isDocumentActivityKind } from '../../src/lib/board/activity.ts';
 import { watchActivity } from './activity-recorder.ts';
 import { watchProcessHistory } from './process-recorder.ts';
 
-/** One row for `card_events` before it is written (its board is the writer's). */
-export type NewCardEvent = Omit<CardEventRow, 'boardId'>;
+export type { NewCardEvent };
 
 /** What the recorder hands over as `events`: card events, and the audit trail's entries (for `board_activity`). */
 export type RecordedChange = NewCardEvent | ActivityChange;

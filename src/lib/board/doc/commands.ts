@@ -9,6 +9,7 @@ import { placeOf, placesOf } from './places.ts';
 import { boardMaps, cardKey, mapAt, mapsIn, newDocId, newStageId } from './schema.ts';
 import { readCard, readProcess, readStage, readStages } from './snapshot.ts';
 import { CommandError } from './command-error.ts';
+import { cardMapOf, stageMapOf } from './lookup.ts';
 import { liveCardsIn as liveCardsOf } from './live-cards.ts';
 import { processCommands } from './process-commands.ts';
 
@@ -37,16 +38,8 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 		doc.transact(() => (result = fn()), origin);
 		return result;
 	};
-	const cardMap = (id: string) => {
-		const map = mapAt(cards, id);
-		if (!map) throw new CommandError('That card no longer exists.');
-		return map;
-	};
-	const stageMap = (id: string) => {
-		const map = mapAt(stages, id);
-		if (!map) throw new CommandError('That stage no longer exists.');
-		return map;
-	};
+	const cardMap = (id: string) => cardMapOf(doc, id);
+	const stageMap = (id: string) => stageMapOf(doc, id);
 	const orderedStages = () => readStages(stages);
 	const liveCardsIn = (stageId: string, exceptId?: string) => liveCardsOf(doc, stageId, exceptId);
 	/** A nested Y type, created on first write (stages made before exitCriteria was created eagerly lack it). */

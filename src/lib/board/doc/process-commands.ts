@@ -5,6 +5,7 @@ import { MAX_DECISION_COMMENT, isTimeZone, stepSettingsSchema, teamRoleHoldersSc
 import { rankAtIndex } from '../ranks.ts';
 import type { Actor, StepSettings, StoredSignoff } from '../types.ts';
 import { CommandError } from './command-error.ts';
+import { cardMapOf, stageMapOf } from './lookup.ts';
 import { LOCAL, type TxOrigin } from './origins.ts';
 import { placesOf } from './places.ts';
 import { boardMaps, cardKey, mapAt } from './schema.ts';
@@ -16,18 +17,10 @@ import { liveCardsIn } from './live-cards.ts';
  * step settings and the board's time zone. Each runs in one transaction with the given origin.
  */
 export function processCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL) {
-	const { cards, stages, stepDues, meta } = boardMaps(doc);
+	const { stepDues, meta } = boardMaps(doc);
 	const tx = (fn: () => void) => doc.transact(fn, origin);
-	const cardMap = (id: string) => {
-		const map = mapAt(cards, id);
-		if (!map) throw new CommandError('That card no longer exists.');
-		return map;
-	};
-	const stageMap = (id: string) => {
-		const map = mapAt(stages, id);
-		if (!map) throw new CommandError('That stage no longer exists.');
-		return map;
-	};
+	const cardMap = (id: string) => cardMapOf(doc, id);
+	const stageMap = (id: string) => stageMapOf(doc, id);
 	return {
 		/** Sets the card's target (publish) date, YYYY-MM-DD, or clears it; its plan re-plans from the new date. */
 		setTarget(cardId: string, day: string | null): void {

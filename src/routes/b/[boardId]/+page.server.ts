@@ -1,13 +1,4 @@
 import type { PageServerLoad } from './$types';
-import { listMembers } from '$lib/server/boards/members';
-import { requireUser } from '$lib/server/http';
+import { loadBoardPeople } from '$lib/server/boards/board-page';
 
-export const load: PageServerLoad = async (event) => {
-	const user = requireUser(event);
-	const { board } = await event.parent();
-	const members = await listMembers(event.locals.ctx.db, board.id, user.id);
-	return {
-		me: { id: user.id, name: user.name },
-		members: Object.fromEntries(members.map((m) => [m.userId, { name: m.name }]))
-	};
-};
+export const load: PageServerLoad = (event) => loadBoardPeople(event);
