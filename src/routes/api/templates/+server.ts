@@ -4,6 +4,7 @@ import { parseTemplateJson } from '$lib/board/templates/template-json';
 import { getTemplate, listTemplates, saveTemplate, TemplateProblemsError } from '$lib/server/templates/templates';
 import { summarizeTemplate } from '$lib/server/templates/summary';
 import { privateJson, templateApi } from '$lib/server/templates/http';
+import { requireSameOrigin } from '$lib/server/http';
 
 /**
  * GET /api/templates — the process templates a signed-in user can start a board from: the built-in library, then the
@@ -21,8 +22,10 @@ export const GET: RequestHandler = async ({ locals }) => {
  * POST /api/templates — imports a template file (the request body is the file's text) as a team template. 201 with
  * the template; 400 with `{ problems: [{ path, message }] }` listing every problem, and nothing stored.
  */
-export const POST: RequestHandler = async ({ locals, request }) => {
+export const POST: RequestHandler = async (event) => {
+	const { locals, request } = event;
 	if (!locals.user) error(401, 'Log in to import a template.');
+	requireSameOrigin(event);
 	const userId = locals.user.id;
 	const { db, clock } = locals.ctx;
 	return templateApi(async () => {

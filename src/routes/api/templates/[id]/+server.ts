@@ -5,6 +5,7 @@ import { attachmentDisposition } from '$lib/server/content-disposition';
 import { deleteTemplate, getTemplate } from '$lib/server/templates/templates';
 import { templateFileName } from '$lib/server/templates/summary';
 import { templateApi } from '$lib/server/templates/http';
+import { requireSameOrigin } from '$lib/server/http';
 
 /** GET /api/templates/<id> — one template (built-in or the team's) as a template file to download. */
 export const GET: RequestHandler = async ({ locals, params }) => {
@@ -23,8 +24,10 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 };
 
 /** DELETE /api/templates/<id> — deletes a team template; only the person who saved it may (403 otherwise). */
-export const DELETE: RequestHandler = async ({ locals, params }) => {
+export const DELETE: RequestHandler = async (event) => {
+	const { locals, params } = event;
 	if (!locals.user) error(401, 'Log in to delete a template.');
+	requireSameOrigin(event);
 	const userId = locals.user.id;
 	const { db } = locals.ctx;
 	return templateApi(async () => {
