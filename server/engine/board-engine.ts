@@ -379,11 +379,11 @@ export class BoardEngine {
 		const refused = (r: ContentRefusal) => (this.batch ? this.batch.refusals.push(r) : this.notify(r));
 		// In order: what a board may hold, then the move rules, then who signed off (see docs/architecture.md).
 		this.undoExtensions.push(guardContent(this.doc, refused, (m, e) => this.out.log(m, e)));
+		// Hand-offs, voided approvals and the server-only roots; it undoes forged sign-offs before the move rules judge.
+		this.undoExtensions.push(runProcess(this.doc, refused));
 		// A card moved into a stage the server has not seen waits for it as long as other changes wait for theirs.
 		this.detachGuard = guardPolicy(this.doc, ({ origin, cardId, refusal }: Refusal) => refused({ origin, cardId, message: refusal.message }), (m, e) => this.out.log(m, e), this.pendingTimeoutMs);
 		this.undoExtensions.push(stampSignOffs(this.doc, () => new Date()));
-		// Hand-offs, voided approvals and the server-only roots, once the move rules have settled each transaction.
-		this.undoExtensions.push(runProcess(this.doc, refused));
 		if (this.feedOn) {
 			const sink: HistorySink = {
 				events: (events) => this.collect(events.map((e) => ({ ...e }) as CardChange)),

@@ -30,7 +30,9 @@ const ACTING = new Set(['remote', 'server', 'automation']);
 export const FORGED_MESSAGE = 'Only the server records sign-offs, hand-offs and team roles; that change was undone.';
 
 /**
- * The process on the server, after the policy net has settled each transaction:
+ * The process on the server. Registered before the policy net: first, within each transaction's cleanup, a socket's
+ * writes to the server-only roots are undone and content changes void earlier approvals, so the move rules never
+ * count a forged or stale sign-off; then, once every guard has settled the transaction:
  * - a card that entered a stage with an owner role is handed to a holder of that team role (handoff.ts), in a
  *   transaction of its own with origin `automation` on behalf of whoever moved it, so history counts it as the
  *   process's work;
@@ -128,7 +130,9 @@ export function runProcess(doc: Y.Doc, onRefused: (refusal: ContentRefusal) => v
 		const at = now().toISOString();
 		const touched: [string, StoredSignoff][] = [];
 		for (const [key, signoff] of valuesIn(maps.signoffs, isStoredSignoff)) {
-			if (signoff.decisions.length > 0 && cardIds.has(splitCardKey(key)[0])) touched.push([key, { ...signoff, contentAt: at }]);
+			// Only while some decision still stands: each keystroke must not rewrite the record again.
+			const standing = signoff.decisions.some((d) => signoff.contentAt === null || d.at > signoff.contentAt);
+			if (standing && cardIds.has(splitCardKey(key)[0])) touched.push([key, { ...signoff, contentAt: at }]);
 		}
 		if (touched.length > 0) doc.transact(() => touched.forEach(([key, value]) => maps.signoffs.set(key, value)), POLICY);
 	};
@@ -143,13 +147,19 @@ export function runProcess(doc: Y.Doc, onRefused: (refusal: ContentRefusal) => v
 		}, origin);
 	};
 
+	// Before the move rules judge the transaction (this runs ahead of the policy net): a forged sign-off must not let a
+	// card through, nor an approval its content change just voided.
 	const afterTransaction = (tx: Y.Transaction) => {
 		if (gathered?.tx !== tx) return;
-		const { entered, contentChanged, targets, forged } = gathered;
+		if (gathered.forged.length > 0) undoForged(gathered.forged, tx.origin);
+		if (gathered.contentChanged.size > 0) voidApprovals(gathered.contentChanged);
+	};
+	// After every guard settled the transaction (the policy net may have put a card back): stamps and hand-offs.
+	const afterCleanup = (tx: Y.Transaction) => {
+		if (gathered?.tx !== tx) return;
+		const { entered, targets } = gathered;
 		gathered = null;
-		if (forged.length > 0) undoForged(forged, tx.origin);
 		if (targets.size > 0) restampTargets(targets);
-		if (contentChanged.size > 0) voidApprovals(contentChanged);
 		if (entered.size > 0 && originKind(tx.origin) !== 'automation') handOff(entered, actorOfOrigin(tx.origin));
 	};
 
@@ -158,6 +168,7 @@ export function runProcess(doc: Y.Doc, onRefused: (refusal: ContentRefusal) => v
 	maps.descriptions.observeDeep(onDescriptions);
 	maps.checklists.observeDeep(onChecklists);
 	doc.on('afterTransaction', afterTransaction);
+	doc.on('afterTransactionCleanup', afterCleanup);
 	return () => {
 		stopPlaces();
 		maps.cards.unobserveDeep(onCards);
@@ -165,5 +176,6 @@ export function runProcess(doc: Y.Doc, onRefused: (refusal: ContentRefusal) => v
 		maps.checklists.unobserveDeep(onChecklists);
 		for (const stop of rootObservers) stop();
 		doc.off('afterTransaction', afterTransaction);
+		doc.off('afterTransactionCleanup', afterCleanup);
 	};
 }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { describeStep } from '../../src/lib/board/process/step-summary.ts';
 import { boardMaps, mapAt, mapsIn, splitCardKey } from '../../src/lib/board/doc/schema.ts';
 import { originKind } from '../../src/lib/board/doc/origins.ts';
 import { readStage, readStages } from '../../src/lib/board/doc/snapshot.ts';
@@ -74,6 +75,8 @@ export function watchActivity(doc: Y.Doc, push: (change: ActivityChange) => void
 		if (old.wipLimit !== next.wipLimit || old.wipMode !== next.wipMode) {
 			emit(tr, 'stage_wip_changed', at, { name, limit: next.wipLimit, previous: old.wipLimit, mode: next.wipMode, previousMode: old.wipMode });
 		}
+		// Who may sign off, and who owns the work, decide what the process lets through: every change is on record.
+		if (JSON.stringify(old.step) !== JSON.stringify(next.step)) emit(tr, 'stage_step_changed', at, { name, from: describeStep(old.step, before), to: describeStep(next.step, after) });
 		const oldIds = new Set(old.exitCriteria.map((c) => c.id));
 		const newIds = new Set(next.exitCriteria.map((c) => c.id));
 		for (const c of next.exitCriteria) if (!oldIds.has(c.id)) emit(tr, 'exit_criterion_added', at, { name, criterionId: c.id, text: c.text });

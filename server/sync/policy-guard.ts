@@ -241,7 +241,7 @@ function judge(doc: Y.Doc, arrivals: Arrival[], cards: Y.Map<unknown>, stages: S
 
 /** What the move rules read of a card leaving `stageId`: its exit checks, owners and sign-offs. */
 function movingCard(id: string, stageId: string, parts: CardParts | undefined) {
-	return { id, stageId, exitChecks: parts?.exitChecks ?? {}, owners: parts?.owners ?? [], signoffs: parts?.signoffs ?? {} };
+	return { id, stageId, exitChecks: parts?.exitChecks ?? {}, owners: parts?.owners ?? [], signoffs: parts?.signoffs ?? {}, handoff: parts?.handoff ?? null };
 }
 
 /** Puts a refused card back (moved or restored card) or at the end of `placeIn` (new card). */

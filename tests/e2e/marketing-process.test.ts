@@ -62,8 +62,9 @@ test('a board from Blog post, a post due in 40 days: eight dated, owned steps wi
 	await form.getByRole('radio', { name: /^Blog post/ }).check();
 	await page.getByLabel('New board').fill('Blog');
 	await form.getByLabel('Time zone').fill('UTC');
-	for (const role of ['Content strategist', 'SEO strategist', 'Graphic designer', 'Social media manager']) await form.getByLabel(`${lead.name} as ${role}`).check();
-	for (const role of ['Blog writer', 'Marketing stakeholder']) await form.getByLabel(`${sam.name} as ${role}`).check();
+	// The lead writes and does the search work; Sam signs off the messaging and does the images and social posts.
+	for (const role of ['Content strategist', 'SEO strategist', 'Blog writer']) await form.getByLabel(`${lead.name} as ${role}`).check();
+	for (const role of ['Marketing stakeholder', 'Graphic designer', 'Social media manager']) await form.getByLabel(`${sam.name} as ${role}`).check();
 	await form.getByRole('button', { name: 'Create board' }).click();
 	await expect(page.getByTestId('board-name')).toHaveText('Blog');
 	await waitForBoard(page);
@@ -88,8 +89,8 @@ test('a board from Blog post, a post due in 40 days: eight dated, owned steps wi
 		await expect(steps.nth(i)).toHaveAttribute('data-due', addDays(target, -daysBefore));
 	}
 	// Each step is owned by whoever holds its team role.
-	await expect(steps.nth(2).getByTestId('step-owner')).toContainText(sam.name);
-	await expect(steps.nth(1).getByTestId('step-owner')).toContainText(lead.name);
+	await expect(steps.nth(2).getByTestId('step-owner')).toContainText(lead.name);
+	await expect(steps.nth(5).getByTestId('step-owner')).toContainText(sam.name);
 	await page.screenshot({ path: test.info().outputPath('plan-1280.png') });
 	await dialog.getByRole('button', { name: 'Close' }).click();
 });
@@ -101,13 +102,11 @@ test('moving the post along hands it to the next owner by itself; Sam approves t
 	await expectTileStep(page, 'Generate idea', lead.name);
 	await advance(page, 'Keyword research');
 	await expectTileStep(page, 'Keyword research', lead.name);
-	// The writer's step: the server gives the post to Sam, and Sam sees it.
 	await advance(page, 'Outline');
-	await expectTileStep(page, 'Outline', sam.name);
-	await expectTileStep(sam.page, 'Outline', sam.name);
+	await expectTileStep(page, 'Outline', lead.name);
 
-	// Sam finishes the outline; the SEO strategist (the lead) owns the approval step, so Sam may sign it off.
-	await advance(sam.page, 'Approve outline');
+	// The outline waits for a marketing stakeholder's sign-off: Sam's.
+	await advance(page, 'Approve outline');
 	await expectTileStep(page, 'Approve outline', lead.name);
 	await expect(card(page, TITLE).getByTestId('signoff-badge')).toHaveAttribute('data-status', 'pending');
 	// Unsigned, it cannot move on.
@@ -125,17 +124,20 @@ test('moving the post along hands it to the next owner by itself; Sam approves t
 	await samDialog.getByRole('button', { name: 'Close' }).click();
 	await expect(waiting).toHaveCount(0);
 
-	// The lead sees it approved live, and moves it on: the draft goes back to Sam.
+	// The lead sees it approved live and moves it on; at the images step the server gives it to Sam by itself.
 	await expect(card(page, TITLE).getByTestId('signoff-badge')).toHaveAttribute('data-status', 'approved');
 	await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
 	await advance(page, 'Final draft');
-	await expectTileStep(page, 'Final draft', sam.name);
+	await expectTileStep(page, 'Final draft', lead.name);
+	await advance(page, 'Images or infographics');
+	await expectTileStep(page, 'Images or infographics', sam.name);
+	await expectTileStep(sam.page, 'Images or infographics', sam.name);
 
 	// History says who did it: the hand-offs are the process's, on behalf of whoever moved the post.
 	const activity = await page.request.get(`${boardUrl.replace('/b/', '/api/boards/')}/activity`);
 	expect(activity.ok()).toBe(true);
 	const text = JSON.stringify(await activity.json());
-	expect(text).toContain(`handed “${TITLE}” to ${sam.name} for Outline`);
+	expect(text).toContain(`handed “${TITLE}” to ${sam.name} for Images or infographics (moved by ${lead.name})`);
 	expect(text).toContain(`approved “${TITLE}” in Approve outline`);
 	expect(text).toContain(`"actor":"${sam.name}"`);
 });
@@ -162,10 +164,10 @@ test('dragging the post to another day on the calendar moves its publish date an
 	await chip.click();
 	const steps = page.getByTestId('card-dialog').getByTestId('plan-step');
 	for (const [i, [, daysBefore]] of STEPS.entries()) {
-		if (i < 4) await expect(steps.nth(i)).toHaveAttribute('data-status', 'done');
+		if (i < 5) await expect(steps.nth(i)).toHaveAttribute('data-status', 'done');
 		else await expect(steps.nth(i)).toHaveAttribute('data-due', addDays(moved, -daysBefore));
 	}
 	// Sam's board shows the new date too.
-	await expect(card(sam.page, TITLE).getByTestId('step-due')).toHaveAttribute('data-day', addDays(moved, -10));
+	await expect(card(sam.page, TITLE).getByTestId('step-due')).toHaveAttribute('data-day', addDays(moved, -5));
 	await page.screenshot({ path: test.info().outputPath('calendar-1280.png'), fullPage: true });
 });

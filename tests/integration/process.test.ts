@@ -205,7 +205,7 @@ describe.each(dbKinds())('plans, hand-offs and approvals on the server (%s)', (k
 		cmd.addOwner(post, ids.eddie);
 		await waitFor('the server knows Eddie owns it', async () => (await steps(post)).find((s) => s.stageId === stage.approve)?.owners.includes(ids.eddie));
 		const own = await decide('eddie', post, { stageId: stage.approve, outcome: 'approve' });
-		expect(own).toEqual({ status: 403, json: { message: 'Nobody signs off their own work: you own this card.' } });
+		expect(own).toEqual({ status: 403, json: { message: 'Nobody signs off their own work: this card is yours.' } });
 		cmd.removeOwner(post, ids.eddie);
 		await waitFor('Eddie no longer owns it', async () => !(await steps(post)).find((s) => s.stageId === stage.approve)?.owners.includes(ids.eddie));
 		// Olivia (the board's owner) is no approver; Sam, the writer the card was handed to, owns it.

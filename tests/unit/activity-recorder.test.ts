@@ -67,6 +67,30 @@ describe('audit entries from the document', () => {
 		]);
 	});
 
+	it('a stage’s step settings, in words: who owns it, when it is due, who signs it off', async () => {
+		const { cmd, stageId, take } = setup();
+		cmd.setStageStep(stageId('Review'), { ownerRole: 'Editor', offset: 2, unit: 'working', approval: null });
+		cmd.setStageStep(stageId('Review'), {
+			ownerRole: 'Editor',
+			offset: 2,
+			unit: 'working',
+			approval: { approvers: { userIds: ['bo'], role: 'Marketing stakeholder' }, quorum: 1, onChanges: { sendTo: stageId('In progress') }, onReject: { archive: true, sendTo: null } }
+		});
+		cmd.setStageStep(stageId('Review'), null);
+		expect(brief(await take())).toEqual([
+			{ type: 'stage_step_changed', data: { name: 'Review', from: 'a plain stage', to: 'owner Editor · due 2 working days before the target' } },
+			{
+				type: 'stage_step_changed',
+				data: {
+					name: 'Review',
+					from: 'owner Editor · due 2 working days before the target',
+					to: 'owner Editor · due 2 working days before the target · sign-off by Marketing stakeholder and 1 named member (1), changes back to In progress, rejected cards archived'
+				}
+			},
+			{ type: 'stage_step_changed', data: { name: 'Review', from: expect.stringContaining('sign-off by'), to: 'a plain stage' } }
+		]);
+	});
+
 	it('card title and labels, with what they were', async () => {
 		const { cmd, stageId, take } = setup();
 		const card = cmd.addCard(stageId('Backlog'), 'Draft');

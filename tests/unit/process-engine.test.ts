@@ -22,10 +22,11 @@ function setup() {
 	const notices: ContentRefusal[] = [];
 	const origins: unknown[] = [];
 	server.on('update', (_u: Uint8Array, origin: unknown) => origins.push(origin));
+	// In the engine's order: the process first (it undoes forged sign-offs before the move rules judge), then the policy net.
+	runProcess(server, (r) => notices.push(r), () => NOW);
 	guardPolicy(server, () => {}, (m, e) => {
 		throw new Error(`${m}: ${String(e)}`);
 	});
-	runProcess(server, (r) => notices.push(r), () => NOW);
 	const cmd = boardCommands(server, actor, POLICY);
 	const serverCmd = serverProcessCommands(server, actor, Object.freeze({ kind: 'server', actorId: 'lead' }) as ServerOrigin);
 	const [backlog, todo, doing, review] = readSnapshot(server).stages.map((s) => s.id) as [string, string, string, string];
@@ -116,6 +117,62 @@ describe('the process on the server', () => {
 		expect(readSnapshot(server).cards[id]!.stageId).toBe(stage.review);
 	});
 
+	it('a forged approval sent with the move in one update does not let the card through', () => {
+		const { server, send, clientCmd, stage, notices } = setup();
+		let id = '';
+		send(() => (id = clientCmd.addCard(stage.review, 'Post')));
+		const done = readSnapshot(server).stages[4]!.id;
+		send((doc) => {
+			doc.transact(() => {
+				boardMaps(doc).signoffs.set(`${id}/${stage.review}`, { decisions: [{ userId: 'eddie', outcome: 'approve', at: NOW.toISOString(), comment: '' }], contentAt: null });
+				clientCmdRaw(doc, id, done);
+			});
+		});
+		const card = readSnapshot(server).cards[id]!;
+		expect(card.stageId).toBe(stage.review);
+		expect(card.signoffs).toEqual({});
+		expect(notices.some((n) => n.cardId === id && n.message === FORGED_MESSAGE)).toBe(true);
+	});
+
+	it('an edit sent with the move in one update voids the approval before the move is judged', () => {
+		const { server, send, clientCmd, stage } = setup();
+		let id = '';
+		send(() => (id = clientCmd.addCard(stage.review, 'Post')));
+		serverProcessCommands(server, { userId: 'eddie', now: () => new Date(NOW.getTime() - 60_000) }, Object.freeze({ kind: 'server', actorId: 'eddie' }) as ServerOrigin).recordDecision(id, stage.review, 'approve', '');
+		const done = readSnapshot(server).stages[4]!.id;
+		send((doc) => {
+			Y.applyUpdate(doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(doc)));
+			doc.transact(() => {
+				boardCommands(doc, { userId: 'mover', now: () => NOW }).setTitle(id, 'Post, rewritten');
+				clientCmdRaw(doc, id, done);
+			});
+		});
+		const card = readSnapshot(server).cards[id]!;
+		expect(card.title).toBe('Post, rewritten');
+		expect(card.stageId).toBe(stage.review);
+		expect(card.signoffs[stage.review]!.contentAt).toBe(NOW.toISOString());
+	});
+
+	it('the writer the process took the card from cannot sign it off, though no longer an owner', () => {
+		const { server, send, clientCmd, cmd, serverCmd, stage } = setup();
+		// Review is owned by the Designer role (nobody holds it) and signed off by Editors, Walt among them.
+		cmd.setStageStep(stage.review, step('Designer', 2, { approvers: { userIds: [], role: 'Editor' }, quorum: 1, onChanges: { sendTo: null }, onReject: { archive: true, sendTo: null } }));
+		serverCmd.setTeamRoles({ Writer: ['walt'], Designer: [], Editor: ['eddie', 'walt'] });
+		let id = '';
+		send((doc) => {
+			Y.applyUpdate(doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(doc)));
+			id = clientCmd.addCard(stage.todo, 'Post');
+		});
+		expect(readSnapshot(server).cards[id]!.owners).toEqual(['walt']);
+		send(() => clientCmd.moveCard(id, stage.review, 0));
+		const card = readSnapshot(server).cards[id]!;
+		expect(card.owners).toEqual([]);
+		expect(card.handoff).toMatchObject({ stageId: stage.review, userId: null, previous: 'walt' });
+		const as = (userId: string) => serverProcessCommands(server, { userId, now: () => NOW }, Object.freeze({ kind: 'server', actorId: userId }) as ServerOrigin);
+		expect(() => as('walt').recordDecision(id, stage.review, 'approve', '')).toThrow('Nobody signs off their own work');
+		expect(as('eddie').recordDecision(id, stage.review, 'approve', '').decisions).toHaveLength(1);
+	});
+
 	it('voids approvals when the card’s content changes after them', () => {
 		const { server, send, clientCmd, stage } = setup();
 		let id = '';
@@ -124,6 +181,11 @@ describe('the process on the server', () => {
 		expect(readSnapshot(server).cards[id]!.signoffs[stage.review]!.contentAt).toBeNull();
 		send(() => clientCmd.setTitle(id, 'Post, retitled'));
 		expect(readSnapshot(server).cards[id]!.signoffs[stage.review]!.contentAt).toBe(NOW.toISOString());
+		// Already void: the next keystroke does not rewrite the record.
+		const before = Y.encodeStateVector(server);
+		send(() => clientCmd.setTitle(id, 'Post, retitled again'));
+		const written = Y.decodeUpdate(Y.encodeStateAsUpdate(server, before)).structs.length;
+		expect(written).toBe(1);
 	});
 
 	it('restamps a target date with the server’s clock', () => {

@@ -154,6 +154,7 @@ const RENDER: { [K in ActivityKind]: (d: ActivityData<K>, names: SentenceNames) 
 	stage_deleted: (d) => `deleted the stage ${d.name}`,
 	stage_kind_changed: (d) => `made ${d.name} ${kindNoun[d.to] ?? d.to} stage (was ${d.from})`,
 	stage_wip_changed: (d) => wipSentence(d),
+	stage_step_changed: (d) => `set the step of ${d.name} to ${d.to} (was ${d.from})`,
 	exit_criterion_added: (d) => `added the exit criterion ${q(d.text)} to ${d.name}`,
 	exit_criterion_removed: (d) => `removed the exit criterion ${q(d.text)} from ${d.name}`,
 	title_changed: (d) => [`renamed the card ${q(d.from)} to ${q(d.to)}`, true],

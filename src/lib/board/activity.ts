@@ -16,6 +16,8 @@ export const documentActivityData = {
 	stage_moved: z.object({ name: text, from: z.number(), to: z.number() }),
 	stage_deleted: z.object({ name: text }),
 	stage_kind_changed: z.object({ name: text, from: text, to: text }),
+	/** A stage's step settings (owner team role, due offset, sign-off rule), each side in words (see step-summary.ts). */
+	stage_step_changed: z.object({ name: text, from: text, to: text }),
 	stage_wip_changed: z.object(wip),
 	exit_criterion_added: z.object({ name: text, criterionId: text, text }),
 	exit_criterion_removed: z.object({ name: text, criterionId: text, text }),

@@ -57,6 +57,7 @@ export const boardChangeSchema = z.discriminatedUnion('type', [
 	activityChange('stage_deleted'),
 	activityChange('stage_kind_changed'),
 	activityChange('stage_wip_changed'),
+	activityChange('stage_step_changed'),
 	activityChange('exit_criterion_added'),
 	activityChange('exit_criterion_removed'),
 	activityChange('title_changed'),

@@ -119,6 +119,8 @@ export interface Handoff {
 	role: string;
 	userId: string | null;
 	at: string;
+	/** Whom the process took the card from (the previous step's assignee): their work is not theirs to sign off. */
+	previous?: string | null;
 }
 
 /** An approver's decision, as the server stamped it. */

@@ -1,6 +1,7 @@
 import type { Day } from '../board/plan/working-days.ts';
 import type { StepStatus } from '../board/plan/plan.ts';
-import { currentStep, planForCard, type CardPlan } from '../board/process/card-plan.ts';
+import { currentStep, type CardPlan } from '../board/process/card-plan.ts';
+import { planOrProblem } from '../board/process/plan-view.ts';
 import type { BoardSnapshot, Card } from '../board/types.ts';
 
 /**
@@ -59,7 +60,8 @@ export function markerLabel(stageName: string, cardTitle: string, status: StepMa
 export function plansOf(snapshot: BoardSnapshot, now: Date): Map<string, CardPlan | null> {
 	const plans = new Map<string, CardPlan | null>();
 	for (const cards of Object.values(snapshot.cardsByStage)) {
-		for (const card of cards) plans.set(card.id, planForCard({ stages: snapshot.stages, card, process: snapshot.process, now }));
+		// A card whose dates fall outside the calendar (year 0 or 9999) has no plan to show; the others still do.
+		for (const card of cards) plans.set(card.id, planOrProblem({ stages: snapshot.stages, card, process: snapshot.process, now }).plan);
 	}
 	return plans;
 }

@@ -11,6 +11,7 @@ import { placesOf } from './places.ts';
 import { boardMaps, cardKey, mapAt } from './schema.ts';
 import { readCard, readProcess, readStage } from './snapshot.ts';
 import { liveCardsIn } from './live-cards.ts';
+import { authorsOf } from '../process/signoff.ts';
 
 /**
  * The process's writes any editor may make from a browser: a card's target date, a step date set by hand, a stage's
@@ -103,8 +104,9 @@ export function serverProcessCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin
 			const problem = decisionProblem({ outcome, comment: clean });
 			if (problem) throw new CommandError(problem);
 			const holders = rule.approvers.role ? (readProcess(doc).teamRoles[rule.approvers.role] ?? []) : [];
-			if (card.owners.includes(actor.userId)) throw new CommandError('Nobody signs off their own work: you own this card.');
-			if (!mayDecide(rule, holders, actor.userId, card.owners)) throw new CommandError(`You are not one of the approvers of ${stage.name}.`);
+			const authors = authorsOf(card, stageId);
+			if (authors.includes(actor.userId)) throw new CommandError('Nobody signs off their own work: this card is yours.');
+			if (!mayDecide(rule, holders, actor.userId, authors)) throw new CommandError(`You are not one of the approvers of ${stage.name}.`);
 			const before = card.signoffs[stageId] ?? { decisions: [], contentAt: null };
 			const record: StoredSignoff = { decisions: [...before.decisions, { userId: actor.userId, outcome, at: actor.now().toISOString(), comment: clean }].slice(-500), contentAt: before.contentAt };
 			tx(() => {

@@ -1,6 +1,6 @@
 import type { ApprovalState } from '../plan/approval.ts';
 import type { BoardSnapshot, Card, Stage } from '../types.ts';
-import { eligibleApprovers, signoffState } from './signoff.ts';
+import { authorsOf, eligibleApprovers, signoffState } from './signoff.ts';
 
 /** A card waiting for someone's sign-off decision, with where its sign-off stands. */
 export interface AwaitingApproval {
@@ -34,7 +34,7 @@ export function awaitingApprovalBy(
 		if (!stage.step?.approval) continue;
 		for (const card of snapshot.cardsByStage[stage.id] ?? []) {
 			if (card.archived || card.stageId !== stage.id) continue;
-			if (!eligibleApprovers(stage, card.owners, teamRoles).includes(userId)) continue;
+			if (!eligibleApprovers(stage, authorsOf(card, stage.id), teamRoles).includes(userId)) continue;
 			const state = signoffState(stage, card, teamRoles);
 			if (!state || state.status !== 'pending' || hasStandingDecision(card, stage.id, userId)) continue;
 			waiting.push({ card, stage, state });

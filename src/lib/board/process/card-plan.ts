@@ -46,7 +46,7 @@ export function planForCard({ stages, card, process, visits, now }: CardPlanInpu
 		targetDate: card.target?.day ?? null,
 		targetSetAt: card.target ? new Date(card.target.at) : now,
 		timeZone: process.timeZone,
-		visits: visits ?? [{ stageId: card.stageId, enteredAt: new Date(card.movedAt), leftAt: null }],
+		visits: visits ?? staysFromPlace(stages, steps, card),
 		currentStageId: card.archived ? null : card.stageId,
 		handSet: Object.fromEntries(Object.entries(card.stepDues).filter(([stageId]) => steps.some((s) => s.id === stageId))),
 		now
@@ -67,6 +67,22 @@ export function planForCard({ stages, card, process, visits, now }: CardPlanInpu
 			};
 		})
 	};
+}
+
+/**
+ * What the card's place alone says of its stays, without history: it is in its stage since it moved there, and when
+ * that stage is not a step but comes after some, it has left the last step before it (a card in Done finished them
+ * all). The exact exit time is unknown: the card's arrival where it is now stands in for it.
+ */
+function staysFromPlace(stages: readonly Stage[], steps: readonly Stage[], card: Card): StageVisit[] {
+	const enteredAt = new Date(card.movedAt);
+	const stays: StageVisit[] = [{ stageId: card.stageId, enteredAt, leftAt: null }];
+	if (steps.some((s) => s.id === card.stageId)) return stays;
+	const at = stages.findIndex((s) => s.id === card.stageId);
+	const before = at < 0 ? [] : steps.filter((s) => stages.indexOf(s) < at);
+	const last = before.at(-1);
+	if (last) stays.push({ stageId: last.id, enteredAt: null, leftAt: enteredAt });
+	return stays;
 }
 
 /** The step the card is in, if it is a step of the plan. */

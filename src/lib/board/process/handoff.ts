@@ -49,7 +49,7 @@ export function handOffCard(doc: Y.Doc, cardId: string, stageId: string, now: Da
 		owners.set(cardKey(cardId, userId), userId);
 		turns.set(role, userId);
 	}
-	const handoff: Handoff = { stageId, role, userId, at: now.toISOString() };
+	const handoff: Handoff = { stageId, role, userId, at: now.toISOString(), previous: previousUser !== userId ? previousUser : null };
 	handoffs.set(cardId, handoff);
 	return handoff;
 }

@@ -1,6 +1,6 @@
 import type { ApprovalState } from '../plan/approval.ts';
 import type { Card, Stage, StoredDecision } from '../types.ts';
-import { eligibleApprovers, signoffState } from './signoff.ts';
+import { authorsOf, eligibleApprovers, signoffState } from './signoff.ts';
 
 /**
  * Why a recorded decision no longer counts: `void` (an approval given before the card changed), `answered` (a change
@@ -29,7 +29,7 @@ export interface SignoffView {
 export function signoffView(stage: Stage, card: Card, teamRoles: Readonly<Record<string, readonly string[]>>, userId: string): SignoffView | null {
 	const state = signoffState(stage, card, teamRoles);
 	if (!state) return null;
-	const eligible = eligibleApprovers(stage, card.owners, teamRoles);
+	const eligible = eligibleApprovers(stage, authorsOf(card, stage.id), teamRoles);
 	const record = card.signoffs[stage.id];
 	const contentAt = record?.contentAt ? Date.parse(record.contentAt) : null;
 	const latestAt = new Map<string, number>();
@@ -46,6 +46,6 @@ export function signoffView(stage: Stage, card: Card, teamRoles: Readonly<Record
 			return { ...d, mark };
 		})
 		.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-	const ownsCard = card.owners.includes(userId);
+	const ownsCard = authorsOf(card, stage.id).includes(userId);
 	return { state, decisions, eligible, canDecide: !ownsCard && eligible.includes(userId), ownsCard };
 }

@@ -56,9 +56,11 @@ export function isCardTarget(v: unknown): v is CardTarget {
 	return isRecord(v) && hasKeys(v, ['day', 'at']) && isCalendarDate(v.day) && isTime(v.at);
 }
 
-/** Whether `v` is a stored hand-off: `{ stageId, role, userId (or null), at }`. */
+/** Whether `v` is a stored hand-off: `{ stageId, role, userId (or null), at, previous? }`. */
 export function isHandoff(v: unknown): v is Handoff {
-	return isRecord(v) && hasKeys(v, ['stageId', 'role', 'userId', 'at']) && typeof v.stageId === 'string' && typeof v.role === 'string' && (v.userId === null || typeof v.userId === 'string') && isTime(v.at);
+	if (!isRecord(v)) return false;
+	const keys = Object.hasOwn(v, 'previous') ? ['stageId', 'role', 'userId', 'at', 'previous'] : ['stageId', 'role', 'userId', 'at'];
+	return hasKeys(v, keys) && (v.previous === undefined || v.previous === null || typeof v.previous === 'string') && typeof v.stageId === 'string' && typeof v.role === 'string' && (v.userId === null || typeof v.userId === 'string') && isTime(v.at);
 }
 
 /** Whether `v` is a stored sign-off record: `{ decisions: [{ userId, outcome, at, comment }], contentAt }`. */

@@ -7,7 +7,7 @@ import { ID_PATTERN } from '../../board/limits.ts';
 import { decisionProblem, type ApprovalStatus } from '../../board/plan/approval.ts';
 import { PlanError } from '../../board/plan/errors.ts';
 import { planForCard } from '../../board/process/card-plan.ts';
-import { eligibleApprovers, signoffState } from '../../board/process/signoff.ts';
+import { authorsOf, eligibleApprovers, signoffState } from '../../board/process/signoff.ts';
 import { MAX_DECISION_COMMENT } from '../../board/process/step-settings.ts';
 import type { StepStatus } from '../../board/plan/plan.ts';
 import type { StoredDecision } from '../../board/types.ts';
@@ -159,5 +159,5 @@ function mayNotDecide(reading: Awaited<ReturnType<typeof readCard>>, userId: str
 	const { card, stages, process } = reading;
 	const stage = stages.find((s) => s.id === stageId);
 	if (!stage?.step?.approval || card.stageId !== stageId) return false;
-	return card.owners.includes(userId) || !eligibleApprovers(stage, card.owners, process.teamRoles).includes(userId);
+	return authorsOf(card, stage.id).includes(userId) || !eligibleApprovers(stage, authorsOf(card, stage.id), process.teamRoles).includes(userId);
 }

@@ -94,9 +94,12 @@ export async function cardStays(db: Db, boardId: string, card: Pick<Card, 'id' |
 	if (!last || last.leftAt !== null || last.stageId !== card.stageId) {
 		const movedAt = new Date(card.movedAt);
 		if (last && last.leftAt === null) {
-			last.leftAt = movedAt;
+			// The card's place keeps whole seconds, history milliseconds: a move within the second of the last one
+			// must not leave before it entered.
+			last.leftAt = movedAt.getTime() < last.enteredAt.getTime() ? last.enteredAt : movedAt;
 		}
-		stays.push({ stageId: card.stageId, enteredAt: movedAt, leftAt: null, owners: [...card.owners] });
+		const enteredAt = last?.leftAt && movedAt.getTime() < last.leftAt.getTime() ? last.leftAt : movedAt;
+		stays.push({ stageId: card.stageId, enteredAt, leftAt: null, owners: [...card.owners] });
 	} else {
 		last.owners = [...card.owners];
 	}

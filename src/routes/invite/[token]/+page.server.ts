@@ -21,9 +21,13 @@ export const actions: Actions = {
 	default: async (event) => {
 		const user = requireUser(event);
 		const form = await event.request.formData();
-		const { db, clock } = event.locals.ctx;
+		const { db, clock, access } = event.locals.ctx;
 		const result = await formAction('accept', form, async () => ({ boardId: await acceptInvite(db, event.params.token, user.id, clock.now()) }));
-		if ('boardId' in result) redirect(303, `/b/${result.boardId}`);
+		if ('boardId' in result) {
+			// A former team role holder who rejoins holds their roles again: the open board's document hears of it.
+			access.membershipChanged(result.boardId, user.id);
+			redirect(303, `/b/${result.boardId}`);
+		}
 		return result;
 	}
 };
