@@ -10,6 +10,7 @@ import type { BoardChange, CardChange } from '../../src/lib/board/changes.ts';
 import { guardPolicy, type Refusal } from '../sync/policy-guard.ts';
 import { stampSignOffs } from './stamp-guard.ts';
 import { runProcess } from './process-engine.ts';
+import { keepAStage } from './last-stage-guard.ts';
 import { readBoard, type BoardQuery, type BoardReading } from './board-reading.ts';
 import { guardContent, type ContentRefusal } from './content-guard.ts';
 import { checkWithPending } from '../sync/shape-guard.ts';
@@ -384,6 +385,7 @@ export class BoardEngine {
 		// A card moved into a stage the server has not seen waits for it as long as other changes wait for theirs.
 		this.detachGuard = guardPolicy(this.doc, ({ origin, cardId, refusal }: Refusal) => refused({ origin, cardId, message: refusal.message }), (m, e) => this.out.log(m, e), this.pendingTimeoutMs);
 		this.undoExtensions.push(stampSignOffs(this.doc, () => new Date()));
+		this.undoExtensions.push(keepAStage(this.doc));
 		if (this.feedOn) {
 			const sink: HistorySink = {
 				events: (events) => this.collect(events.map((e) => ({ ...e }) as CardChange)),

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { dbKinds } from '../helpers/db.ts';
@@ -107,9 +108,7 @@ describe.each(dbKinds())('fuzz: random well-formed updates of random types into 
 			expect(findUnreadable(fresh.doc)).toEqual([]);
 			// The newcomer sees the board the long-standing client sees (Mallory, an editor, may have rewritten the real
 			// card: what matters is that everyone reads the same board).
-			await waitFor(`board ${i}: the newcomer reads what the watcher reads`, () =>
-				JSON.stringify(readSnapshot(fresh.doc)) === JSON.stringify(readSnapshot(watchers[i]!.doc)) ? true : null
-			);
+			await waitFor(`board ${i}: the newcomer reads what the watcher reads`, () => isDeepStrictEqual(readSnapshot(fresh.doc), readSnapshot(watchers[i]!.doc)));
 			fresh.destroy();
 		}
 		for (const s of sockets) s.ws.terminate();
