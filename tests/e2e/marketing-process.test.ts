@@ -41,8 +41,12 @@ test.afterAll(async () => {
 async function advance(page: Page, toStage: string): Promise<void> {
 	await card(page, TITLE).click();
 	const dialog = page.getByTestId('card-dialog');
-	const boxes = dialog.getByTestId('exit-criteria').getByRole('checkbox');
+	// Every stage on the way has exit criteria: wait for them to show before counting (the dialog loads lazily).
+	const criteria = dialog.getByTestId('exit-criteria');
+	await expect(criteria.getByRole('checkbox').first()).toBeVisible();
+	const boxes = criteria.getByRole('checkbox');
 	for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+	await expect(criteria.getByRole('checkbox', { checked: false })).toHaveCount(0);
 	await dialog.getByRole('button', { name: 'Close' }).click();
 	await moveWithMenu(page, TITLE, toStage);
 	await expect(stage(page, toStage).getByTestId('card')).toHaveCount(1);
