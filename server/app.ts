@@ -15,6 +15,21 @@ import { SessionWatch } from './sync/session-watch.ts';
 import { UserInputBudgets, frameCeiling } from './sync/input-budget.ts';
 import { persistenceExtension } from './persistence/persistence-extension.ts';
 import { teamRoleMirror, teamRoleMirrorExtension } from './process/team-role-mirror.ts';
+import type { Clock } from '../src/lib/server/clock.ts';
+import { DEFAULT_JOB_RUNNER_OPTIONS, JobRunner, type JobRunnerOptions } from './jobs/job-runner.ts';
+import { localNotificationHub } from '../src/lib/server/notifications/hub.ts';
+import { noMailer, type Mailer } from '../src/lib/server/notifications/mailer.ts';
+import { notify } from '../src/lib/server/notifications/notify.ts';
+import { smtpMailer } from './mail/smtp-mailer.ts';
+
+/** What tests may replace when starting the app in-process. */
+export interface FlowdeckOverrides {
+	clock?: Clock;
+	mailer?: Mailer;
+	jobs?: Partial<JobRunnerOptions>;
+	/** False: the job runner does not poll (a test calls `jobs.runDue()` after moving its fake clock). */
+	pollJobs?: boolean;
+}
 
 /** A running Flowdeck backend: database, request context and the realtime upgrade handler. */
 export interface Flowdeck {
@@ -22,6 +37,8 @@ export interface Flowdeck {
 	database: Database;
 	/** The open board rooms (exposed for in-process tests and diagnostics). */
 	rooms: RoomRegistry;
+	/** The scheduler of timed work (tests run it by hand under a fake clock). */
+	jobs: JobRunner;
 	/** Handles an HTTP upgrade for `/sync/...`; returns false if the path is not ours. */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	/** Changes applied in memory but not yet written, over the boards with open sockets (for the shutdown log). */
@@ -31,12 +48,12 @@ export interface Flowdeck {
 }
 
 /** Opens the database (applying migrations) and builds the context the routes use and the realtime endpoint. */
-export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
+export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOverrides = {}): Promise<Flowdeck> {
 	const database = await openDatabase(
 		config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
 		config.migrationsFolder
 	);
-	const clock = systemClock;
+	const clock = overrides.clock ?? systemClock;
 	const log = (message: string, err?: unknown) => (err === undefined ? console.error(message) : console.error(message, err));
 	const rebuilt = await rebuildMissingCardFlow(database.db);
 	if (rebuilt.length > 0) log(`Flow history rebuilt for ${rebuilt.length} board(s) after an upgrade.`);
@@ -47,6 +64,9 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles)]);
 	const teamRoles = teamRoleMirror(database.db, rooms, log);
 	const access = syncAccessListener(rooms, database.db, log);
+	const jobs = new JobRunner(database.db, clock, log, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...(config.jobPollMs ? { pollMs: config.jobPollMs } : {}), ...overrides.jobs });
+	const hub = localNotificationHub();
+	const mailer = overrides.mailer ?? (config.mail?.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : noMailer);
 	const ctx: AppContext = {
 		db: database.db,
 		clock,
@@ -59,7 +79,13 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 			}
 		},
 		documents: rooms,
-		teamRoles
+		teamRoles,
+		jobs,
+		hub,
+		mailer,
+		notify: (input) => notify({ db: database.db, clock, hub, jobs, mailer }, input),
+		publicOrigin: config.origin ?? null,
+		webhookAllowPrivate: config.webhookAllowPrivate ?? false
 	};
 	installAppContext(ctx);
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
@@ -74,12 +100,14 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 		log
 	});
 	sessions.start();
+	if (overrides.pollJobs !== false) jobs.start();
 	const handleUpgrade = createUpgradeHandler({ db: database.db, clock, registry: rooms, wss, origin: config.origin, sessions, budgets: new UserInputBudgets(config.sync), log });
 	let closing: Promise<void> | undefined;
 	return {
 		ctx,
 		database,
 		rooms,
+		jobs,
 		handleUpgrade,
 		unsaved() {
 			const boards = new Set<string>();
@@ -94,6 +122,7 @@ export async function startFlowdeck(config: ServerConfig): Promise<Flowdeck> {
 		close() {
 			closing ??= (async () => {
 				sessions.stop();
+				await jobs.stop();
 				await rooms.close();
 				await engines.close();
 				wss.close();

@@ -15,12 +15,18 @@ export interface ServerConfig {
 	migrationsFolder: string;
 	/** Realtime endpoint tunables (frame cap, unload grace, keep-alive, compaction). */
 	sync: SyncOptions;
+	/** Outgoing mail: `SMTP_URL` (none: in-app notifications only) and the sender, `MAIL_FROM`. */
+	mail?: { smtpUrl: string | undefined; from: string };
+	/** `WEBHOOK_ALLOW_PRIVATE=1` lets webhooks target loopback, private and link-local addresses (tests; never in production). */
+	webhookAllowPrivate?: boolean;
+	/** How often the job runner looks for due work (`JOBS_POLL_MS`, default 1000). */
+	jobPollMs?: number;
 }
 
 /** The repository root (server/ sits one level below it). */
 export const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-/** Reads PORT, HOST, ORIGIN, DATA_DIR, DATABASE_URL, REDIS_URL and the SYNC_* tunables, with defaults for a laptop. */
+/** Reads PORT, HOST, ORIGIN, DATA_DIR, DATABASE_URL, REDIS_URL, SMTP_URL, MAIL_FROM, WEBHOOK_ALLOW_PRIVATE, JOBS_POLL_MS and the SYNC_* tunables, with defaults for a laptop. */
 export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
 	const port = Number(env.PORT ?? 3000);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}".`);
@@ -32,6 +38,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
 		databaseUrl: env.DATABASE_URL || undefined,
 		redisUrl: env.REDIS_URL || undefined,
 		migrationsFolder: resolve(projectRoot, 'drizzle'),
-		sync: syncOptionsFromEnv(env)
+		sync: syncOptionsFromEnv(env),
+		mail: { smtpUrl: env.SMTP_URL || undefined, from: env.MAIL_FROM || 'Flowdeck <flowdeck@localhost>' },
+		webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1',
+		jobPollMs: env.JOBS_POLL_MS ? Number(env.JOBS_POLL_MS) : undefined
 	};
 }

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { boardMaps, mapAt, mapsIn, splitCardKey } from '../../src/lib/board/doc/schema.ts';
 import { placeOf, placesOf, type PlaceChange } from '../../src/lib/board/doc/places.ts';
-import { originKind } from '../../src/lib/board/doc/origins.ts';
+import { originKind, ruleOfOrigin } from '../../src/lib/board/doc/origins.ts';
 import { readStage, readStages } from '../../src/lib/board/doc/snapshot.ts';
 import { isBlocker } from '../../src/lib/board/doc/shape.ts';
 import { stageHasLimit } from '../../src/lib/board/policy.ts';
@@ -72,6 +72,13 @@ export function recordHistory(
 	// A deleted stage's map is emptied by Yjs, so remember what each stage last looked like.
 	const knownStages = new Map(currentStages(doc, now()).map((r) => [r.stageId, r]));
 	let flushQueued = false;
+	// The rule (if any) whose transaction the observers are reporting: every change it made says "by rule …".
+	let currentRule: { id: string; depth: number } | null = null;
+	const onBeforeObservers = (tr: Y.Transaction) => {
+		currentRule = ruleOfOrigin(tr.origin);
+	};
+	doc.on('beforeObserverCalls', onBeforeObservers);
+	const ruleStamp = (): { ruleId?: string; ruleDepth?: number } => (currentRule ? { ruleId: currentRule.id, ruleDepth: currentRule.depth } : {});
 
 	const stageList = () => readStages(stages);
 	const ignore = (tr: Y.Transaction) => {
@@ -79,7 +86,7 @@ export function recordHistory(
 		return kind === 'load' || kind === 'pubsub';
 	};
 	const push = (event: Omit<NewCardEvent, 'at' | 'fromStageId' | 'toStageId' | 'data'> & Partial<NewCardEvent>) => {
-		pending.push({ at: now(), fromStageId: null, toStageId: null, data: {}, ...event });
+		pending.push({ at: now(), fromStageId: null, toStageId: null, data: {}, ...ruleStamp(), ...event });
 		queueFlush();
 	};
 	const queueFlush = () => {
@@ -289,7 +296,7 @@ export function recordHistory(
 	const stopActivity = watchActivity(
 		doc,
 		(change) => {
-			pendingActivity.push(change);
+			pendingActivity.push({ ...ruleStamp(), ...change });
 			queueFlush();
 		},
 		actorOf,
@@ -299,6 +306,7 @@ export function recordHistory(
 	return {
 		flush,
 		stop() {
+			doc.off('beforeObserverCalls', onBeforeObservers);
 			cards.unobserveDeep(onCards);
 			stopPlaces();
 			owners.unobserve(onOwners);

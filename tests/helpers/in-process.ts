@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startFlowdeck, type Flowdeck } from '../../server/app.ts';
+import { startFlowdeck, type Flowdeck, type FlowdeckOverrides } from '../../server/app.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../../server/sync/options.ts';
 import { hardenServer } from '../../server/sync/harden.ts';
 import { createSession } from '../../src/lib/server/auth/sessions.ts';
@@ -20,7 +20,7 @@ export interface InProcessFlowdeck {
 }
 
 /** Starts the backend on PGlite (temp folder) or a scratch PostgreSQL database, with sync tunables overridden. */
-export async function startInProcess(kind: DbKind, sync: Partial<SyncOptions> = {}): Promise<InProcessFlowdeck> {
+export async function startInProcess(kind: DbKind, sync: Partial<SyncOptions> = {}, overrides: FlowdeckOverrides = {}): Promise<InProcessFlowdeck> {
 	let drop: () => Promise<void> | void;
 	let location: { databaseUrl: string | undefined; dataDir: string };
 	if (kind === 'postgres') {
@@ -40,7 +40,7 @@ export async function startInProcess(kind: DbKind, sync: Partial<SyncOptions> = 
 		migrationsFolder,
 		...location,
 		sync: { ...DEFAULT_SYNC_OPTIONS, ...sync }
-	});
+	}, overrides);
 	const server: Server = createServer((_req, res) => {
 		res.statusCode = 404;
 		res.end();

@@ -2,13 +2,19 @@ import { z } from 'zod';
 import './zod-jitless.ts';
 import { documentActivityData, type DocumentActivityKind } from './activity.ts';
 
+/** The automation rule whose action made a change (stored), and the depth of its chain (for the loop guard; not stored). */
+function ruleFields() {
+	return { ruleId: z.string().nullable().optional(), ruleDepth: z.number().optional() };
+}
+
 /** Fields every change to a card carries: which card, who did it (null: nobody in particular), the server's time. */
 const cardBase = {
 	cardId: z.string(),
 	actorId: z.string().nullable(),
 	at: z.date(),
 	fromStageId: z.string().nullable(),
-	toStageId: z.string().nullable()
+	toStageId: z.string().nullable(),
+	...ruleFields()
 };
 
 const cardChange = <T extends string, D extends z.ZodType>(type: T, data: D) => z.object({ type: z.literal(type), ...cardBase, data });
@@ -21,7 +27,8 @@ const activityBase = {
 	actorId: z.string().nullable(),
 	at: z.date(),
 	cardId: z.string().nullable(),
-	stageId: z.string().nullable()
+	stageId: z.string().nullable(),
+	...ruleFields()
 };
 const activityChange = <T extends DocumentActivityKind>(type: T) => z.object({ type: z.literal(type), ...activityBase, data: documentActivityData[type] });
 

@@ -2,6 +2,10 @@ import type { Db } from './db/client.ts';
 import type { Clock } from './clock.ts';
 import type { BoardDocuments } from './board-documents.ts';
 import type { TeamRoleMirror } from './boards/team-roles.ts';
+import type { JobQueue } from './jobs/job-queue.ts';
+import type { NotificationHub } from './notifications/hub.ts';
+import type { Mailer } from './notifications/mailer.ts';
+import type { NotificationInput } from './notifications/notify.ts';
 
 /** Live connections that must react when someone's access changes (the sync server implements it). */
 export interface AccessListener {
@@ -24,6 +28,18 @@ export interface AppContext {
 	documents: BoardDocuments;
 	/** Mirrors team role holders into the open boards' documents; pass it to the team roles service. */
 	teamRoles: TeamRoleMirror;
+	/** The durable queue of timed work (reminders, mail, webhook deliveries, timed rules). */
+	jobs: JobQueue;
+	/** Live pushes to people's open pages (the bell's count). */
+	hub: NotificationHub;
+	/** Outgoing mail (`configured` is false without SMTP_URL). */
+	mailer: Mailer;
+	/** Tells a person something the way they chose (inbox, email, both, off); see notifications/notify.ts. */
+	notify(input: NotificationInput): Promise<number | null>;
+	/** The app's public origin for links in mail (ORIGIN; null when unset: then the request's own origin is used). */
+	publicOrigin: string | null;
+	/** Whether webhooks may target private addresses (tests). */
+	webhookAllowPrivate: boolean;
 }
 
 const KEY = Symbol.for('flowdeck.app-context');

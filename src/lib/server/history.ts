@@ -7,7 +7,7 @@ import { CARDS_PER_STATEMENT, refreshCardFlow } from './card-flow.ts';
 import { inChunks, MAX_BIND_PARAMETERS } from './db/batches.ts';
 
 /** Bind parameters one `card_events` row takes (every column but the generated id). */
-const EVENT_PARAMETERS = 8;
+const EVENT_PARAMETERS = 9;
 
 /** A history row to insert (the server writes these; nobody else). */
 export interface CardEventRow {
@@ -19,6 +19,8 @@ export interface CardEventRow {
 	fromStageId: string | null;
 	toStageId: string | null;
 	data: Record<string, unknown>;
+	/** The automation rule that made it (null or absent: a person, the server, or the process: see data.via). */
+	ruleId?: string | null;
 }
 
 /**
@@ -32,9 +34,9 @@ export function historyRows(boardId: string, changes: readonly BoardChange[]): {
 	for (const change of changes) {
 		if (change.type === 'stage') stages.push({ boardId, stageId: change.stageId, name: change.name, kind: change.kind, rank: change.rank, deleted: change.deleted, at: change.at });
 		else if (isActivityChange(change))
-			activity.push({ boardId, at: change.at, actorId: change.actorId, kind: change.type, cardId: change.cardId, stageId: change.stageId, data: change.data });
+			activity.push({ boardId, at: change.at, actorId: change.actorId, kind: change.type, cardId: change.cardId, stageId: change.stageId, data: change.data, ruleId: change.ruleId ?? null });
 		else
-			events.push({ boardId, cardId: change.cardId, type: change.type, at: change.at, actorId: change.actorId, fromStageId: change.fromStageId, toStageId: change.toStageId, data: change.data });
+			events.push({ boardId, cardId: change.cardId, type: change.type, at: change.at, actorId: change.actorId, fromStageId: change.fromStageId, toStageId: change.toStageId, data: change.data, ruleId: change.ruleId ?? null });
 	}
 	return { events, stages, activity };
 }
@@ -59,7 +61,7 @@ export async function insertCardEvents(db: Db, rows: readonly CardEventRow[]): P
 	const cardsByBoard = new Map<string, Set<string>>();
 	for (const r of rows) cardsByBoard.set(r.boardId, (cardsByBoard.get(r.boardId) ?? new Set()).add(r.cardId));
 	await db.transaction(async (tx) => {
-		for (const chunk of inChunks(rows, MAX_BIND_PARAMETERS / EVENT_PARAMETERS)) await tx.insert(cardEvents).values(chunk.map((r) => ({ ...r })));
+		for (const chunk of inChunks(rows, MAX_BIND_PARAMETERS / EVENT_PARAMETERS)) await tx.insert(cardEvents).values(chunk.map((r) => ({ ...r, ruleId: r.ruleId ?? null })));
 		for (const [boardId, cards] of cardsByBoard) await refreshCardFlow(tx, boardId, [...cards]);
 	});
 }

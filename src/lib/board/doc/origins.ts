@@ -34,6 +34,17 @@ export function originKind(origin: unknown): OriginKind | undefined {
 export interface ServerOrigin extends TxOrigin {
 	readonly kind: 'server' | 'automation';
 	readonly actorId: string | null;
+	/** The automation rule acting (history says "by rule …"), and how deep in a chain of rules it runs (0: first). */
+	readonly rule?: { readonly id: string; readonly depth: number };
+}
+
+/** The rule a transaction's origin names, if a rule made it. */
+export function ruleOfOrigin(origin: unknown): { id: string; depth: number } | null {
+	if (!origin || typeof origin !== 'object') return null;
+	const rule = (origin as { rule?: unknown }).rule;
+	if (!rule || typeof rule !== 'object') return null;
+	const { id, depth } = rule as { id?: unknown; depth?: unknown };
+	return typeof id === 'string' && typeof depth === 'number' ? { id, depth } : null;
 }
 
 /** The user a transaction acts for, when its origin says so (a socket's user, or the server's recorded actor). */

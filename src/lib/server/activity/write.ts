@@ -5,7 +5,7 @@ import { inChunks, MAX_BIND_PARAMETERS } from '../db/batches.ts';
 import type { ActivityData, RelationalActivityKind } from '../../board/activity.ts';
 
 /** Bind parameters one `board_activity` row takes (every column but the generated id). */
-const ACTIVITY_PARAMETERS = 8;
+const ACTIVITY_PARAMETERS = 9;
 const MINUTE_MS = 60_000;
 
 /** An audit entry to store. */
@@ -17,6 +17,8 @@ export interface ActivityRow {
 	cardId: string | null;
 	stageId: string | null;
 	data: Record<string, unknown>;
+	/** The automation rule that made it (null or absent: a person or the server). */
+	ruleId?: string | null;
 }
 
 /** A relational audit entry (members, invites, the board's name), typed by its kind. */

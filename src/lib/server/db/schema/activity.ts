@@ -24,7 +24,9 @@ export const boardActivity = pgTable(
 		/** The kind's details (names before and after, counts), typed by its zod schema. */
 		data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
 		/** Entries that merge (description edits: card, actor and minute) share a key; null for the rest. */
-		groupKey: text('group_key')
+		groupKey: text('group_key'),
+		/** The automation rule that made the change (null: a person or the server). */
+		ruleId: text('rule_id')
 	},
 	(t) => [
 		index('board_activity_board_at_idx').on(t.boardId, t.at, t.id),

@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, primaryKey, index } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, primaryKey, index, integer, jsonb } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
 
 /** A board's relational record; its content lives in the board document. */
@@ -8,7 +8,11 @@ export const boards = pgTable('boards', {
 	createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 	/** The member accountable for the board's process (escalations and the process review go to them); optional. */
-	processOwnerId: text('process_owner_id').references(() => users.id, { onDelete: 'set null' })
+	processOwnerId: text('process_owner_id').references(() => users.id, { onDelete: 'set null' }),
+	/** Hours before a step or card is due when its owner is reminded (a board setting; default 48 and 24). */
+	reminderHours: jsonb('reminder_hours').$type<number[]>().notNull().default([48, 24]),
+	/** Hours a card may stay blocked before its owners and the process owner are told. */
+	blockedAlertHours: integer('blocked_alert_hours').notNull().default(24)
 });
 
 /** Who may open a board, and with which role ('owner' | 'editor' | 'viewer'). */

@@ -22,7 +22,9 @@ export const cardEvents = pgTable(
 		fromStageId: text('from_stage_id'),
 		toStageId: text('to_stage_id'),
 		/** Type-specific details (title, reason, due date, checklist counts, limits, direction). */
-		data: jsonb('data').$type<Record<string, unknown>>().notNull().default({})
+		data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+		/** The automation rule that made the change (null: a person, or the process itself: see data.via). */
+		ruleId: text('rule_id')
 	},
 	(t) => [
 		index('card_events_board_at_idx').on(t.boardId, t.at),
