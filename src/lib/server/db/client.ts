@@ -33,6 +33,9 @@ export class DataDirLockedError extends Error {
 	}
 }
 
+/** The advisory lock key that serialises migrations between instances (any constant; "flowdeck" in ASCII, cut to 32 bits). */
+const MIGRATION_LOCK = 0x666c6f77;
+
 /** Opens PostgreSQL (postgres.js) or PGlite and applies every migration in `migrationsFolder`. */
 export async function openDatabase(options: DatabaseOptions, migrationsFolder: string): Promise<Database> {
 	if ('url' in options) {
@@ -42,7 +45,15 @@ export async function openDatabase(options: DatabaseOptions, migrationsFolder: s
 		const sql = postgres(options.url, { max: 10, onnotice: () => {} });
 		const db = drizzle(sql);
 		try {
-			await migrate(db, { migrationsFolder });
+			// Several instances starting at once would each create drizzle's tables: one migrates, the others wait.
+			const lock = await sql.reserve();
+			try {
+				await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+				await migrate(db, { migrationsFolder });
+			} finally {
+				await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => undefined);
+				lock.release();
+			}
 		} catch (err) {
 			await sql.end({ timeout: 1 });
 			throw err;

@@ -50,11 +50,12 @@ export async function claimJobs(db: Db, now: Date, runnerId: string, limit: numb
 	const rows = await selectRows<JobRow>(
 		db,
 		sql`
-		UPDATE jobs SET locked_until = ${until}, locked_by = ${runnerId}, attempts = attempts + 1,
-			late = late OR run_at < ${lateBefore}
+		UPDATE jobs SET locked_until = ${until.toISOString()}::timestamptz, locked_by = ${runnerId}, attempts = attempts + 1,
+			late = late OR run_at < ${lateBefore.toISOString()}::timestamptz
 		WHERE id IN (
 			SELECT id FROM jobs
-			WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now})
+			WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= ${now.toISOString()}::timestamptz
+				AND (locked_until IS NULL OR locked_until < ${now.toISOString()}::timestamptz)
 			ORDER BY run_at, id LIMIT ${limit}
 			FOR UPDATE SKIP LOCKED
 		)
