@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { Db } from './db/client.ts';
 import { readStages } from './history.ts';
 import { readFlowAggregates } from './stats-query.ts';
+import { readAutomationShare } from './automation-share.ts';
 import type { StageInfo } from '../board/metrics/history.ts';
 import { bucketSize, bucketsFor, cardTimes, deadlineFigures, efficiency, leadAndCycle, quality, throughputByWeek, type Range } from '../board/metrics/flow.ts';
 import { cumulativeFlowFromDeltas, dailyCounts, reworkFromMoves, timeInStageFromVisits, wipFromFlow } from '../board/metrics/aggregates.ts';
@@ -69,7 +70,7 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 	const forecastDays = FORECAST_WEEKS * 7;
 	const forecastFrom = Math.floor(nowMs / DAY) * DAY - (forecastDays - 1) * DAY;
 	const window = { ...query.range, firstBucket: buckets[0]!.start, bucketMs: bucketSize(query.range), buckets: buckets.length, now: nowMs, forecastFrom };
-	const [agg, stageRows] = await Promise.all([readFlowAggregates(db, boardId, window), readStages(db, boardId)]);
+	const [agg, stageRows, automation] = await Promise.all([readFlowAggregates(db, boardId, window), readStages(db, boardId), readAutomationShare(db, boardId, query.range)]);
 	// Building the response is the next long stretch of this thread's time; the server's sockets go first.
 	await setImmediate();
 	const stages: StageInfo[] = stageRows.map((s, order) => ({ id: s.stageId, name: s.name, kind: s.kind as StageKind, order }));
@@ -103,6 +104,7 @@ export async function boardStats(db: Db, boardId: string, query: StatsQuery & { 
 		dueDateHitRate: deadlineFigures(agg.deadlines.withDue, agg.deadlines.onTime, agg.deadlines.lateMsByStage, agg.deadlines.dueMoved),
 		rework: reworkFromMoves(agg.moves, stages),
 		quality: quality(agg.finished, query.range),
+		automation,
 		forecast: {
 			basedOnDays: samples.length,
 			howMany: query.forecastBy ? { by: query.forecastBy, ...forecastHowMany(samples, nowMs, Date.parse(`${query.forecastBy}T23:59:59Z`)) } : null,

@@ -90,7 +90,7 @@ export function leadAndCycle(times: readonly CardTimes[]): { leadTime: Summary; 
 }
 
 /** Start (epoch ms) of the Monday (UTC) of the week containing `t`. Day 0, 1970-01-01, was a Thursday. */
-function mondayOf(t: number): number {
+export function mondayOf(t: number): number {
 	const day = Math.floor(t / DAY);
 	return (day - ((((day + 3) % 7) + 7) % 7)) * DAY;
 }
