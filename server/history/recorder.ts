@@ -188,8 +188,9 @@ export function recordHistory(
 		for (const [key, change] of event.keys) {
 			const [cardId, userId] = splitCardKey(key);
 			if (change.action === 'update') continue;
-			// A hand-off's owner changes (origin `automation`, on behalf of the mover) are the process's doing.
-			const data = originKind(tr.origin) === 'automation' ? { userId, via: 'process' } : { userId };
+			// A hand-off's owner changes (origin `automation`, on behalf of the mover) are the process's doing; a rule's
+			// carry its rule id instead.
+			const data = originKind(tr.origin) === 'automation' && !ruleOfOrigin(tr.origin) ? { userId, via: 'process' } : { userId };
 			push({ cardId, type: change.action === 'add' ? 'owner_added' : 'owner_removed', actorId: actorOf(tr.origin), data });
 		}
 	};
