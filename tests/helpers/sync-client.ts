@@ -94,11 +94,11 @@ export function connectBoard(baseUrl: string, boardId: string, options: ConnectO
  * default is generous because `npm test` runs every file at once on two cores: a server's batched write (history
  * after its batch delay, on PGlite in a busy process) has taken over 5 s there.
  */
-export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 10): Promise<T> {
+export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 10): Promise<NonNullable<T>> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await condition();
-		if (value) return value;
+		if (value) return value as NonNullable<T>;
 		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
 		await new Promise((r) => setTimeout(r, everyMs));
 	}
