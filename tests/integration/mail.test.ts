@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { createScratchPostgres, dbKinds, migrationsFolder } from '../helpers/db.ts';
+import { tempDataDir } from '../helpers/server.ts';
+import { FakeClock } from '../helpers/clock.ts';
+import { startSmtpSink, type SinkMail, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { startFlowdeck, type Flowdeck } from '../../server/app.ts';
+import { smtpMailer } from '../../server/mail/smtp-mailer.ts';
+import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
+import { signUp } from '../../src/lib/server/accounts.ts';
+import { createBoard } from '../../src/lib/server/boards/boards.ts';
+import { jobs } from '../../src/lib/server/db/schema/jobs.ts';
+import { mailLog } from '../../src/lib/server/db/schema/notifications.ts';
+import { channelFor } from '../../src/lib/server/notifications/notify.ts';
+import { unsubscribe } from '../../src/lib/server/mail/unsubscribe.ts';
+import { parseMailPrefs, saveMailPrefs } from '../../src/lib/server/mail/prefs.ts';
+import { notificationKinds } from '../../src/lib/notifications/kinds.ts';
+
+const ORIGIN = 'http://flowdeck.test';
+const SECOND = 1000;
+
+/** The settings form as the page posts it: every kind at `channel`, and the digest as given. */
+function prefsForm(channel: string, digest: { on: boolean; hour: number; timeZone: string }): FormData {
+	const form = new FormData();
+	for (const kind of notificationKinds) form.set(`channel.${kind}`, channel);
+	if (digest.on) form.set('digest', 'on');
+	form.set('digestHour', String(digest.hour));
+	form.set('timeZone', digest.timeZone);
+	return form;
+}
+
+describe.each(dbKinds())('email (%s)', (kind) => {
+	let sink: SmtpSink;
+	let app: Flowdeck;
+	const clock = new FakeClock(Date.parse('2026-03-02T09:00:00Z'));
+	let drop: () => Promise<void> | void = () => {};
+	let boardId = '';
+	let n = 0;
+
+	/** A fresh account (its own inbox in the sink). */
+	async function person(name: string): Promise<{ id: string; email: string }> {
+		const email = `${name.toLowerCase()}-${++n}@example.com`;
+		const id = await signUp(app.ctx.db, { name, email, password: 'plum-orbit-cactus-91' }, clock.now());
+		return { id, email };
+	}
+	const mailsTo = (email: string): SinkMail[] => sink.mails.filter((m) => m.to.includes(email));
+
+	beforeAll(async () => {
+		sink = await startSmtpSink();
+		let at: { databaseUrl: string | undefined; dataDir: string };
+		if (kind === 'postgres') {
+			const pg = await createScratchPostgres();
+			at = { databaseUrl: pg.url, dataDir: '' };
+			drop = () => pg.drop();
+		} else {
+			const dir = tempDataDir();
+			at = { databaseUrl: undefined, dataDir: dir.dir };
+			drop = () => dir.remove();
+		}
+		app = await startFlowdeck(
+			{ port: 0, host: '127.0.0.1', origin: ORIGIN, redisUrl: undefined, migrationsFolder, ...at, sync: DEFAULT_SYNC_OPTIONS },
+			{ clock, pollJobs: false, mailer: smtpMailer(sink.url, 'Flowdeck <flowdeck@example.com>') }
+		);
+		const owner = await person('Owner');
+		boardId = await createBoard(app.ctx.db, owner.id, 'Launch', clock.now());
+	});
+	afterAll(async () => {
+		await app?.close();
+		await drop();
+		await sink?.close();
+	});
+
+	it('mails an assignment as HTML and text, escaped, with a card link and one-click unsubscribe headers', async () => {
+		const sam = await person('Sam');
+		const id = await app.ctx.notify({ userId: sam.id, kind: 'assigned', title: 'Ada assigned you “<script>alert(1)</script>”', body: 'Due <b>Friday</b>', boardId, cardId: 'card1' });
+		expect(id).not.toBeNull();
+		expect(await app.jobs.runDue()).toBe(1);
+		const mail = await sink.waitForMail((m) => m.to.includes(sam.email));
+		expect(mail.subject).toBe('Ada assigned you “<script>alert(1)</script>”');
+		expect(mail.html).not.toContain('<script>');
+		expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+		expect(mail.html).toContain('Due &lt;b&gt;Friday&lt;/b&gt;');
+		expect(mail.html).toContain(`href="${ORIGIN}/b/${boardId}?card=card1"`);
+		expect(mail.text).toContain('Due <b>Friday</b>');
+		expect(mail.text).toContain(`${ORIGIN}/b/${boardId}?card=card1`);
+		expect(mail.headers.get('list-unsubscribe')).toMatch(new RegExp(`^<${ORIGIN}/unsubscribe/[^>]+>$`));
+		expect(mail.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+		const [row] = await app.ctx.db.select().from(mailLog).where(eq(mailLog.notificationId, id!));
+		expect(row).toMatchObject({ status: 'sent', attempts: 1, toAddress: sam.email, kind: 'assigned', lastError: null });
+		expect(row!.messageId).toBe(mail.messageId);
+	});
+
+	it('the unsubscribe link turns email off for that kind: the next one of that kind sends nothing', async () => {
+		const kim = await person('Kim');
+		await app.ctx.notify({ userId: kim.id, kind: 'mention', title: 'Ada mentioned you', boardId });
+		await app.jobs.runDue();
+		const mail = await sink.waitForMail((m) => m.to.includes(kim.email));
+		const token = /\/unsubscribe\/([^>]+)>/.exec(mail.headers.get('list-unsubscribe')!)![1]!;
+		expect(await unsubscribe(app.ctx.db, `${token.slice(0, -2)}xx`)).toBeNull();
+		expect(await unsubscribe(app.ctx.db, token.replace('.mention.', '.assigned.'))).toBeNull();
+		expect(await unsubscribe(app.ctx.db, token)).toMatchObject({ kind: 'mention', channel: 'app' });
+		expect(await channelFor(app.ctx.db, kim.id, 'mention')).toBe('app');
+		expect(await channelFor(app.ctx.db, kim.id, 'assigned')).toBe('both');
+		const before = sink.mails.length;
+		expect(await app.ctx.notify({ userId: kim.id, kind: 'mention', title: 'Ada mentioned you again', boardId })).not.toBeNull();
+		await app.jobs.runDue();
+		await app.ctx.notify({ userId: kim.id, kind: 'assigned', title: 'Still mailed', boardId });
+		await app.jobs.runDue();
+		await sink.waitForMail((m) => m.subject === 'Still mailed');
+		expect(sink.mails.length).toBe(before + 1);
+		expect(mailsTo(kim.email).map((m) => m.subject)).toEqual(['Ada mentioned you', 'Still mailed']);
+	});
+
+	it('a down mail server: queued, retried after the backoff, sent exactly once when it is back', async () => {
+		const lee = await person('Lee');
+		sink.setMode('refuse');
+		const refusedBefore = sink.refused;
+		const id = await app.ctx.notify({ userId: lee.id, kind: 'overdue', title: 'Overdue: press release', boardId });
+		await app.jobs.runDue();
+		expect(sink.refused).toBe(refusedBefore + 1);
+		const log = async () => (await app.ctx.db.select().from(mailLog).where(eq(mailLog.notificationId, id!)))[0]!;
+		expect(await log()).toMatchObject({ status: 'retrying', attempts: 1 });
+		expect((await log()).lastError).toMatch(/451/);
+		// The runner's backoff: 10 s after the first failure, nothing before.
+		clock.advance(9 * SECOND);
+		expect(await app.jobs.runDue()).toBe(0);
+		clock.advance(1 * SECOND);
+		sink.setMode('hangup');
+		expect(await app.jobs.runDue()).toBe(1);
+		expect(await log()).toMatchObject({ status: 'retrying', attempts: 2 });
+		sink.setMode('accept');
+		clock.advance(19 * SECOND);
+		expect(await app.jobs.runDue()).toBe(0);
+		clock.advance(1 * SECOND);
+		expect(await app.jobs.runDue()).toBe(1);
+		await sink.waitForMail((m) => m.to.includes(lee.email));
+		expect(await log()).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
+		// A job whose completion was lost (the process died right after the send) runs again: the log says sent.
+		await app.ctx.db.update(jobs).set({ doneAt: null, lockedUntil: null, runAt: clock.now() }).where(eq(jobs.key, `mail:notification:${id}`));
+		expect(await app.jobs.runDue()).toBe(1);
+		clock.advance(3_600 * SECOND);
+		await app.jobs.runDue();
+		expect(mailsTo(lee.email)).toHaveLength(1);
+	});
+
+	it('a daily digest gathers the day’s notifications into one mail at the chosen local hour', async () => {
+		const eve = await person('Eve');
+		// 09:00 UTC is 10:00 in Berlin; Eve wants her digest at 18:00 Berlin time (17:00 UTC).
+		await saveMailPrefs(app.ctx.db, app.ctx.jobs, eve.id, parseMailPrefs(prefsForm('email', { on: true, hour: 18, timeZone: 'Europe/Berlin' })), clock.now());
+		const [scheduled] = await app.ctx.db.select().from(jobs).where(sql`${jobs.key} LIKE ${`mail:digest:${eve.id}:%`}`);
+		expect(scheduled!.runAt.toISOString()).toBe('2026-03-02T17:00:00.000Z');
+		await app.ctx.notify({ userId: eve.id, kind: 'assigned', title: 'Assigned: <Spring> post', boardId, cardId: 'c1' });
+		await app.ctx.notify({ userId: eve.id, kind: 'due_soon', title: 'Due soon: newsletter', boardId, cardId: 'c2' });
+		await app.jobs.runDue();
+		expect(mailsTo(eve.email)).toHaveLength(0);
+		const waiting = await app.ctx.db.select().from(mailLog).where(eq(mailLog.userId, eve.id));
+		expect(waiting.map((w) => w.status)).toEqual(['digest', 'digest']);
+		clock.advance(scheduled!.runAt.getTime() - clock.now().getTime() - 1);
+		await app.jobs.runDue();
+		expect(mailsTo(eve.email)).toHaveLength(0);
+		clock.advance(1);
+		await app.jobs.runDue();
+		const digest = await sink.waitForMail((m) => m.to.includes(eve.email));
+		expect(digest.subject).toBe('Your Flowdeck digest for 2026-03-02: 2 updates');
+		expect(digest.text).toContain('Assigned: <Spring> post');
+		expect(digest.text).toContain('Due soon: newsletter');
+		expect(digest.html).toContain('Assigned: &lt;Spring&gt; post');
+		expect(digest.html).toContain(`${ORIGIN}/b/${boardId}?card=c2`);
+		const rows = await app.ctx.db.select().from(mailLog).where(eq(mailLog.userId, eve.id));
+		expect(rows.map((r) => r.status).sort()).toEqual(['sent', 'sent', 'sent']);
+		// The next day's digest is queued; a day with nothing to tell sends nothing.
+		const next = await app.ctx.db.select().from(jobs).where(sql`${jobs.key} LIKE ${`mail:digest:${eve.id}:2026-03-03:%`}`);
+		expect(next.map((j) => j.runAt.toISOString())).toEqual(['2026-03-03T17:00:00.000Z']);
+		clock.advance(24 * 3_600 * SECOND);
+		await app.jobs.runDue();
+		expect(mailsTo(eve.email)).toHaveLength(1);
+	});
+});
