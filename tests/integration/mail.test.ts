@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createScratchPostgres, dbKinds, migrationsFolder } from '../helpers/db.ts';
-import { tempDataDir } from '../helpers/server.ts';
+import { freePort, startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
+import { HttpClient } from '../helpers/http-client.ts';
 import { FakeClock } from '../helpers/clock.ts';
 import { startSmtpSink, type SinkMail, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { startFlowdeck, type Flowdeck } from '../../server/app.ts';
@@ -174,5 +175,126 @@ describe.each(dbKinds())('email (%s)', (kind) => {
 		clock.advance(24 * 3_600 * SECOND);
 		await app.jobs.runDue();
 		expect(mailsTo(eve.email)).toHaveLength(1);
+	});
+});
+
+describe.each(dbKinds())('email over HTTP: password reset, invitations, admin log (%s)', (kind) => {
+	let sink: SmtpSink;
+	let server: TestServer;
+	let cleanup: () => Promise<void> | void = () => {};
+
+	beforeAll(async () => {
+		sink = await startSmtpSink();
+		const port = await freePort();
+		const env = { SMTP_URL: sink.url, MAIL_FROM: 'Flowdeck <flowdeck@example.com>', ORIGIN: `http://127.0.0.1:${port}`, JOBS_POLL_MS: '100', ADMIN_EMAILS: '' };
+		if (kind === 'postgres') {
+			const scratch = await createScratchPostgres();
+			server = await startServer({ ...env, DATABASE_URL: scratch.url }, { port });
+			cleanup = () => scratch.drop();
+		} else {
+			const data = tempDataDir();
+			server = await startServer({ ...env, DATA_DIR: data.dir, DATABASE_URL: '' }, { port });
+			cleanup = () => data.remove();
+		}
+	});
+	afterAll(async () => {
+		await server?.stop();
+		await cleanup();
+		await sink?.close();
+	});
+
+	it('resets a forgotten password by mail: same answer for unknown addresses, single-use link, old sessions end', async () => {
+		const pat = new HttpClient(server.url);
+		await pat.signUp('Pat', 'pat@example.com');
+		const patElsewhere = new HttpClient(server.url);
+		await patElsewhere.logIn('pat@example.com');
+		const stranger = new HttpClient(server.url);
+		expect((await stranger.get('/login')).body).toContain('href="/forgot"');
+
+		const known = await stranger.post('/forgot', { email: 'Pat@Example.com' });
+		const unknown = await stranger.post('/forgot', { email: 'nobody@example.com' });
+		expect(known.status).toBe(200);
+		expect(unknown.status).toBe(200);
+		expect(known.body).toContain('If an account exists for that address, we sent a link');
+		expect(unknown.body).toContain('If an account exists for that address, we sent a link');
+		const bad = await stranger.post('/forgot', { email: 'not-an-address' });
+		expect(bad.status).toBe(400);
+		expect(bad.body).toContain('Enter a valid email address');
+
+		const mail = await sink.waitForMail((m) => m.to.includes('pat@example.com'));
+		expect(mail.subject).toBe('Reset your Flowdeck password');
+		const link = /(http:\/\/127\.0\.0\.1:\d+)\/reset\/([a-z0-9]+)/.exec(mail.text)!;
+		expect(link[1]).toBe(server.url);
+		expect(mail.html).toContain(`/reset/${link[2]}`);
+		const path = `/reset/${link[2]}`;
+		expect((await stranger.get(path)).body).toContain('New password');
+		// A password the sign-up rules refuse does not use the link up.
+		const weak = await stranger.post(path, { password: 'short' });
+		expect(weak.status).toBe(400);
+		expect(weak.body).toContain('Use at least 8 characters.');
+		const done = await stranger.post(path, { password: 'fresh-lantern-walnut-42' });
+		expect(done.status).toBe(303);
+		expect(done.location).toBe('/login?reset=1');
+		// Single use.
+		expect((await stranger.get(path)).body).toContain('expired or was already used');
+		expect((await stranger.post(path, { password: 'another-lantern-walnut-43' })).status).toBe(410);
+		// Every old session ended; the old password no longer works, the new one does.
+		expect((await pat.get('/account')).status).toBe(303);
+		expect((await patElsewhere.get('/account')).status).toBe(303);
+		await expect(new HttpClient(server.url).logIn('pat@example.com')).rejects.toThrow(/sign-in failed/);
+		await new HttpClient(server.url).logIn('pat@example.com', 'fresh-lantern-walnut-42');
+		expect(sink.mails.some((m) => m.to.includes('nobody@example.com'))).toBe(false);
+		// Throttled (per target address, and per client address): it stops after a few tries, for known and unknown addresses alike.
+		let last = 0;
+		for (let i = 0; i < 3; i++) last = (await stranger.post('/forgot', { email: 'nobody@example.com' })).status;
+		expect(last).toBe(429);
+	});
+
+	it('emails an invite link beside showing it; the admin (first account) sees the mail log, others get 404', async () => {
+		const admin = new HttpClient(server.url);
+		await admin.logIn('pat@example.com', 'fresh-lantern-walnut-42');
+		const created = await admin.post('/?/create', { name: 'Campaigns <Q3>' });
+		const boardId = created.location!.split('/').pop()!;
+		const refused = await admin.post(`/b/${boardId}/settings?/invite`, { role: 'editor', days: '7', inviteEmail: 'not an address' });
+		expect(refused.status).toBe(400);
+		expect(refused.body).toContain('Enter a valid email address');
+		const res = await admin.post(`/b/${boardId}/settings?/invite`, { role: 'editor', days: '7', inviteEmail: 'ria@example.com' });
+		expect(res.status).toBe(200);
+		const shown = /\/invite\/([a-z0-9]+)/.exec(res.body)![1];
+		const mail = await sink.waitForMail((m) => m.to.includes('ria@example.com'));
+		expect(mail.subject).toBe('Pat invited you to “Campaigns <Q3>” on Flowdeck');
+		expect(mail.html).toContain('Campaigns &lt;Q3&gt;');
+		expect(mail.text).toContain(`${server.url}/invite/${shown}`);
+
+		const log = await admin.get('/admin/mail');
+		expect(log.status).toBe(200);
+		expect(log.body).toContain('SMTP is configured');
+		expect(log.body).toContain('Reset your Flowdeck password');
+		expect(log.body).toContain('ria@example.com');
+		const other = new HttpClient(server.url);
+		await other.signUp('Ria', 'ria@example.com');
+		expect((await other.get('/admin/mail')).status).toBe(404);
+		expect((await new HttpClient(server.url).get('/admin/mail')).status).toBe(303);
+	});
+
+	it('the settings page saves a channel per kind, refuses bad input whole, and links from the account page', async () => {
+		const ria = new HttpClient(server.url);
+		await ria.logIn('ria@example.com');
+		expect((await ria.get('/account')).body).toContain('href="/account/notifications"');
+		const page = await ria.get('/account/notifications');
+		expect(page.status).toBe(200);
+		expect(page.body).not.toContain('Email is not set up on this server');
+		const fields: Record<string, string> = { digestHour: '7', timeZone: 'Europe/Berlin', digest: 'on' };
+		for (const k of notificationKinds) fields[`channel.${k}`] = 'both';
+		const bad = await ria.post('/account/notifications', { ...fields, 'channel.mention': 'pigeon', timeZone: 'Mars/Olympus' });
+		expect(bad.status).toBe(400);
+		expect(bad.body).toContain('Nothing was saved');
+		expect(bad.body).toContain('Choose a time zone from the list');
+		expect((await ria.get('/account/notifications')).body).not.toMatch(/name="channel\.mention" value="off"[^>]*checked/);
+		const ok = await ria.post('/account/notifications', { ...fields, 'channel.mention': 'off' });
+		expect(ok.status).toBe(200);
+		expect(ok.body).toContain('07:00 (Europe/Berlin)');
+		const after = (await ria.get('/account/notifications')).body;
+		expect(after).toMatch(/<input[^>]*name="channel\.mention"[^>]*value="off"[^>]*checked/);
 	});
 });
