@@ -17,6 +17,7 @@ import { mailLog } from '../../src/lib/server/db/schema/notifications.ts';
 import { channelFor } from '../../src/lib/server/notifications/notify.ts';
 import { oneClickUnsubscribe } from '../../server/mail/one-click.ts';
 import { parseMailPrefs, saveMailPrefs } from '../../src/lib/server/mail/prefs.ts';
+import { enqueueMail } from '../../src/lib/server/mail/jobs.ts';
 import { notificationKinds } from '../../src/lib/notifications/kinds.ts';
 
 const ORIGIN = 'http://flowdeck.test';
@@ -194,6 +195,32 @@ describe.each(dbKinds())('email (%s)', (kind) => {
 		clock.advance(24 * 3_600 * SECOND);
 		await app.jobs.runDue();
 		expect(mailsTo(eve.email)).toHaveLength(1);
+	});
+
+	it('a send interrupted mid-exchange is never repeated, and a mail that keeps failing ends as failed', async () => {
+		const max = await person('Max');
+		// A process that died while talking to the SMTP server left its row at 'sending': the outcome is unknown.
+		await enqueueMail(app.ctx.jobs, { to: max.email, subject: 'Interrupted', text: 't', html: '<p>t</p>' }, 'invite', max.id);
+		const [job] = await app.ctx.db.select().from(jobs).where(sql`${jobs.payload}->'mail'->>'subject' = 'Interrupted'`);
+		await app.ctx.db.insert(mailLog).values({ jobKey: job!.key, toAddress: max.email, subject: 'Interrupted', kind: 'invite', status: 'sending', attempts: 1, createdAt: clock.now(), userId: max.id });
+		await app.jobs.runDue();
+		const [interrupted] = await app.ctx.db.select().from(mailLog).where(eq(mailLog.jobKey, job!.key!));
+		expect(interrupted).toMatchObject({ status: 'failed', attempts: 1 });
+		expect(interrupted!.lastError).toMatch(/not sent again/);
+		expect((await app.ctx.db.select().from(jobs).where(eq(jobs.id, job!.id)))[0]!.failedAt).not.toBeNull();
+
+		sink.setMode('refuse');
+		await enqueueMail(app.ctx.jobs, { to: max.email, subject: 'Doomed', text: 't', html: '<p>t</p>' }, 'invite', max.id);
+		for (let i = 0; i < 8; i++) {
+			await app.jobs.runDue();
+			clock.advance(3_600 * SECOND);
+		}
+		sink.setMode('accept');
+		await app.jobs.runDue();
+		const [doomed] = await app.ctx.db.select().from(mailLog).where(eq(mailLog.subject, 'Doomed'));
+		expect(doomed).toMatchObject({ status: 'failed', attempts: 8 });
+		expect(doomed!.lastError).toMatch(/451/);
+		expect(mailsTo(max.email)).toHaveLength(0);
 	});
 });
 
