@@ -13,11 +13,12 @@ import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
 import { signUp } from '../../src/lib/server/accounts.ts';
 import { createBoard } from '../../src/lib/server/boards/boards.ts';
 import { jobs } from '../../src/lib/server/db/schema/jobs.ts';
-import { mailLog } from '../../src/lib/server/db/schema/notifications.ts';
+import { mailLog, passwordResets } from '../../src/lib/server/db/schema/notifications.ts';
 import { channelFor } from '../../src/lib/server/notifications/notify.ts';
 import { oneClickUnsubscribe } from '../../server/mail/one-click.ts';
 import { parseMailPrefs, saveMailPrefs } from '../../src/lib/server/mail/prefs.ts';
 import { enqueueMail } from '../../src/lib/server/mail/jobs.ts';
+import { requestPasswordReset, resetPassword, resetTokenValid } from '../../src/lib/server/mail/password-reset.ts';
 import { notificationKinds } from '../../src/lib/notifications/kinds.ts';
 
 const ORIGIN = 'http://flowdeck.test';
@@ -221,6 +222,21 @@ describe.each(dbKinds())('email (%s)', (kind) => {
 		expect(doomed).toMatchObject({ status: 'failed', attempts: 8 });
 		expect(doomed!.lastError).toMatch(/451/);
 		expect(mailsTo(max.email)).toHaveLength(0);
+	});
+
+	it('a reset link is stored hashed and stops working after an hour', async () => {
+		const ola = await person('Ola');
+		await requestPasswordReset(app.ctx.db, app.ctx.jobs, { email: ola.email, address: '10.0.0.9', origin: ORIGIN }, clock.now());
+		await app.jobs.runDue();
+		const mail = await sink.waitForMail((m) => m.to.includes(ola.email));
+		const token = new RegExp(`${ORIGIN}/reset/([a-z0-9]+)`).exec(mail.text)![1]!;
+		const stored = await app.ctx.db.select().from(passwordResets).where(eq(passwordResets.userId, ola.id));
+		expect(stored).toHaveLength(1);
+		expect(stored[0]!.tokenHash).not.toContain(token);
+		expect(await resetTokenValid(app.ctx.db, token, clock.now())).toBe(true);
+		clock.advance(60 * 60 * SECOND);
+		expect(await resetTokenValid(app.ctx.db, token, clock.now())).toBe(false);
+		await expect(resetPassword(app.ctx.db, token, 'fresh-lantern-walnut-42', clock.now())).rejects.toThrow(/expired or was already used/);
 	});
 });
 
