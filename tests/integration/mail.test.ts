@@ -16,6 +16,8 @@ import { jobs } from '../../src/lib/server/db/schema/jobs.ts';
 import { mailLog, passwordResets } from '../../src/lib/server/db/schema/notifications.ts';
 import { channelFor } from '../../src/lib/server/notifications/notify.ts';
 import { oneClickUnsubscribe } from '../../server/mail/one-click.ts';
+import { unsubscribeToken } from '../../src/lib/server/mail/unsubscribe.ts';
+import { openDatabase } from '../../src/lib/server/db/client.ts';
 import { parseMailPrefs, saveMailPrefs } from '../../src/lib/server/mail/prefs.ts';
 import { enqueueMail } from '../../src/lib/server/mail/jobs.ts';
 import { requestPasswordReset, resetPassword, resetTokenValid } from '../../src/lib/server/mail/password-reset.ts';
@@ -244,17 +246,31 @@ describe.each(dbKinds())('email over HTTP: password reset, invitations, admin lo
 	let sink: SmtpSink;
 	let server: TestServer;
 	let cleanup: () => Promise<void> | void = () => {};
+	let unaToken = '';
+	let unaAssignedToken = '';
 
 	beforeAll(async () => {
 		sink = await startSmtpSink();
 		const port = await freePort();
 		const env = { SMTP_URL: sink.url, MAIL_FROM: 'Flowdeck <flowdeck@example.com>', ORIGIN: `http://127.0.0.1:${port}`, JOBS_POLL_MS: '100', ADMIN_EMAILS: '' };
+		/** Before the server starts: Pat signs up first (the admin), and Una gets an unsubscribe link as a mail would carry it. */
+		const seed = async (options: { url: string } | { dataDir: string }) => {
+			const database = await openDatabase(options, migrationsFolder);
+			const now = new Date();
+			await signUp(database.db, { name: 'Pat', email: 'pat@example.com', password: 'plum-orbit-cactus-91' }, now);
+			const una = await signUp(database.db, { name: 'Una', email: 'una@example.com', password: 'plum-orbit-cactus-91' }, new Date(now.getTime() + 1));
+			unaToken = await unsubscribeToken(database.db, una, 'mention');
+			unaAssignedToken = await unsubscribeToken(database.db, una, 'assigned');
+			await database.close();
+		};
 		if (kind === 'postgres') {
 			const scratch = await createScratchPostgres();
+			await seed({ url: scratch.url });
 			server = await startServer({ ...env, DATABASE_URL: scratch.url }, { port });
 			cleanup = () => scratch.drop();
 		} else {
 			const data = tempDataDir();
+			await seed({ dataDir: data.dir });
 			server = await startServer({ ...env, DATA_DIR: data.dir, DATABASE_URL: '' }, { port });
 			cleanup = () => data.remove();
 		}
@@ -267,7 +283,7 @@ describe.each(dbKinds())('email over HTTP: password reset, invitations, admin lo
 
 	it('resets a forgotten password by mail: same answer for unknown addresses, single-use link, old sessions end', async () => {
 		const pat = new HttpClient(server.url);
-		await pat.signUp('Pat', 'pat@example.com');
+		await pat.logIn('pat@example.com');
 		const patElsewhere = new HttpClient(server.url);
 		await patElsewhere.logIn('pat@example.com');
 		const stranger = new HttpClient(server.url);
@@ -358,5 +374,30 @@ describe.each(dbKinds())('email over HTTP: password reset, invitations, admin lo
 		expect(ok.body).toContain('07:00 (Europe/Berlin)');
 		const after = (await ria.get('/account/notifications')).body;
 		expect(after).toMatch(/<input[^>]*name="channel\.mention"[^>]*value="off"[^>]*checked/);
+	});
+
+	it('an unsubscribe link: GET only asks, a POST from the page or a mail provider’s one-click turns that kind’s email off', async () => {
+		const anon = new HttpClient(server.url);
+		const page = await anon.get(`/unsubscribe/${unaToken}`);
+		expect(page.status).toBe(200);
+		expect(page.body).toContain('Stop emails for “Mentioned in a comment”?');
+		expect((await anon.get(`/unsubscribe/${unaToken.slice(0, -3)}abc`)).status).toBe(404);
+		const una = new HttpClient(server.url);
+		await una.logIn('una@example.com');
+		const checked = (body: string, kind: string, channel: string) => new RegExp(`<input[^>]*name="channel\\.${kind}"[^>]*value="${channel}"[^>]*checked`).test(body);
+		const settings = async () => (await una.get('/account/notifications')).body;
+		expect(checked(await settings(), 'mention', 'both')).toBe(true);
+		expect(checked(await settings(), 'assigned', 'both')).toBe(true);
+		const done = await anon.post(`/unsubscribe/${unaToken}`, {});
+		expect(done.status).toBe(200);
+		expect(done.body).toContain('you get no more emails for “Mentioned in a comment”');
+		expect(checked(await settings(), 'mention', 'app')).toBe(true);
+		expect(checked(await settings(), 'assigned', 'both')).toBe(true);
+		// RFC 8058: the provider's POST has no Origin; SvelteKit alone would refuse it as a cross-site form post.
+		const oneClick = await fetch(`${server.url}/unsubscribe/${unaAssignedToken}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+		expect(oneClick.status).toBe(200);
+		expect(checked(await settings(), 'assigned', 'app')).toBe(true);
+		// Every other path keeps SvelteKit's cross-site check.
+		expect((await anon.post('/forgot', { email: 'una@example.com' }, 'https://evil.example')).status).toBe(403);
 	});
 });
