@@ -21,6 +21,7 @@ import { localNotificationHub } from '../src/lib/server/notifications/hub.ts';
 import { noMailer, type Mailer } from '../src/lib/server/notifications/mailer.ts';
 import { notify } from '../src/lib/server/notifications/notify.ts';
 import { smtpMailer } from './mail/smtp-mailer.ts';
+import { installMail } from './mail/install.ts';
 
 /** What tests may replace when starting the app in-process. */
 export interface FlowdeckOverrides {
@@ -88,6 +89,7 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 		webhookAllowPrivate: config.webhookAllowPrivate ?? false
 	};
 	installAppContext(ctx);
+	installMail(jobs, ctx);
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: frameCeiling(config.sync) });
 	const sessions = new SessionWatch({
