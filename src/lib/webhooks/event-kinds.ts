@@ -68,7 +68,7 @@ export interface WebhookEvent {
  */
 export function webhookEventOf(change: BoardChange): WebhookEvent | null {
 	const kind = KIND_OF_CHANGE[change.type];
-	if (!kind) return null;
+	if (!kind || change.type === 'stage') return null;
 	const common: Record<string, unknown> = { change: change.type, actorId: change.actorId ?? null, at: change.at.toISOString() };
 	if ('cardId' in change && change.cardId) common.cardId = change.cardId;
 	if ('stageId' in change && change.stageId) common.stageId = change.stageId;
