@@ -28,21 +28,19 @@ export interface PostOptions {
 export function postWebhook(url: URL, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostOutcome> {
 	const started = performance.now();
 	const elapsed = () => Math.round(performance.now() - started);
+	try {
+		refuseForbiddenLiteral(url, options.allowPrivate());
+	} catch (err) {
+		return Promise.resolve({ status: null, excerpt: '', error: (err as Error).message, durationMs: elapsed() });
+	}
 	return new Promise<PostOutcome>((resolve) => {
 		let settled = false;
-		let timer: NodeJS.Timeout | undefined;
 		const finish = (outcome: Omit<PostOutcome, 'durationMs'>) => {
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
 			resolve({ ...outcome, durationMs: elapsed() });
 		};
-		try {
-			refuseForbiddenLiteral(url, options.allowPrivate());
-		} catch (err) {
-			finish({ status: null, excerpt: '', error: (err as Error).message });
-			return;
-		}
 		const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
 		const req = send(url, {
 			method: 'POST',
@@ -51,7 +49,7 @@ export function postWebhook(url: URL, body: string, headers: Record<string, stri
 			agent: false,
 			lookup: guardedLookup(options.allowPrivate) as never
 		});
-		timer = setTimeout(() => {
+		const timer = setTimeout(() => {
 			finish({ status: null, excerpt: '', error: `No response within ${Math.round(options.timeoutMs / 1000)} s (timed out).` });
 			req.destroy();
 		}, options.timeoutMs);

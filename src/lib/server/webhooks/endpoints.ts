@@ -186,3 +186,8 @@ export async function countEnabledEndpoints(db: Db, boardId: string): Promise<nu
 	const rows = await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(and(eq(webhookEndpoints.boardId, boardId), eq(webhookEndpoints.enabled, true)));
 	return rows.length;
 }
+
+/** The admin dependencies from the running app's context. */
+export function webhookAdminDeps(ctx: { db: Db; jobs: WebhookQueueDeps['jobs']; clock: WebhookQueueDeps['clock']; webhookAllowPrivate: boolean; webhooks?: { endpointsChanged(boardId: string): void } }): WebhookAdminDeps {
+	return { db: ctx.db, jobs: ctx.jobs, clock: ctx.clock, webhookAllowPrivate: ctx.webhookAllowPrivate, endpointsChanged: (boardId) => ctx.webhooks?.endpointsChanged(boardId) };
+}
