@@ -128,6 +128,7 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 			closing ??= (async () => {
 				sessions.stop();
 				await jobs.stop();
+				await webhooks.close();
 				await rooms.close();
 				await engines.close();
 				wss.close();

@@ -9,7 +9,11 @@ import { webhookDeliveries, webhookEndpoints } from '../../src/lib/server/db/sch
 import { boardMembers } from '../../src/lib/server/db/schema/boards.ts';
 import { cancelQueuedAttempt, enqueueAttempt } from '../../src/lib/server/webhooks/attempt-job.ts';
 import { WEBHOOK_DISABLE_AFTER, WEBHOOK_EXCERPT_CHARS, WEBHOOK_RETRY_SCHEDULE_MS, type WebhookJobPayload } from '../../src/lib/server/webhooks/schedule.ts';
+import { enqueueJob } from '../../src/lib/server/jobs/queue.ts';
 import { postWebhook, type PostOutcome } from './post.ts';
+
+/** A JobQueue writing through a transaction (the job is due later: nobody needs nudging). */
+const txQueue = (tx: Db, now: Date): JobQueue => ({ enqueue: (job) => enqueueJob(tx, now, job) });
 
 /** What the sender needs from the running app. */
 export interface WebhookSenderDeps {
@@ -28,6 +32,8 @@ export interface WebhookSenderDeps {
 export interface WebhookSender {
 	handle(job: ClaimedJob): Promise<void>;
 	idle(): Promise<void>;
+	/** Interrupts the sends in flight without recording them (their next attempt is queued already). */
+	close(): Promise<void>;
 }
 
 const attemptOfKey = (key: string | null): number | null => {
@@ -44,6 +50,7 @@ const attemptOfKey = (key: string | null): number | null => {
  */
 export function webhookSender(deps: WebhookSenderDeps): WebhookSender {
 	const inFlight = new Set<Promise<void>>();
+	const stopping = new AbortController();
 	const { db } = deps;
 
 	async function handle(job: ClaimedJob): Promise<void> {
@@ -52,13 +59,22 @@ export function webhookSender(deps: WebhookSenderDeps): WebhookSender {
 		const attempt = payload.attempt ?? attemptOfKey(job.key) ?? 1;
 		const step = payload.step ?? 0;
 		const now = deps.clock.now();
-		const [delivery] = await db
-			.update(webhookDeliveries)
-			.set({ attempts: attempt, status: 'sending', lastAttemptAt: now })
-			.where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.attempts, attempt - 1), notInArray(webhookDeliveries.status, ['delivered', 'failed'])))
-			.returning();
-		if (!delivery) return;
-		const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId));
+		const delay = WEBHOOK_RETRY_SCHEDULE_MS[step];
+		// Claiming the attempt and queueing the next one commit together: a crash between them can neither lose the
+		// retry nor leave a claimed attempt that nothing will ever send.
+		const claimed = await db.transaction(async (tx) => {
+			const [row] = await tx
+				.update(webhookDeliveries)
+				.set({ attempts: attempt, status: 'sending', lastAttemptAt: now })
+				.where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.attempts, attempt - 1), notInArray(webhookDeliveries.status, ['delivered', 'failed'])))
+				.returning();
+			if (!row) return null;
+			const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row.endpointId));
+			if (endpoint?.enabled && delay !== undefined) await enqueueAttempt(txQueue(tx as unknown as Db, now), deliveryId, attempt + 1, step + 1, new Date(now.getTime() + delay));
+			return { delivery: row, endpoint };
+		});
+		if (!claimed) return;
+		const { delivery, endpoint } = claimed;
 		if (!endpoint || !endpoint.enabled) {
 			await db
 				.update(webhookDeliveries)
@@ -66,8 +82,6 @@ export function webhookSender(deps: WebhookSenderDeps): WebhookSender {
 				.where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.attempts, attempt)));
 			return;
 		}
-		const delay = WEBHOOK_RETRY_SCHEDULE_MS[step];
-		if (delay !== undefined) await enqueueAttempt(deps.jobs, deliveryId, attempt + 1, step + 1, new Date(now.getTime() + delay));
 		const body = JSON.stringify(delivery.payload);
 		// Signed with the wall clock: receivers compare webhook-timestamp with their own clock to refuse replays.
 		const sentAt = new Date();
@@ -78,8 +92,9 @@ export function webhookSender(deps: WebhookSenderDeps): WebhookSender {
 			'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
 			'webhook-signature': new Webhook(endpoint.secret).sign(delivery.id, sentAt, body)
 		};
-		const sending = postWebhook(new URL(endpoint.url), body, headers, { timeoutMs: deps.timeoutMs, excerptChars: WEBHOOK_EXCERPT_CHARS, allowPrivate: deps.allowPrivate })
-			.then((outcome) => record(endpoint, deliveryId, attempt, delay !== undefined, outcome))
+		const options = { timeoutMs: deps.timeoutMs, excerptChars: WEBHOOK_EXCERPT_CHARS, allowPrivate: deps.allowPrivate, signal: stopping.signal };
+		const sending = postWebhook(new URL(endpoint.url), body, headers, options)
+			.then((outcome) => (stopping.signal.aborted ? undefined : record(endpoint, deliveryId, attempt, delay !== undefined, outcome)))
 			.catch((err) => deps.log(`Webhook delivery ${deliveryId}: could not record attempt ${attempt}.`, err));
 		inFlight.add(sending);
 		void sending.finally(() => inFlight.delete(sending));
@@ -137,6 +152,10 @@ export function webhookSender(deps: WebhookSenderDeps): WebhookSender {
 	return {
 		handle,
 		async idle() {
+			while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+		},
+		async close() {
+			stopping.abort();
 			while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
 		}
 	};

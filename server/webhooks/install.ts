@@ -12,6 +12,8 @@ export interface Webhooks {
 	extension: RoomExtensionFactory;
 	/** Registers the delivery job's handler and puts the runtime on the context. */
 	install(ctx: AppContext, jobs: JobRunner): void;
+	/** Interrupts sends in flight (shutdown, after the job runner stopped). */
+	close(): Promise<void>;
 }
 
 /** Tunables (tests shorten the timeout). */
@@ -26,11 +28,12 @@ export function createWebhooks(log: (message: string, err?: unknown) => void, op
 	const cacheMs = options.cacheMs ?? 30_000;
 	const known = new Map<string, { has: boolean; at: number }>();
 	let feed: WebhookFeed | undefined;
+	let sender: ReturnType<typeof webhookSender> | undefined;
 	return {
 		extension: webhookExtension(() => feed),
 		install(ctx, jobs) {
 			const endpointsChanged = (boardId: string) => known.delete(boardId);
-			const sender = webhookSender({
+			sender = webhookSender({
 				db: ctx.db,
 				clock: ctx.clock,
 				jobs,
@@ -55,6 +58,7 @@ export function createWebhooks(log: (message: string, err?: unknown) => void, op
 				},
 				log
 			};
-		}
+		},
+		close: () => sender?.close() ?? Promise.resolve()
 	};
 }

@@ -18,6 +18,8 @@ export interface PostOptions {
 	timeoutMs: number;
 	excerptChars: number;
 	allowPrivate: () => boolean;
+	/** Aborts the attempt (the server is stopping). */
+	signal?: AbortSignal;
 }
 
 /**
@@ -39,6 +41,7 @@ export function postWebhook(url: URL, body: string, headers: Record<string, stri
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
+			options.signal?.removeEventListener('abort', onAbort);
 			resolve({ ...outcome, durationMs: elapsed() });
 		};
 		const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -53,6 +56,12 @@ export function postWebhook(url: URL, body: string, headers: Record<string, stri
 			finish({ status: null, excerpt: '', error: `No response within ${Math.round(options.timeoutMs / 1000)} s (timed out).` });
 			req.destroy();
 		}, options.timeoutMs);
+		const onAbort = () => {
+			finish({ status: null, excerpt: '', error: 'Interrupted: the server stopped while sending.' });
+			req.destroy();
+		};
+		options.signal?.addEventListener('abort', onAbort, { once: true });
+		if (options.signal?.aborted) onAbort();
 		req.on('error', (err) => finish({ status: null, excerpt: '', error: err.message || 'The connection failed.' }));
 		req.on('response', (res: IncomingMessage) => {
 			let excerpt = '';

@@ -58,6 +58,9 @@ const endpointInput = z.object({
 	kinds: z.array(z.string()).min(1, 'Choose at least one event kind.').max(50).refine((kinds) => kinds.every(isWebhookEventKind), 'Choose event kinds from the list.')
 });
 
+/** Endpoints one board may have (each event is queued once per endpoint). */
+export const MAX_ENDPOINTS_PER_BOARD = 20;
+
 /** A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -78,6 +81,10 @@ export async function createEndpoint(deps: WebhookAdminDeps, boardId: string, us
 			if (!(err instanceof WebhookAddressError)) throw err;
 			errors.url = err.message;
 		}
+	}
+	if (!errors.url) {
+		const existing = await deps.db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.boardId, boardId));
+		if (existing.length >= MAX_ENDPOINTS_PER_BOARD) errors.url = `A board can have at most ${MAX_ENDPOINTS_PER_BOARD} endpoints: delete one first.`;
 	}
 	if (Object.keys(errors).length > 0 || !parsed.success || !url) throw new ValidationError(errors);
 	const id = newId();
