@@ -119,6 +119,6 @@ export function wallClock(now: Date, timeZone: string): { day: string; time: str
 			.formatToParts(now)
 			.map((p) => [p.type, p.value])
 	);
-	const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday);
+	const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? '');
 	return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}`, weekday };
 }

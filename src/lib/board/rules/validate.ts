@@ -1,4 +1,5 @@
 import { ruleDefinitionSchema, PLACEHOLDERS, type RuleDefinition } from './definition.ts';
+import { describeRulePath } from './describe.ts';
 
 /** What a rule may name on its board, for checking ids (all plain data). */
 export interface RuleScope {
@@ -16,7 +17,7 @@ const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 /** Placeholders in `message` that are not ones we fill in. */
 export function unknownPlaceholders(message: string): string[] {
-	return [...message.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name.trim()));
+	return [...message.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name.trim()));
 }
 
 /**
@@ -99,5 +100,5 @@ export function brokenReason(def: RuleDefinition, scope: Pick<RuleScope, 'stages
 	if (result.ok) return null;
 	// Only what went missing breaks a rule; the linked board is checked when the action runs (its members change).
 	const gone = Object.entries(result.errors).find(([path]) => !/^actions\.\d+\.boardId$/.test(path));
-	return gone ? `${gone[0]}: ${gone[1]}` : null;
+	return gone ? `${describeRulePath(gone[0])}: ${gone[1]}` : null;
 }
