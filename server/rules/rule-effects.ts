@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { boards } from '../../src/lib/server/db/schema/boards.ts';
 import type { AppContext } from '../../src/lib/server/context.ts';
 import type { Card } from '../../src/lib/board/types.ts';
 import { webhookEndpoints } from '../../src/lib/server/db/schema/automation.ts';
@@ -66,7 +67,8 @@ export async function runEffect(ctx: AppContext, rule: RuleRecord, effect: RuleE
 			const newCardId = String((await ctx.documents.applyAsServer(effect.boardId, s.origin, [{ name: 'addCard', args: [stageId, effect.title] }]))[0]);
 			// Both cards link each other in their descriptions: visible, searchable, and no new document shape.
 			await ctx.documents.applyAsServer(effect.boardId, s.origin, [{ name: 'setDescription', args: [newCardId, `Linked from [${s.card.title}](${cardUrl(ctx, s.boardId, s.card.id)}) on ${s.boardName}.`] }]);
-			const line = `Linked card: [${effect.title}](${cardUrl(ctx, effect.boardId, newCardId)}) on ${other.name}.`;
+			const [otherBoard] = await ctx.db.select({ name: boards.name }).from(boards).where(eq(boards.id, effect.boardId));
+			const line = `Linked card: [${effect.title}](${cardUrl(ctx, effect.boardId, newCardId)}) on ${otherBoard?.name ?? 'another board'}.`;
 			const description = s.card.description ? `${s.card.description.replace(/\s+$/, '')}\n\n${line}` : line;
 			await ctx.documents.applyAsServer(s.boardId, s.origin, [{ name: 'setDescription', args: [s.card.id, description] }]);
 			return;

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { boards } from '../../src/lib/server/db/schema/boards.ts';
 import type { AppContext } from '../../src/lib/server/context.ts';
 import type { BoardChange } from '../../src/lib/board/changes.ts';
 import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
@@ -155,7 +156,8 @@ export class RuleEngine {
 			const plan = planActions(rule.definition.actions, card.card, { stages: card.stages, roleHolders, labels: card.process.labels, names, now: clock.now(), timeZone: card.process.timeZone });
 			if (plan.commands.length > 0) await documents.applyAsServer(boardId, origin, plan.commands);
 			const stageName = card.stages.find((s) => s.id === card.card?.stageId)?.name ?? '';
-			for (const effect of plan.effects) await runEffect(this.ctx, rule, effect, { boardId, boardName: card.name, card: card.card, stageName, roleHolders, names, origin });
+			const [board] = plan.effects.length > 0 ? await db.select({ name: boards.name }).from(boards).where(eq(boards.id, boardId)) : [];
+			for (const effect of plan.effects) await runEffect(this.ctx, rule, effect, { boardId, boardName: board?.name ?? '', card: card.card, stageName, roleHolders, names, origin });
 			return run('done', plan.summary.join(', '));
 		} catch (err) {
 			if (isCommandRefusal(err)) return run('refused', err.message);

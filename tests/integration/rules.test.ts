@@ -94,8 +94,10 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 	it('fires when a sign-off is decided', async () => {
 		const { boardId, cmd, stages } = await board();
 		const ruleId = await rule(boardId, { trigger: { kind: 'approval_decided' }, actions: [{ kind: 'add_label', label: 'Decided' }] });
+		const step = { ownerRole: null, offset: null, unit: 'working', approval: { approvers: { userIds: [sam.id], role: null }, quorum: 'all', onChanges: { sendTo: null }, onReject: { archive: false, sendTo: null } } };
+		await fd.app.rooms.applyAsServer(boardId, { kind: 'server', actorId: alex.id }, [{ name: 'setStageStep', args: [stages[3], step] }]);
 		const card = cmd.addCard(stages[3], 'Needs a sign-off');
-		await waitFor('the card reached the server', async () => (await serverCard(boardId, card)) !== null);
+		await waitFor('the card reached the server', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: card })).card);
 		await fd.app.rooms.applyAsServer(boardId, { kind: 'server', actorId: sam.id }, [{ name: 'recordDecision', args: [card, stages[3], 'approve', 'Fine'] }]);
 		await runsWith(ruleId, 'done');
 	});
@@ -167,6 +169,7 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		const { boardId, cmd, stages } = await board();
 		const card = cmd.addCard(stages[1], 'Trigger card');
 		const ctx = { boardId, cmd, stages, card };
+		await waitFor('the card reached the server', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: card })).card);
 		await c.before?.(ctx);
 		const ruleId = await rule(boardId, { trigger: { kind: 'entered_stage', stageId: stages[2]! }, actions: [await c.action(ctx)] });
 		cmd.moveCard(card, stages[2]!, 0);
@@ -228,6 +231,7 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 
 	it('acts on a board nobody has open when a timed rule comes due', async () => {
 		const boardId = await createBoard(fd.app.ctx.db, alex.id, 'Quiet board', new Date());
+		await fd.app.ctx.db.insert(boardMembers).values({ boardId, userId: sam.id, role: 'editor', joinedAt: new Date() });
 		const { stages } = await fd.app.rooms.readBoard(boardId, { kind: 'workflow' });
 		const tomorrow = new Date(clock.now().getTime() + 24 * HOUR).toISOString().slice(0, 10);
 		const [card] = (await fd.app.rooms.applyAsServer(boardId, { kind: 'server', actorId: alex.id }, [{ name: 'addCard', args: [stages[1]!.id, 'Due soon'] }])) as string[];
@@ -265,7 +269,7 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		cmd.setLabels(b, [{ name: 'VIP', color: 'red' }]);
 		cmd.moveCard(a, stages[2]!, 0);
 		cmd.moveCard(b, stages[2]!, 0);
-		await waitFor('history stored', async () => (await serverCard(boardId, b)).stageId === stages[2]);
+		await waitFor('history stored', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: b })).card?.stageId === stages[2]);
 		await fd.app.rooms.get(boardId).then((room) => room.flush().finally(() => room.release()));
 		const definition: RuleDefinition = { trigger: { kind: 'entered_stage', stageId: stages[2]! }, conditions: [{ kind: 'has_label', label: 'VIP' }], actions: [{ kind: 'assign_user', userId: sam.id }], allowRetrigger: false };
 		const preview = await dryRun(fd.app.ctx, boardId, definition);
