@@ -14,6 +14,8 @@ import { addTeamRole, setTeamRoleHolders } from '../../src/lib/server/boards/tea
 import { listRuns, saveRule, type RunOutcome } from '../../src/lib/server/rules/store.ts';
 import { ruleEngineOf } from '../../server/rules/install.ts';
 import { SWEEP_EVERY_MS } from '../../server/rules/rule-engine.ts';
+import { readFeed } from '../../src/lib/server/activity/feed.ts';
+import { presentFeed } from '../../src/lib/server/activity/present.ts';
 import { dryRun } from '../../src/lib/server/rules/dry-run.ts';
 import type { RuleAction, RuleDefinition, RuleTrigger } from '../../src/lib/board/rules/definition.ts';
 import type { Card } from '../../src/lib/board/types.ts';
@@ -89,6 +91,12 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		const [run] = await runsWith(ruleId, 'done');
 		expect(run!.cardId).toBe(card);
 		expect((await serverCard(boardId, card)).labels.map((l) => l.name)).toContain('Seen by rule');
+		// The activity list says the rule did it.
+		const feed = await waitFor('the rule’s change in the activity', async () => {
+			const entries = await presentFeed(fd.app.ctx.db, boardId, (await readFeed(fd.app.ctx.db, boardId, {}, { limit: 50 })).rows);
+			return entries.find((e) => e.rule === 'Test rule');
+		});
+		expect(feed.what).toMatch(/by rule “Test rule”$/);
 	});
 
 	it('fires when a sign-off is decided', async () => {
