@@ -21,6 +21,7 @@ import { localNotificationHub } from '../src/lib/server/notifications/hub.ts';
 import { noMailer, type Mailer } from '../src/lib/server/notifications/mailer.ts';
 import { notify } from '../src/lib/server/notifications/notify.ts';
 import { smtpMailer } from './mail/smtp-mailer.ts';
+import { notificationProducers } from './notifications/install.ts';
 
 /** What tests may replace when starting the app in-process. */
 export interface FlowdeckOverrides {
@@ -61,7 +62,8 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	engines.warm();
 	const store = drizzleDocumentStore(database.db, clock);
 	// The mirror needs the registry and the registry's rooms tell the mirror when they open: bound once both exist.
-	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles)]);
+	const notifications = notificationProducers(log);
+	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), notifications.extension]);
 	const teamRoles = teamRoleMirror(database.db, rooms, log);
 	const access = syncAccessListener(rooms, database.db, log);
 	const jobs = new JobRunner(database.db, clock, log, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...(config.jobPollMs ? { pollMs: config.jobPollMs } : {}), ...overrides.jobs });
@@ -88,6 +90,7 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 		webhookAllowPrivate: config.webhookAllowPrivate ?? false
 	};
 	installAppContext(ctx);
+	notifications.install(ctx, jobs);
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: frameCeiling(config.sync) });
 	const sessions = new SessionWatch({
