@@ -113,7 +113,7 @@ export class BoardNotifier {
 		const base = { boardId: this.boardId, cardId: card.id };
 		const send = async (userIds: string[], input: { kind: 'assigned' | 'approval_requested' | 'decision' | 'unstaffed'; title: string; body?: string; ruleId: string; data: Record<string, unknown> }) => {
 			for (const userId of await membersAmong(this.deps.db, this.boardId, userIds)) {
-				await this.deps.notify({ ...base, ...input, userId, data: { cardId: card.id, ...input.data } });
+				await this.deps.notify({ ...base, ...input, userId, data: { cardId: card.id, cardTitle: card.title, ...input.data } });
 			}
 		};
 		switch (change.type) {

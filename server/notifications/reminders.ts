@@ -122,7 +122,7 @@ export async function runReminder(deps: ReminderDeps, job: ClaimedJob): Promise<
 			title,
 			boardId: p.boardId,
 			cardId: p.cardId,
-			data: { cardId: p.cardId, step: p.step, due: item.day, hours: p.hours, late: job.late },
+			data: { cardId: p.cardId, cardTitle: reading.card.title, step: p.step, due: item.day, hours: p.hours, late: job.late },
 			ruleId: 'process',
 			key: reminderKey(p)
 		});
@@ -148,7 +148,7 @@ export async function runBlockedAlert(deps: ReminderDeps, job: ClaimedJob): Prom
 			body: `Blocked since ${p.blockedAt}${reason}`,
 			boardId: p.boardId,
 			cardId: p.cardId,
-			data: { cardId: p.cardId, blockedAt: p.blockedAt, hours: p.hours },
+			data: { cardId: p.cardId, cardTitle: card.title, blockedAt: p.blockedAt, hours: p.hours },
 			ruleId: 'process',
 			key: `blocked_long:${p.cardId}:${p.blockedAt}:${p.hours}`
 		});
