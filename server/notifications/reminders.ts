@@ -112,6 +112,8 @@ export async function runReminder(deps: ReminderDeps, job: ClaimedJob): Promise<
 	if (p.kind === 'due_soon' && now.getTime() >= item.dueAt.getTime()) return;
 	const notice = await readBoardNotice(deps.db, p.boardId);
 	if (!notice) return;
+	// A reminder whose nearer threshold has passed too (it ran late) is superseded by that one: one reminder, not two.
+	if (p.kind === 'due_soon' && notice.settings.reminderHours.some((h) => h < p.hours && now.getTime() >= item.dueAt.getTime() - h * HOUR)) return;
 	const owners = await membersAmong(deps.db, p.boardId, reading.card.owners);
 	const what = item.stepName ? `The ${item.stepName} step of “${reading.card.title}” on ${notice.name}` : `“${reading.card.title}” on ${notice.name}`;
 	const title = p.kind === 'overdue' ? `${what} is overdue (due ${item.day})` : `${what} is due in ${p.hours} hours (${item.day})`;
