@@ -26,7 +26,7 @@ test('assigning a card raises the assignee’s bell live; the inbox groups it by
 	await addCard(owner.page, 'To do', 'Autumn campaign brief');
 	await card(owner.page, 'Autumn campaign brief').click();
 	const dialog = owner.page.getByTestId('card-dialog');
-	await dialog.getByLabel(editor.name, { exact: true }).check();
+	await dialog.getByRole('checkbox', { name: editor.name, exact: true }).check();
 	await owner.page.keyboard.press('Escape');
 
 	await expect(bell).toHaveAttribute('aria-label', 'Notifications, 1 unread');
@@ -56,7 +56,7 @@ test('the inbox marks one or all read, shows an empty state, and fits a phone', 
 	for (const title of ['Launch checklist', 'Press release']) {
 		await addCard(owner.page, 'To do', title);
 		await card(owner.page, title).click();
-		await owner.page.getByTestId('card-dialog').getByLabel(editor.name, { exact: true }).check();
+		await owner.page.getByTestId('card-dialog').getByRole('checkbox', { name: editor.name, exact: true }).check();
 		await owner.page.keyboard.press('Escape');
 	}
 	const bell = page.getByTestId('notification-bell');
