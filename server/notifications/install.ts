@@ -3,7 +3,7 @@ import type { RoomExtensionFactory } from '../sync/room-extension.ts';
 import type { WriterLog } from '../persistence/board-writer.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import { notificationExtension } from './notification-extension.ts';
-import { BLOCKED_JOB, REMINDER_JOB, runBlockedAlert, runReminder, type ReminderDeps } from './reminders.ts';
+import { BLOCKED_JOB, REMINDER_JOB, ScheduledKeys, runBlockedAlert, runReminder, type ReminderDeps } from './reminders.ts';
 
 /** The notification producers: a room extension for the change feed and the reminder jobs' handlers. */
 export interface NotificationProducers {
@@ -19,7 +19,7 @@ export function notificationProducers(log: WriterLog): NotificationProducers {
 	return {
 		extension: notificationExtension(() => deps, log),
 		install(ctx, jobs) {
-			const bound: ReminderDeps = { db: ctx.db, clock: ctx.clock, jobs: ctx.jobs, documents: ctx.documents, notify: (input) => ctx.notify(input) };
+			const bound: ReminderDeps = { db: ctx.db, clock: ctx.clock, jobs: ctx.jobs, documents: ctx.documents, notify: (input) => ctx.notify(input), scheduled: new ScheduledKeys() };
 			deps = bound;
 			jobs.handle(REMINDER_JOB, (job) => runReminder(bound, job));
 			jobs.handle(BLOCKED_JOB, (job) => runBlockedAlert(bound, job));

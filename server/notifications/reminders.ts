@@ -22,6 +22,23 @@ export interface ReminderDeps {
 	jobs: JobQueue;
 	documents: BoardDocuments;
 	notify(input: NotificationInput): Promise<number | null>;
+	/** Job keys this process already put on the queue (a key is used once, ever): a board's next load skips them. */
+	scheduled?: ScheduledKeys;
+}
+
+/** Remembers job keys already enqueued, up to a bound (then it starts over: enqueuing a known key is merely a no-op). */
+export class ScheduledKeys {
+	private keys = new Set<string>();
+	constructor(private readonly max = 100_000) {}
+	/** Whether `key` was enqueued by this process. */
+	has(key: string): boolean {
+		return this.keys.has(key);
+	}
+	/** Remembers `key`. */
+	add(key: string): void {
+		if (this.keys.size >= this.max) this.keys = new Set();
+		this.keys.add(key);
+	}
 }
 
 /** A card with the workflow it is planned against, as `readBoard` answers. */
@@ -80,7 +97,12 @@ export async function scheduleCard(deps: ReminderDeps, boardId: string, reading:
 			jobs.push({ kind: BLOCKED_JOB, runAt: new Date(Math.max(since + hours * HOUR, now.getTime())), payload: { boardId, cardId: card.id, blockedAt, hours }, key: `blocked:${boardId}:${card.id}:${blockedAt}:${hours}` });
 		}
 	}
-	for (const job of jobs) await deps.jobs.enqueue({ kind: job.kind, payload: { ...job.payload }, runAt: job.runAt, key: job.key });
+	for (const job of jobs) {
+		// Every load of a board schedules all its cards again: what this process already queued costs nothing.
+		if (deps.scheduled?.has(job.key)) continue;
+		await deps.jobs.enqueue({ kind: job.kind, payload: { ...job.payload }, runAt: job.runAt, key: job.key });
+		deps.scheduled?.add(job.key);
+	}
 }
 
 function reminderJob(boardId: string, cardId: string, item: DueItem, kind: ReminderPayload['kind'], hours: number, runAt: Date) {

@@ -33,7 +33,7 @@ export function groupByCard(entries: readonly (InboxEntry & { cardTitle: string 
 		const key = entry.cardId ? `${entry.boardId ?? ''}/${entry.cardId}` : `board:${entry.boardId ?? ''}`;
 		let group = groups.get(key);
 		if (!group) {
-			group = { key, boardId: entry.boardId, boardName: entry.boardName, cardId: entry.cardId, cardTitle, entries: [], unread: 0 };
+			group = { key, boardId: entry.boardId, boardName: entry.boardName, cardId: entry.cardId, cardTitle: entry.cardId ? cardTitle : null, entries: [], unread: 0 };
 			groups.set(key, group);
 		}
 		group.entries.push(entry);
