@@ -77,6 +77,23 @@ test('the inbox marks one or all read, shows an empty state, and fits a phone', 
 	await expect(page.getByTestId('inbox-unread')).toHaveText('Nothing unread.');
 	await expect(page.locator('[data-testid="inbox-entry"][data-read="false"]')).toHaveCount(0);
 
+	// The JSON API: the same groups; writes only from our own origin, in the documented shape, and only while signed in.
+	const listed = await page.request.get('/api/notifications');
+	expect(listed.status()).toBe(200);
+	const inbox = (await listed.json()) as { unread: number; groups: { cardTitle: string; boardName: string; entries: { read: boolean }[] }[] };
+	expect(inbox.unread).toBe(0);
+	expect(inbox.groups.map((g) => g.cardTitle)).toEqual(['Press release', 'Launch checklist', 'Autumn campaign brief']);
+	expect(inbox.groups.every((g) => g.boardName === 'Bell board' && g.entries.every((e) => e.read))).toBe(true);
+	const origin = new URL(page.url()).origin;
+	expect((await page.request.post('/api/notifications/read', { data: { all: true }, headers: { origin: 'https://evil.example' } })).status()).toBe(403);
+	const bad = await page.request.post('/api/notifications/read', { data: { everything: 'please' }, headers: { origin } });
+	expect(bad.status()).toBe(400);
+	expect(((await bad.json()) as { message: string }).message).toBe('Send { "id": <notification id> } or { "all": true }.');
+	const signedOut = await browser.newContext();
+	expect((await signedOut.request.get(`${origin}/api/notifications/stream`)).status()).toBe(401);
+	expect((await signedOut.request.get(`${origin}/api/notifications`)).status()).toBe(401);
+	await signedOut.close();
+
 	// Someone new has nothing yet.
 	const { newPerson } = await import('./board-helpers.ts');
 	const newcomer = await newPerson(browser, 'Nina Newcomer');
