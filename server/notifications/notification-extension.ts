@@ -1,11 +1,8 @@
-import * as Y from 'yjs';
 import type { BoardChange } from '../../src/lib/board/changes.ts';
-import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import { authorsOf, eligibleApprovers } from '../../src/lib/board/process/signoff.ts';
 import { membersAmong, readBoardNotice, userName, type BoardNotice } from '../../src/lib/server/notifications/board-audience.ts';
 import type { RoomExtensionFactory } from '../sync/room-extension.ts';
 import type { WriterLog } from '../persistence/board-writer.ts';
-import type { StoredDocument } from '../persistence/document-store.ts';
 import { scheduleCard, type CardInWorkflow, type ReminderDeps } from './reminders.ts';
 
 /** Changes after which a card's reminders are (re)scheduled: its due dates, its step or its blocker may have changed. */
@@ -59,23 +56,18 @@ export class BoardNotifier {
 		this.discarded = true;
 	}
 
-	/** Schedules the reminders of every card of a board that just loaded (due dates set while no one was notified). */
-	async scanLoaded(stored: StoredDocument): Promise<void> {
-		if (!stored.snapshot && stored.updates.length === 0) return;
-		const doc = new Y.Doc();
-		try {
-			// What the database holds is what the server itself emitted (never a client's raw bytes).
-			if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-			for (const update of stored.updates) Y.applyUpdate(doc, update);
-			const snapshot = readSnapshot(doc);
-			const cards = Object.values(snapshot.cards).filter((c) => !c.archived && (c.due || c.blocked || snapshot.stages.some((s) => s.id === c.stageId && s.step)));
-			if (cards.length === 0) return;
-			const notice = await readBoardNotice(this.deps.db, this.boardId);
-			if (!notice) return;
-			for (const card of cards) await scheduleCard(this.deps, this.boardId, { card, stages: snapshot.stages, process: snapshot.process }, notice);
-		} finally {
-			doc.destroy();
-		}
+	/**
+	 * Schedules the reminders of every card of a board that just loaded (due dates set before reminders existed, or
+	 * while another process served the board). Read on the board's engine thread, once the room is up.
+	 */
+	async scanLoaded(): Promise<void> {
+		const reading = await this.deps.documents.readBoard(this.boardId, { kind: 'cards' });
+		const stepStages = new Set(reading.stages.filter((s) => s.step).map((s) => s.id));
+		const cards = reading.cards.filter((c) => c.due || c.blocked || stepStages.has(c.stageId));
+		if (cards.length === 0) return;
+		const notice = await readBoardNotice(this.deps.db, this.boardId);
+		if (!notice) return;
+		for (const card of cards) await scheduleCard(this.deps, this.boardId, { card, stages: reading.stages, process: reading.process }, notice);
 	}
 
 	/** Turns one transaction's changes into notifications and reminders. */
@@ -175,13 +167,15 @@ export function notificationExtension(deps: () => ReminderDeps | null, log: Writ
 		const bound = deps();
 		if (!bound) return {};
 		const notifier = new BoardNotifier(bound, ctx.boardId, log);
-		notifier.enqueue(() => notifier.scanLoaded(ctx.stored));
+		notifier.enqueue(() => notifier.scanLoaded());
 		return {
 			onChange(_update, changes) {
 				notifier.enqueue(() => notifier.react(changes));
 			},
 			flush: () => notifier.flush(),
-			onDiscard: () => notifier.discard()
+			onDiscard: () => notifier.discard(),
+			// After the last flush: a room that failed to open never scans (nor loads the board again to do it).
+			onDestroy: () => notifier.discard()
 		};
 	};
 }
