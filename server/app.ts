@@ -24,6 +24,7 @@ import { smtpMailer } from './mail/smtp-mailer.ts';
 import { installMail } from './mail/install.ts';
 import { createWebhooks } from './webhooks/install.ts';
 import { rulesInstaller } from './rules/install.ts';
+import { notificationProducers } from './notifications/install.ts';
 
 /** What tests may replace when starting the app in-process. */
 export interface FlowdeckOverrides {
@@ -68,7 +69,8 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	const webhooks = createWebhooks(log, { timeoutMs: overrides.webhookTimeoutMs });
 	// The mirror needs the registry and the registry's rooms tell the mirror when they open: bound once both exist.
 	const rules = rulesInstaller(log);
-	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension]);
+	const notifications = notificationProducers(log);
+	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension]);
 	const teamRoles = teamRoleMirror(database.db, rooms, log);
 	const access = syncAccessListener(rooms, database.db, log);
 	const jobs = new JobRunner(database.db, clock, log, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...(config.jobPollMs ? { pollMs: config.jobPollMs } : {}), ...overrides.jobs });
@@ -98,6 +100,7 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	installMail(jobs, ctx);
 	webhooks.install(ctx, jobs);
 	rules.start(ctx, jobs);
+	notifications.install(ctx, jobs);
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: frameCeiling(config.sync) });
 	const sessions = new SessionWatch({

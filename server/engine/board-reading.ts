@@ -18,7 +18,7 @@ export interface CardReading extends WorkflowReading {
 	card: Card | null;
 }
 
-/** Every card (archived ones too) with the workflow: what timed rules sweep. */
+/** Every card (archived ones too) with the workflow: what timed rules sweep and reminders scan (they skip archived cards). */
 export interface CardsReading extends WorkflowReading {
 	cards: Card[];
 }
