@@ -6,6 +6,7 @@ import type { JobQueue } from './jobs/job-queue.ts';
 import type { NotificationHub } from './notifications/hub.ts';
 import type { Mailer } from './notifications/mailer.ts';
 import type { NotificationInput } from './notifications/notify.ts';
+import type { WebhookRuntime } from './webhooks/runtime.ts';
 
 /** Live connections that must react when someone's access changes (the sync server implements it). */
 export interface AccessListener {
@@ -40,6 +41,8 @@ export interface AppContext {
 	publicOrigin: string | null;
 	/** Whether webhooks may target private addresses (tests). */
 	webhookAllowPrivate: boolean;
+	/** The webhook sender (set by server/webhooks/install.ts; absent in contexts that send none). */
+	webhooks?: WebhookRuntime;
 }
 
 const KEY = Symbol.for('flowdeck.app-context');
