@@ -21,7 +21,10 @@ import { localNotificationHub } from '../src/lib/server/notifications/hub.ts';
 import { noMailer, type Mailer } from '../src/lib/server/notifications/mailer.ts';
 import { notify } from '../src/lib/server/notifications/notify.ts';
 import { smtpMailer } from './mail/smtp-mailer.ts';
+import { installMail } from './mail/install.ts';
 import { createWebhooks } from './webhooks/install.ts';
+import { rulesInstaller } from './rules/install.ts';
+import { notificationProducers } from './notifications/install.ts';
 
 /** What tests may replace when starting the app in-process. */
 export interface FlowdeckOverrides {
@@ -65,7 +68,9 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	const store = drizzleDocumentStore(database.db, clock);
 	const webhooks = createWebhooks(log, { timeoutMs: overrides.webhookTimeoutMs });
 	// The mirror needs the registry and the registry's rooms tell the mirror when they open: bound once both exist.
-	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), webhooks.extension]);
+	const rules = rulesInstaller(log);
+	const notifications = notificationProducers(log);
+	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension]);
 	const teamRoles = teamRoleMirror(database.db, rooms, log);
 	const access = syncAccessListener(rooms, database.db, log);
 	const jobs = new JobRunner(database.db, clock, log, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...(config.jobPollMs ? { pollMs: config.jobPollMs } : {}), ...overrides.jobs });
@@ -92,7 +97,10 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 		webhookAllowPrivate: config.webhookAllowPrivate ?? false
 	};
 	installAppContext(ctx);
+	installMail(jobs, ctx);
 	webhooks.install(ctx, jobs);
+	rules.start(ctx, jobs);
+	notifications.install(ctx, jobs);
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: frameCeiling(config.sync) });
 	const sessions = new SessionWatch({

@@ -7,6 +7,7 @@ import { startFlowdeck } from './app.ts';
 import { hardenServer } from './sync/harden.ts';
 import { DataDirLockedError } from '../src/lib/server/db/client.ts';
 import { healthEndpoint } from './health.ts';
+import { oneClickUnsubscribe } from './mail/one-click.ts';
 import { describeFailure } from '../src/lib/server/db/failures.ts';
 
 /** postgres.js's codes for a connection that went away (never a socket error of ours, nor a database fault). */
@@ -35,8 +36,9 @@ async function main(): Promise<void> {
 	}
 	const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: NodeHandler };
 	const health = healthEndpoint(app.database.db);
+	const oneClick = oneClickUnsubscribe(app.database.db, (m, e) => console.error(m, e));
 	const server = createServer((req, res) => {
-		if (health(req, res)) return;
+		if (health(req, res) || oneClick(req, res)) return;
 		// Static files are served before SvelteKit's hooks (which set the other security headers) ever run.
 		res.setHeader('x-content-type-options', 'nosniff');
 		// Overwrite, never trust, whatever the client sent under this name.

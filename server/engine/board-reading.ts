@@ -1,10 +1,10 @@
 import type * as Y from 'yjs';
 import { boardMaps, mapAt } from '../../src/lib/board/doc/schema.ts';
-import { readCard, readProcess, readStages } from '../../src/lib/board/doc/snapshot.ts';
+import { readCard, readProcess, readSnapshot, readStages } from '../../src/lib/board/doc/snapshot.ts';
 import type { BoardProcess, Card, Stage } from '../../src/lib/board/types.ts';
 
 /** What the server may read from a board's document: its workflow and process settings, or one card with them. */
-export type BoardQuery = { kind: 'workflow' } | { kind: 'card'; cardId: string };
+export type BoardQuery = { kind: 'workflow' } | { kind: 'card'; cardId: string } | { kind: 'cards' };
 
 /** The board's stages in order and its process settings. */
 export interface WorkflowReading {
@@ -18,10 +18,15 @@ export interface CardReading extends WorkflowReading {
 	card: Card | null;
 }
 
+/** Every card (archived ones too) with the workflow: what timed rules sweep and reminders scan (they skip archived cards). */
+export interface CardsReading extends WorkflowReading {
+	cards: Card[];
+}
+
 /** What a query answers. */
-export type BoardReading = WorkflowReading | CardReading;
+export type BoardReading = WorkflowReading | CardReading | CardsReading;
 /** What query `Q` answers. */
-export type BoardReadingOf<Q extends BoardQuery> = Q extends { kind: 'card' } ? CardReading : WorkflowReading;
+export type BoardReadingOf<Q extends BoardQuery> = Q extends { kind: 'card' } ? CardReading : Q extends { kind: 'cards' } ? CardsReading : WorkflowReading;
 
 /** Answers `query` from the document (plain data: it crosses threads). */
 export function readBoard(doc: Y.Doc, query: BoardQuery): BoardReading {
@@ -29,6 +34,7 @@ export function readBoard(doc: Y.Doc, query: BoardQuery): BoardReading {
 	const name = typeof meta.get('name') === 'string' ? (meta.get('name') as string) : '';
 	const workflow: WorkflowReading = { name, stages: readStages(stages), process: readProcess(doc) };
 	if (query.kind === 'workflow') return workflow;
+	if (query.kind === 'cards') return { ...workflow, cards: Object.values(readSnapshot(doc, name).cards) };
 	const map = mapAt(cards, query.cardId);
 	return { ...workflow, card: map ? readCard(doc, query.cardId, map) : null };
 }

@@ -137,6 +137,8 @@ export function runProcess(doc: Y.Doc, onRefused: (refusal: ContentRefusal) => v
 		if (touched.length > 0) doc.transact(() => touched.forEach(([key, value]) => maps.signoffs.set(key, value)), POLICY);
 	};
 	const handOff = (entered: Map<string, string>, actorId: string | null) => {
+		// The board's owner switched the built-in hand-offs off (the rules tab): cards keep their owners.
+		if (maps.process.get('handoffsOff') === true) return;
 		const at = now();
 		const origin: ServerOrigin = Object.freeze({ kind: 'automation', actorId });
 		doc.transact(() => {

@@ -10,7 +10,7 @@ import { safeNext } from '$lib/server/redirects';
 export const load: PageServerLoad = ({ locals, url, cookies }) => {
 	const next = safeNext(url.searchParams.get('next'), url.origin);
 	if (locals.user) redirect(303, next);
-	return { next, registeredEmail: takeRegisteredEmail(cookies, url) };
+	return { next, registeredEmail: takeRegisteredEmail(cookies, url), reset: url.searchParams.get('reset') === '1' };
 };
 
 export const actions: Actions = {

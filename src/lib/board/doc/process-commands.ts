@@ -76,6 +76,12 @@ export function serverProcessCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin
 	const places = placesOf(doc);
 	const tx = (fn: () => void) => doc.transact(fn, origin);
 	return {
+		/** Switches the process's built-in hand-offs on or off for this board (the rules tab's built-in rule). */
+		setHandoffs(enabled: boolean): void {
+			if ((process.get('handoffsOff') === true) === !enabled) return;
+			tx(() => (enabled ? process.delete('handoffsOff') : process.set('handoffsOff', true)));
+		},
+
 		/** Replaces the document's mirror of who holds each team role (role name → user ids). */
 		setTeamRoles(roles: Record<string, string[]>): void {
 			const parsed = teamRoleHoldersSchema.safeParse(roles);

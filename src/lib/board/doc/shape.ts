@@ -133,7 +133,9 @@ export const BOARD_ROOTS: Readonly<Record<string, TypeShape>> = {
 	stepDues: anyKey('step due dates', value('a date', (v) => isString(v) && /^\d{4}-\d{2}-\d{2}$/.test(v))),
 	// Written by the server alone (server/engine/process-guard.ts reverts anyone else's write).
 	process: fields('process state', {
-		teamRoles: value('team role holders', (v) => teamRoleHoldersSchema.safeParse(v).success)
+		teamRoles: value('team role holders', (v) => teamRoleHoldersSchema.safeParse(v).success),
+		// The board's owner switched the built-in hand-offs off (set only while off).
+		handoffsOff: BOOLEAN
 	}),
 	handoffs: anyKey('hand-offs', value('a hand-off { stageId, role, userId, at }', isHandoff)),
 	signoffs: anyKey('sign-offs', value('a sign-off { decisions, contentAt }', isStoredSignoff)),

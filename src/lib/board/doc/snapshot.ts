@@ -173,6 +173,7 @@ export function readProcess(doc: Y.Doc): BoardProcess {
 		timeZone: isTimeZone(zone) ? zone : DEFAULT_TIME_ZONE,
 		teamRoles: roles.success ? roles.data : {},
 		labels: labelsOf(meta.get('labels')),
-		checklist: Array.isArray(checklist) ? (checklist as unknown[]).filter(isString) : []
+		checklist: Array.isArray(checklist) ? (checklist as unknown[]).filter(isString) : [],
+		...(process.get('handoffsOff') === true ? { handoffsOff: true } : {})
 	};
 }

@@ -32,6 +32,8 @@ export interface FeedRow {
 	fromStageId: string | null;
 	toStageId: string | null;
 	data: Record<string, unknown>;
+	/** The automation rule that made the change (null: a person, the server or the process). */
+	ruleId?: string | null;
 }
 
 /** The cursor of an entry as text for a URL ("<ms>.<src>.<id>"). */
@@ -100,8 +102,8 @@ export async function readFeed(db: Db, boardId: string, filter: FeedFilter, page
 					.limit(take);
 
 	const merged: FeedRow[] = [
-		...eventRows.map((e) => ({ src: 'e' as const, id: e.id, at: e.at, kind: e.type, actorId: e.actorId, cardId: e.cardId, stageId: null, fromStageId: e.fromStageId, toStageId: e.toStageId, data: e.data })),
-		...activityRows.map((a) => ({ src: 'a' as const, id: a.id, at: a.at, kind: a.kind, actorId: a.actorId, cardId: a.cardId, stageId: a.stageId, fromStageId: null, toStageId: null, data: a.data }))
+		...eventRows.map((e) => ({ src: 'e' as const, id: e.id, at: e.at, kind: e.type, actorId: e.actorId, cardId: e.cardId, stageId: null, fromStageId: e.fromStageId, toStageId: e.toStageId, data: e.data, ruleId: e.ruleId })),
+		...activityRows.map((a) => ({ src: 'a' as const, id: a.id, at: a.at, kind: a.kind, actorId: a.actorId, cardId: a.cardId, stageId: a.stageId, fromStageId: null, toStageId: null, data: a.data, ruleId: a.ruleId }))
 	].sort(newestFirst);
 	const rows = merged.slice(0, page.limit);
 	const last = rows.at(-1);

@@ -1,4 +1,5 @@
 import { inArray } from 'drizzle-orm';
+import { rules } from '../db/schema/automation.ts';
 import type { Db } from '../db/client.ts';
 import { users } from '../db/schema/accounts.ts';
 import { readStages } from '../history.ts';
@@ -27,8 +28,18 @@ export interface FeedEntry {
 	what: string;
 	/** The predicate names its card already (a rename), so lists need not add "on “title”". */
 	namesCard: boolean;
-	/** The whole sentence, with the card's title when the entry has one. */
+	/** The whole sentence, with the card's title when the entry has one (and "by rule …" when a rule did it). */
 	text: string;
+	/** The name of the automation rule that made the change, or null. */
+	rule: string | null;
+}
+
+/** Names of these rules (deleted rules are missing). */
+async function ruleNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+	const names = new Map<string, string>();
+	if (ids.length === 0) return names;
+	for (const r of await db.select({ id: rules.id, name: rules.name }).from(rules).where(inArray(rules.id, [...new Set(ids)]))) names.set(r.id, r.name);
+	return names;
 }
 
 /** Names of these users (accounts that are gone are missing). */
@@ -54,7 +65,8 @@ export const nameCache = (): NameCache => ({ users: new Map(), stages: null, tit
 export async function presentFeed(db: Db, boardId: string, rows: readonly FeedRow[], cache: NameCache = nameCache()): Promise<FeedEntry[]> {
 	const people = rows.flatMap((r) => [r.actorId, typeof r.data.userId === 'string' ? r.data.userId : null]).filter((id): id is string => id !== null && !cache.users.has(id));
 	const cards = [...new Set(rows.flatMap((r) => (r.cardId && !cache.titles.has(r.cardId) ? [r.cardId] : [])))];
-	const [names, stages, titles] = await Promise.all([userNames(db, people), cache.stages ? null : readStages(db, boardId), cardTitles(db, boardId, cards)]);
+	const ruleIds = rows.flatMap((r) => (r.ruleId ? [r.ruleId] : []));
+	const [names, stages, titles, ruleName] = await Promise.all([userNames(db, people), cache.stages ? null : readStages(db, boardId), cardTitles(db, boardId, cards), ruleNames(db, ruleIds)]);
 	// A miss is remembered too: a deleted account or a card without history is not looked up again.
 	for (const id of people) cache.users.set(id, names.get(id) ?? SOMEONE_WHO_LEFT);
 	for (const id of cards) cache.titles.set(id, titles.get(id) ?? null);
@@ -66,7 +78,11 @@ export async function presentFeed(db: Db, boardId: string, rows: readonly FeedRo
 	};
 	return rows.map((r) => {
 		const card = r.cardId ? (cache.titles.get(r.cardId) ?? 'a card') : null;
-		const { subject, what, namesCard } = describeEntry(r, sentenceNames, card);
+		const { subject, what: said, namesCard } = describeEntry(r, sentenceNames, card);
+		// History shows what a rule did as the rule's: "Alex added an owner … by rule “Assign the designer”".
+		const rule = r.ruleId ? (ruleName.get(r.ruleId) ?? 'a deleted rule') : null;
+		const byRule = rule ? ` by rule “${rule}”` : '';
+		const what = `${said}${byRule}`;
 		return {
 			key: encodeCursor(r),
 			at: r.at.toISOString(),
@@ -78,7 +94,8 @@ export async function presentFeed(db: Db, boardId: string, rows: readonly FeedRo
 			card,
 			what,
 			namesCard,
-			text: entrySentence(r, sentenceNames, card)
+			text: `${entrySentence(r, sentenceNames, card)}${byRule}`,
+			rule
 		};
 	});
 }

@@ -73,10 +73,24 @@ export const mailLog = pgTable(
 		/** The SMTP message id once sent (what the test sink and the admin can match). */
 		messageId: text('message_id'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-		sentAt: timestamp('sent_at', { withTimezone: true })
+		sentAt: timestamp('sent_at', { withTimezone: true }),
+		/** The job that sends it: one log row per job, so a retried job finds its row and never sends twice. */
+		jobKey: text('job_key'),
+		/** Whom it is for (null for mail to an address without an account: an invitation). */
+		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+		/** The notification it carries (status 'digest': waiting for that person's daily digest). */
+		notificationId: bigint('notification_id', { mode: 'number' }).references(() => notifications.id, { onDelete: 'set null' }),
+		/** The digest mail (a mail_log id) that carried this notification. */
+		digestId: bigint('digest_id', { mode: 'number' })
 	},
-	(t) => [index('mail_log_created_idx').on(t.createdAt)]
+	(t) => [index('mail_log_created_idx').on(t.createdAt), uniqueIndex('mail_log_job_key_idx').on(t.jobKey), index('mail_log_user_status_idx').on(t.userId, t.status)]
 );
+
+/** Server-wide secrets made on first use (the unsubscribe links' HMAC key): they outlive restarts, as old mails do. */
+export const appSecrets = pgTable('app_secrets', {
+	name: text('name').primaryKey(),
+	value: text('value').notNull()
+});
 
 /** "Forgot password" tokens: only the SHA-256 is stored; single use, one hour. */
 export const passwordResets = pgTable(

@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { fail } from '@sveltejs/kit';
 import { saveBoardAsTemplate } from '$lib/server/templates/save-board';
 import { TemplateProblemsError } from '$lib/server/templates/templates';
+import { mailInvite, parseInviteEmail } from '$lib/server/mail/invite-mail';
+import { getReminderSettings, saveReminderSettings } from '$lib/server/notifications/reminder-settings';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -19,7 +21,8 @@ export const load: PageServerLoad = async (event) => {
 	const members = await orErrorPage(() => listMembers(db, board.id, user.id));
 	const invites = can(board.role, 'manage_invites') ? await listActiveInvites(db, board.id, user.id, clock.now()) : [];
 	const [teamRoles, processOwner] = await Promise.all([orErrorPage(() => listTeamRoles(db, board.id, user.id)), getProcessOwner(db, board.id)]);
-	return { members, invites, teamRoles, processOwner, me: user.id };
+	const reminders = await getReminderSettings(db, board.id);
+	return { members, invites, teamRoles, processOwner, reminders, me: user.id, mailConfigured: event.locals.ctx.mailer.configured };
 };
 
 const idSchema = z.object({ id: z.string().min(1).max(64) });
@@ -54,11 +57,15 @@ export const actions: Actions = {
 		return result;
 	},
 	invite: async (event) => {
-		const { user, form, db, clock, boardId } = await begin(event);
+		const { user, form, db, clock, boardId, mailer, jobs, publicOrigin } = await begin(event);
 		return formAction('invite', form, async () => {
 			const input = parseForm(inviteSchema, form);
-			const { token } = await createInvite(db, boardId, user.id, input, clock.now());
-			return { action: 'invite', inviteUrl: `${event.url.origin}/invite/${token}`, role: input.role };
+			const to = parseInviteEmail(form, mailer);
+			const now = clock.now();
+			const { token } = await createInvite(db, boardId, user.id, input, now);
+			const inviteUrl = `${event.url.origin}/invite/${token}`;
+			if (to) await mailInvite(db, jobs, { to, boardId, inviter: user.name, role: input.role, link: `${publicOrigin ?? event.url.origin}/invite/${token}`, expiresAt: new Date(now.getTime() + input.days * 86_400_000) });
+			return { action: 'invite', inviteUrl, role: input.role, mailedTo: to };
 		});
 	},
 	revokeInvite: async (event) => {
@@ -100,6 +107,13 @@ export const actions: Actions = {
 			const { userId } = parseForm(processOwnerSchema, form);
 			await setProcessOwner(db, boardId, user.id, userId === '' ? null : userId);
 			return { action: 'setProcessOwner', success: userId === '' ? 'No process owner now.' : 'Process owner saved.' };
+		});
+	},
+	reminders: async (event) => {
+		const { user, form, db, boardId } = await begin(event);
+		return formAction('reminders', form, async () => {
+			await saveReminderSettings(db, boardId, user.id, form);
+			return { action: 'reminders', success: 'Reminder settings saved.' };
 		});
 	},
 	changeRole: async (event) => {

@@ -1,0 +1,28 @@
+import type { Actions, PageServerLoad } from './$types';
+import { formAction, requireUser } from '$lib/server/http';
+import { loadMailPrefs, parseMailPrefs, saveMailPrefs } from '$lib/server/mail/prefs';
+import { NOTIFICATION_KINDS, notificationKinds } from '$lib/notifications/kinds';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event);
+	const { db, mailer } = event.locals.ctx;
+	return {
+		prefs: await loadMailPrefs(db, user.id),
+		kinds: notificationKinds.map((kind) => ({ kind, label: NOTIFICATION_KINDS[kind].label })),
+		timeZones: Intl.supportedValuesOf('timeZone'),
+		mailConfigured: mailer.configured
+	};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		const { db, jobs, clock } = event.locals.ctx;
+		return formAction('save', form, async () => {
+			const prefs = parseMailPrefs(form);
+			await saveMailPrefs(db, jobs, user.id, prefs, clock.now());
+			return { success: prefs.digest ? `Saved. Your email notifications come as one digest at ${String(prefs.digestHour).padStart(2, '0')}:00 (${prefs.timeZone}).` : 'Saved.' };
+		});
+	}
+};

@@ -1,0 +1,63 @@
+import { expect, test } from './fixtures.ts';
+import { addCard, boardWithPeople, card, moveWithMenu, type Person } from './board-helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let owner: Person;
+let editor: Person;
+let boardUrl: string;
+
+test.beforeAll(async ({ browser }) => {
+	test.setTimeout(120_000);
+	const setup = await boardWithPeople(browser, 'Webinars', ['editor']);
+	({ owner, boardUrl } = setup);
+	[editor] = setup.others as [Person];
+	await addCard(owner.page, 'To do', 'Spring webinar');
+});
+
+test.afterAll(async () => {
+	for (const person of [owner, editor]) await person?.context.close();
+});
+
+test('the owner builds a rule in the form; it acts on a card another person moves; its run log says so', async () => {
+	const page = owner.page;
+	await page.getByRole('link', { name: 'Automation' }).click();
+	await expect(page.getByRole('heading', { name: 'New rule' })).toBeVisible();
+	const form = page.getByTestId('rule-form');
+	await form.getByLabel('Name').fill('Assign the reviewer');
+	await form.getByLabel('Trigger').selectOption({ label: 'a card enters a stage' });
+	await form.getByLabel('Trigger stage').selectOption({ label: 'Review' });
+	await form.getByLabel('Person to assign').selectOption({ label: editor.name });
+
+	// Bad input: a message with a placeholder we do not know. A message on its field; nothing saved.
+	await form.getByRole('button', { name: 'Add an action' }).click();
+	await form.getByLabel('Action 2').selectOption({ label: 'notify someone' });
+	await form.getByLabel('Message').fill('Please review {card.title} by {deadline}');
+	await form.getByRole('button', { name: 'Save rule' }).click();
+	await expect(form.locator('[data-error-for="actions.1.message"]')).toContainText('Unknown placeholder {deadline}');
+	await expect(page.getByTestId('rule-item')).toHaveCount(0);
+
+	await form.getByLabel('Message').fill('Please review {card.title}: {card.url}');
+	await form.getByLabel('Switch it on when saved').check();
+	await form.getByRole('button', { name: 'Save rule' }).click();
+	const item = page.getByTestId('rule-item').filter({ hasText: 'Assign the reviewer' });
+	await expect(item).toContainText('When a card enters Review');
+	await expect(item).toContainText('On');
+
+	// Someone else moves the card in their own browser: the rule assigns them, live.
+	await moveWithMenu(editor.page, 'Spring webinar', 'Review');
+	await expect(card(editor.page, 'Spring webinar').getByRole('img', { name: editor.name })).toBeVisible();
+
+	await item.getByRole('link', { name: 'Run log' }).click();
+	const log = page.getByTestId('run-log');
+	await expect(log.getByTestId('run-outcome').first()).toHaveText('done');
+	await expect(log).toContainText(`assigned ${editor.name}`);
+	await log.getByRole('link', { name: 'card' }).first().click();
+	await expect(page).toHaveURL(new RegExp(`${boardUrl.replace(/[/.?]/g, '\\$&')}\\?card=`));
+});
+
+test('an editor has no automation tab and cannot open it', async () => {
+	await expect(editor.page.getByRole('link', { name: 'Automation' })).toHaveCount(0);
+	const response = await editor.page.goto(`${boardUrl}/automation`);
+	expect(response?.status()).toBe(403);
+});
