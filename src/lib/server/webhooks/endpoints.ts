@@ -181,7 +181,9 @@ export async function redeliver(deps: WebhookAdminDeps, boardId: string, userId:
 	if (!delivery) throw new DomainError('not_found', 'This delivery no longer exists.');
 	const endpoint = await requireEndpoint(deps.db, boardId, delivery.endpointId);
 	if (!endpoint.enabled) throw new DomainError('conflict', 'This endpoint is disabled: enable it before redelivering.');
-	if (delivery.status === 'pending' || delivery.status === 'sending') throw new DomainError('conflict', 'This delivery is being sent right now.');
+	// A send takes at most the timeout; a delivery still "sending" a minute later was cut off (the server stopped).
+	const sendingNow = delivery.status === 'sending' && (delivery.lastAttemptAt?.getTime() ?? 0) > deps.clock.now().getTime() - 60_000;
+	if (delivery.status === 'pending' || sendingNow) throw new DomainError('conflict', 'This delivery is being sent right now; try again in a minute.');
 	// A retrying delivery's next attempt is already queued for later: it is brought forward (a fresh round).
 	await cancelQueuedAttempt(deps.db, deliveryId, delivery.attempts + 1);
 	await deps.db.update(webhookDeliveries).set({ status: 'pending' }).where(eq(webhookDeliveries.id, deliveryId));
