@@ -56,6 +56,15 @@ test('the owner builds a rule in the form; it acts on a card another person move
 	await expect(page).toHaveURL(new RegExp(`${boardUrl.replace(/[/.?]/g, '\\$&')}\\?card=`));
 });
 
+test('the automation page fits a phone', async () => {
+	const page = owner.page;
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto(`${boardUrl}/automation`);
+	await expect(page.getByTestId('rule-item')).toHaveCount(1);
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	expect(overflow).toBeLessThanOrEqual(0);
+});
+
 test('an editor has no automation tab and cannot open it', async () => {
 	await expect(editor.page.getByRole('link', { name: 'Automation' })).toHaveCount(0);
 	const response = await editor.page.goto(`${boardUrl}/automation`);
