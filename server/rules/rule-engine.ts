@@ -155,9 +155,11 @@ export class RuleEngine {
 		try {
 			const plan = planActions(rule.definition.actions, card.card, { stages: card.stages, roleHolders, labels: card.process.labels, names, now: clock.now(), timeZone: card.process.timeZone });
 			if (plan.commands.length > 0) await documents.applyAsServer(boardId, origin, plan.commands);
-			const stageName = card.stages.find((s) => s.id === card.card?.stageId)?.name ?? '';
+			// Effects see the card as the rule left it (a notice to "the owners" reaches the owner it just assigned).
+			const after = plan.commands.length > 0 && plan.effects.length > 0 ? ((await documents.readBoard(boardId, { kind: 'card', cardId })).card ?? card.card) : card.card;
+			const stageName = card.stages.find((s) => s.id === after.stageId)?.name ?? '';
 			const [board] = plan.effects.length > 0 ? await db.select({ name: boards.name }).from(boards).where(eq(boards.id, boardId)) : [];
-			for (const effect of plan.effects) await runEffect(this.ctx, rule, effect, { boardId, boardName: board?.name ?? '', card: card.card, stageName, roleHolders, names, origin });
+			for (const effect of plan.effects) await runEffect(this.ctx, rule, effect, { boardId, boardName: board?.name ?? '', card: after, stageName, roleHolders, names, origin });
 			return run('done', plan.summary.join(', '));
 		} catch (err) {
 			if (isCommandRefusal(err)) return run('refused', err.message);

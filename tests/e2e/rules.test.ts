@@ -24,21 +24,21 @@ test('the owner builds a rule in the form; it acts on a card another person move
 	await page.getByRole('link', { name: 'Automation' }).click();
 	await expect(page.getByRole('heading', { name: 'New rule' })).toBeVisible();
 	const form = page.getByTestId('rule-form');
-	await form.getByLabel('Name').fill('Assign the reviewer');
-	await form.getByLabel('Trigger').selectOption({ label: 'a card enters a stage' });
-	await form.getByLabel('Trigger stage').selectOption({ label: 'Review' });
-	await form.getByLabel('Person to assign').selectOption({ label: editor.name });
+	await form.getByLabel('Name', { exact: true }).fill('Assign the reviewer');
+	await form.getByLabel('Trigger', { exact: true }).selectOption({ label: 'a card enters a stage' });
+	await form.getByLabel('Trigger stage', { exact: true }).selectOption({ label: 'Review' });
+	await form.getByLabel('Person to assign', { exact: true }).selectOption({ label: editor.name });
 
 	// Bad input: a message with a placeholder we do not know. A message on its field; nothing saved.
 	await form.getByRole('button', { name: 'Add an action' }).click();
-	await form.getByLabel('Action 2').selectOption({ label: 'notify someone' });
-	await form.getByLabel('Message').fill('Please review {card.title} by {deadline}');
+	await form.getByLabel('Action 2', { exact: true }).selectOption({ label: 'notify someone' });
+	await form.getByLabel('Message', { exact: true }).fill('Please review {card.title} by {deadline}');
 	await form.getByRole('button', { name: 'Save rule' }).click();
 	await expect(form.locator('[data-error-for="actions.1.message"]')).toContainText('Unknown placeholder {deadline}');
 	await expect(page.getByTestId('rule-item')).toHaveCount(0);
 
-	await form.getByLabel('Message').fill('Please review {card.title}: {card.url}');
-	await form.getByLabel('Switch it on when saved').check();
+	await form.getByLabel('Message', { exact: true }).fill('Please review {card.title}: {card.url}');
+	await form.getByLabel('Switch it on when saved', { exact: true }).check();
 	await form.getByRole('button', { name: 'Save rule' }).click();
 	const item = page.getByTestId('rule-item').filter({ hasText: 'Assign the reviewer' });
 	await expect(item).toContainText('When a card enters Review');
@@ -54,6 +54,15 @@ test('the owner builds a rule in the form; it acts on a card another person move
 	await expect(log).toContainText(`assigned ${editor.name}`);
 	await log.getByRole('link', { name: 'card' }).first().click();
 	await expect(page).toHaveURL(new RegExp(`${boardUrl.replace(/[/.?]/g, '\\$&')}\\?card=`));
+});
+
+test('the automation page fits a phone', async () => {
+	const page = owner.page;
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto(`${boardUrl}/automation`);
+	await expect(page.getByTestId('rule-item')).toHaveCount(1);
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	expect(overflow).toBeLessThanOrEqual(0);
 });
 
 test('an editor has no automation tab and cannot open it', async () => {

@@ -16,6 +16,7 @@ import { ruleEngineOf } from '../../server/rules/install.ts';
 import { SWEEP_EVERY_MS } from '../../server/rules/rule-engine.ts';
 import { readFeed } from '../../src/lib/server/activity/feed.ts';
 import { presentFeed } from '../../src/lib/server/activity/present.ts';
+import { builtInRules, setBuiltInHandoffs } from '../../src/lib/server/rules/built-in.ts';
 import { dryRun } from '../../src/lib/server/rules/dry-run.ts';
 import type { RuleAction, RuleDefinition, RuleTrigger } from '../../src/lib/board/rules/definition.ts';
 import type { Card } from '../../src/lib/board/types.ts';
@@ -268,6 +269,27 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		const after = await serverCard(boardId, card!);
 		expect(after.labels.map((l) => l.name).sort()).toEqual(['Due soon', 'Late']);
 		expect(after.owners).toEqual([sam.id]);
+	});
+
+	it('lists the process’s hand-offs as built-in rules that the owner can switch off', async () => {
+		const { boardId, cmd, stages } = await board();
+		const roleId = await addTeamRole(fd.app.ctx.db, boardId, alex.id, 'Designer', new Date(), fd.app.ctx.teamRoles);
+		await setTeamRoleHolders(fd.app.ctx.db, boardId, alex.id, roleId, [sam.id], fd.app.ctx.teamRoles);
+		await fd.app.rooms.applyAsServer(boardId, { kind: 'server', actorId: alex.id }, [{ name: 'setStageStep', args: [stages[2], { ownerRole: 'Designer', offset: null, unit: 'working', approval: null }] }]);
+		expect(await builtInRules(fd.app.ctx, boardId)).toMatchObject({ enabled: true, rules: [{ stage: 'In progress', role: 'Designer' }] });
+
+		await setBuiltInHandoffs(fd.app.ctx, boardId, alex.id, false);
+		expect((await builtInRules(fd.app.ctx, boardId)).enabled).toBe(false);
+		const kept = cmd.addCard(stages[1], 'No hand-off');
+		cmd.moveCard(kept, stages[2]!, 0);
+		await waitFor('the move reached the server', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: kept })).card?.stageId === stages[2]);
+		expect((await serverCard(boardId, kept)).owners).toEqual([]);
+
+		await setBuiltInHandoffs(fd.app.ctx, boardId, alex.id, true);
+		const handed = cmd.addCard(stages[1], 'Hand-off');
+		cmd.moveCard(handed, stages[2]!, 0);
+		await waitFor('the process hands it to the designer', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: handed })).card?.owners.includes(sam.id));
+		await expect(setBuiltInHandoffs(fd.app.ctx, boardId, sam.id, false)).rejects.toThrow();
 	});
 
 	it('dry run lists what the rule then does on the same history', async () => {
