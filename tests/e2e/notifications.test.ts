@@ -102,3 +102,39 @@ test('the inbox marks one or all read, shows an empty state, and fits a phone', 
 	await expect(newcomer.page.getByTestId('notification-bell')).toHaveAttribute('aria-label', 'Notifications, 0 unread');
 	await newcomer.context.close();
 });
+
+test('a board owner sets the reminder times in settings; bad values get a message per field and save nothing', async () => {
+	const page = owner.page;
+	const boardUrl = page.url().split('?')[0]!.replace(/\/settings$/, '');
+	await page.goto(`${boardUrl}/settings`);
+	const section = page.getByRole('region', { name: 'Reminders' });
+	const hours = section.getByLabel('Remind owners this many hours before a due date');
+	const blocked = section.getByLabel('Tell the owners and the process owner when a card stays blocked for (hours)');
+	await expect(hours).toHaveValue('48, 24');
+	await expect(blocked).toHaveValue('24');
+
+	await hours.fill('72, 48, 24, 12, 6');
+	await blocked.fill('0');
+	await section.getByRole('button', { name: 'Save reminders' }).click();
+	await expect(section).toContainText('Give at most 4 reminder times.');
+	await expect(section).toContainText('The blocked alert must be at least 1 hour.');
+	// What was typed stays to be corrected.
+	await expect(hours).toHaveValue('72, 48, 24, 12, 6');
+	await page.reload();
+	await expect(hours).toHaveValue('48, 24');
+	await expect(blocked).toHaveValue('24');
+
+	await hours.fill('72, 24');
+	await blocked.fill('8');
+	await section.getByRole('button', { name: 'Save reminders' }).click();
+	await expect(section).toContainText('Reminder settings saved.');
+	await page.reload();
+	await expect(section.getByLabel('Remind owners this many hours before a due date')).toHaveValue('72, 24');
+	await expect(section.getByLabel('Tell the owners and the process owner when a card stays blocked for (hours)')).toHaveValue('8');
+
+	// An editor sees the values but no form.
+	await editor.page.goto(`${boardUrl}/settings`);
+	const theirs = editor.page.getByRole('region', { name: 'Reminders' });
+	await expect(theirs).toContainText('Owners are reminded 72 and 24 hours before a due date; a card blocked for 8 hours is reported.');
+	await expect(theirs.getByRole('button', { name: 'Save reminders' })).toHaveCount(0);
+});

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import { createScratchPostgres, dbKinds, migrationsFolder } from '../helpers/db.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { FakeClock } from '../helpers/clock.ts';
@@ -14,9 +14,10 @@ import { createSession } from '../../src/lib/server/auth/sessions.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie.ts';
 import { createBoard } from '../../src/lib/server/boards/boards.ts';
 import { acceptInvite, createInvite } from '../../src/lib/server/boards/invites.ts';
-import { setProcessOwner } from '../../src/lib/server/boards/team-roles.ts';
+import { addTeamRole, setProcessOwner, setTeamRoleHolders } from '../../src/lib/server/boards/team-roles.ts';
 import { decideOnCard } from '../../src/lib/server/process/card-process.ts';
 import { notifications } from '../../src/lib/server/db/schema/notifications.ts';
+import { jobs } from '../../src/lib/server/db/schema/jobs.ts';
 import { inboxStream } from '../../src/lib/server/notifications/stream.ts';
 import { markRead, readInbox } from '../../src/lib/server/notifications/inbox.ts';
 import { unreadCount } from '../../src/lib/server/notifications/notify.ts';
@@ -151,6 +152,24 @@ describe.each(dbKinds())('notifications and reminders (%s)', (kind) => {
 		// The inbox groups it under its card, with the board's name.
 		const inbox = await readInbox(db(), people.bob.id);
 		expect(inbox.groups.find((g) => g.cardId === card)).toMatchObject({ boardName: 'Launch', cardTitle: 'Spring launch post', unread: 1 });
+	});
+
+	it('tells the person a hand-off or a rule assigned, recording which of them did it', async () => {
+		const write = cmd().addStage('Write', 'active');
+		process_().setStageStep(write, { ownerRole: 'Writer', offset: null, unit: 'calendar', approval: null });
+		const roleId = await addTeamRole(db(), boardId, people.alice.id, 'Writer', clock.now(), fd.app.ctx.teamRoles);
+		await setTeamRoleHolders(db(), boardId, people.alice.id, roleId, [people.bob.id], fd.app.ctx.teamRoles);
+		await waitFor('the role is mirrored into the board', () => readSnapshot(alice.doc).process.teamRoles.Writer?.length === 1);
+		const card = cmd().addCard(stages.todo, 'Customer story');
+		cmd().moveCard(card, write, 0);
+		await settled(async () => (await serverCard(card))?.owners.includes(people.bob.id) ?? false);
+		const handed = await ofKind(people.bob.id, 'assigned', card);
+		expect(handed.map((n) => [n.title, n.ruleId, n.data.via])).toEqual([['“Customer story” on Launch was handed to you (Writer)', 'process', 'process']]);
+
+		await fd.app.rooms.applyAsServer(boardId, { kind: 'automation', actorId: null, rule: { id: 'rule-assign-carol', depth: 0 } }, [{ name: 'addOwner', args: [card, people.carol.id] }]);
+		const byRule = await ofKind(people.carol.id, 'assigned', card);
+		expect(byRule.map((n) => [n.title, n.ruleId])).toEqual([['A rule assigned you “Customer story” on Launch', 'rule-assign-carol']]);
+		cmd().deleteStage(write, stages.todo);
 	});
 
 	it('asks the approver when a card enters a sign-off step, and tells the owner the decision', async () => {
@@ -309,6 +328,26 @@ describe.each(dbKinds())('notifications and reminders (%s)', (kind) => {
 		const [carols] = await db().select({ id: notifications.id }).from(notifications).where(and(eq(notifications.userId, people.carol.id)));
 		await markRead(fd.app.ctx, people.bob.id, { id: carols!.id });
 		expect(await unreadCount(db(), people.carol.id)).toBeGreaterThan(0);
+	});
+
+	it('schedules the reminders of due dates it has no job for when the board loads', async () => {
+		const card = await bobsCard('Brand guide');
+		const { day, dueAt } = dueIn(10);
+		cmd().setDue(card, day);
+		await settled(async () => (await serverCard(card))?.due === day);
+		// As if the date had been set before reminders existed (or its jobs were lost): no job for it.
+		await fd.app.ctx.db.delete(jobs).where(like(jobs.key, `%:${card}:%`));
+		for (const c of clients.splice(0)) c.destroy();
+		await fd.close();
+		fd = await boot(at, clock);
+		await fd.app.rooms.readBoard(boardId, { kind: 'workflow' });
+		await fd.app.rooms.peek(boardId)?.flush();
+		setClock(dueAt - 48 * HOUR + MINUTE);
+		await fd.app.jobs.runDue();
+		expect((await ofKind(people.bob.id, 'due_soon', card)).map((n) => n.data.hours)).toEqual([48]);
+		alice = connectBoard(fd.url, boardId, { cookie: people.alice.cookie });
+		clients.push(alice);
+		await alice.synced();
 	});
 
 	it('sends a reminder that fell due while the server was down once, after it starts again', async () => {
