@@ -245,6 +245,10 @@ describe.each(dbKinds())('email (%s)', (kind) => {
 		const stored = await app.ctx.db.select().from(passwordResets).where(eq(passwordResets.userId, ola.id));
 		expect(stored).toHaveLength(1);
 		expect(stored[0]!.tokenHash).not.toContain(token);
+		// Once sent, the mail (with its link) is not kept in the job queue either.
+		const queued = await app.ctx.db.select().from(jobs).where(sql`${jobs.kind} = 'mail.send' AND ${jobs.payload}->>'kind' = 'password_reset'`);
+		expect(queued.length).toBeGreaterThan(0);
+		expect(JSON.stringify(queued.map((j) => j.payload))).not.toContain(token);
 		expect(await resetTokenValid(app.ctx.db, token, clock.now())).toBe(true);
 		clock.advance(60 * 60 * SECOND);
 		expect(await resetTokenValid(app.ctx.db, token, clock.now())).toBe(false);
