@@ -28,3 +28,11 @@ test('a person sets a notification channel and a digest on the settings page; th
 	await expect(page.getByLabel('Time zone')).toHaveValue('Asia/Tokyo');
 	await context.close();
 });
+
+test('without SMTP the forgot-password page says email is not set up', async ({ page }) => {
+	await page.goto('/login');
+	await page.getByRole('link', { name: 'Forgot password?' }).click();
+	await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
+	await expect(page.getByRole('note')).toContainText('Email is not set up on this server, so no reset link can be sent.');
+	await expect(page.getByRole('button', { name: 'Send reset link' })).toHaveCount(0);
+});

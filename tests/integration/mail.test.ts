@@ -12,6 +12,7 @@ import { smtpMailer } from '../../server/mail/smtp-mailer.ts';
 import { DEFAULT_SYNC_OPTIONS } from '../../server/sync/options.ts';
 import { signUp } from '../../src/lib/server/accounts.ts';
 import { createBoard } from '../../src/lib/server/boards/boards.ts';
+import { acceptInvite, createInvite } from '../../src/lib/server/boards/invites.ts';
 import { jobs } from '../../src/lib/server/db/schema/jobs.ts';
 import { mailLog, passwordResets } from '../../src/lib/server/db/schema/notifications.ts';
 import { channelFor } from '../../src/lib/server/notifications/notify.ts';
@@ -42,6 +43,7 @@ describe.each(dbKinds())('email (%s)', (kind) => {
 	const clock = new FakeClock(Date.parse('2026-03-02T09:00:00Z'));
 	let drop: () => Promise<void> | void = () => {};
 	let boardId = '';
+	let ownerId = '';
 	let n = 0;
 
 	/** A fresh account (its own inbox in the sink). */
@@ -69,6 +71,7 @@ describe.each(dbKinds())('email (%s)', (kind) => {
 			{ clock, pollJobs: false, mailer: smtpMailer(sink.url, 'Flowdeck <flowdeck@example.com>') }
 		);
 		const owner = await person('Owner');
+		ownerId = owner.id;
 		boardId = await createBoard(app.ctx.db, owner.id, 'Launch', clock.now());
 	});
 	afterAll(async () => {
@@ -242,10 +245,31 @@ describe.each(dbKinds())('email (%s)', (kind) => {
 		const stored = await app.ctx.db.select().from(passwordResets).where(eq(passwordResets.userId, ola.id));
 		expect(stored).toHaveLength(1);
 		expect(stored[0]!.tokenHash).not.toContain(token);
+		// Once sent, the mail (with its link) is not kept in the job queue either.
+		const queued = await app.ctx.db.select().from(jobs).where(sql`${jobs.kind} = 'mail.send' AND ${jobs.payload}->>'kind' = 'password_reset'`);
+		expect(queued.length).toBeGreaterThan(0);
+		expect(JSON.stringify(queued.map((j) => j.payload))).not.toContain(token);
 		expect(await resetTokenValid(app.ctx.db, token, clock.now())).toBe(true);
 		clock.advance(60 * 60 * SECOND);
 		expect(await resetTokenValid(app.ctx.db, token, clock.now())).toBe(false);
 		await expect(resetPassword(app.ctx.db, token, 'fresh-lantern-walnut-42', clock.now())).rejects.toThrow(/expired or was already used/);
+	});
+
+	it('an assignment made on the board (the server command path and the change feed) arrives by mail', async () => {
+		const ivy = await person('Ivy');
+		const { token } = await createInvite(app.ctx.db, boardId, ownerId, { role: 'editor', days: 7 }, clock.now());
+		await acceptInvite(app.ctx.db, token, ivy.id, clock.now());
+		const { stages } = await app.rooms.readBoard(boardId, { kind: 'workflow' });
+		const as = { kind: 'server' as const, actorId: ownerId };
+		const [cardId] = (await app.rooms.applyAsServer(boardId, as, [{ name: 'addCard', args: [stages[0]!.id, 'Spring <launch> post'] }])) as string[];
+		await app.rooms.applyAsServer(boardId, as, [{ name: 'addOwner', args: [cardId!, ivy.id] }]);
+		await app.rooms.peek(boardId)?.flush();
+		await app.jobs.runDue();
+		const mail = await sink.waitForMail((m) => m.to.includes(ivy.email));
+		expect(mail.subject).toContain('Spring <launch> post');
+		expect(mail.html).toContain('Spring &lt;launch&gt; post');
+		expect(mail.html).toContain(`href="${ORIGIN}/b/${boardId}?card=${cardId}"`);
+		expect(mail.headers.get('list-unsubscribe')).toContain(`${ORIGIN}/unsubscribe/${ivy.id}.assigned.`);
 	});
 });
 
