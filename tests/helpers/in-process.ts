@@ -19,11 +19,17 @@ export interface InProcessFlowdeck {
 	close(): Promise<void>;
 }
 
-/** Starts the backend on PGlite (temp folder) or a scratch PostgreSQL database, with sync tunables overridden. */
-export async function startInProcess(kind: DbKind, sync: Partial<SyncOptions> = {}, overrides: FlowdeckOverrides = {}): Promise<InProcessFlowdeck> {
+/**
+ * Starts the backend on PGlite (temp folder), a scratch PostgreSQL database, or a PostgreSQL database the test made
+ * (`{ databaseUrl }`, left for the test to drop: several processes may share it), with sync tunables overridden.
+ */
+export async function startInProcess(kind: DbKind | { databaseUrl: string }, sync: Partial<SyncOptions> = {}, overrides: FlowdeckOverrides = {}): Promise<InProcessFlowdeck> {
 	let drop: () => Promise<void> | void;
 	let location: { databaseUrl: string | undefined; dataDir: string };
-	if (kind === 'postgres') {
+	if (typeof kind === 'object') {
+		location = { databaseUrl: kind.databaseUrl, dataDir: '' };
+		drop = () => {};
+	} else if (kind === 'postgres') {
 		const scratch = await createScratchPostgres();
 		location = { databaseUrl: scratch.url, dataDir: '' };
 		drop = () => scratch.drop();
