@@ -8,6 +8,12 @@ import { scheduleCard, type CardInWorkflow, type ReminderDeps } from './reminder
 /** Changes after which a card's reminders are (re)scheduled: its due dates, its step or its blocker may have changed. */
 const RESCHEDULE = new Set<BoardChange['type']>(['created', 'moved', 'due_changed', 'step_due_set', 'target_changed', 'blocked', 'restored']);
 
+/** Changes that may notify someone at once. */
+const NOTIFYING = new Set<BoardChange['type']>(['owner_added', 'created', 'moved', 'signoff_decided', 'handoff_unstaffed']);
+
+/** Whether a card can have reminders at all: a due date, a blocker, or a place in a step (a planned date). */
+const mayBeDue = ({ card, stages }: CardInWorkflow): boolean => Boolean(card.due || card.blocked || stages.some((s) => s.id === card.stageId && s.step));
+
 const OUTCOME_WORDS = { approve: 'approved', changes: 'asked for changes to', reject: 'rejected' } as const;
 
 /** The card a change concerns, if any. */
@@ -62,8 +68,7 @@ export class BoardNotifier {
 	 */
 	async scanLoaded(): Promise<void> {
 		const reading = await this.deps.documents.readBoard(this.boardId, { kind: 'cards' });
-		const stepStages = new Set(reading.stages.filter((s) => s.step).map((s) => s.id));
-		const cards = reading.cards.filter((c) => !c.archived && (c.due || c.blocked || stepStages.has(c.stageId)));
+		const cards = reading.cards.filter((card) => !card.archived && mayBeDue({ card, stages: reading.stages, process: reading.process }));
 		if (cards.length === 0) return;
 		const notice = await readBoardNotice(this.deps.db, this.boardId);
 		if (!notice) return;
@@ -74,8 +79,10 @@ export class BoardNotifier {
 	async react(changes: readonly BoardChange[]): Promise<void> {
 		const interesting = changes.filter((c) => c.type === 'owner_added' || c.type === 'signoff_decided' || c.type === 'handoff_unstaffed' || RESCHEDULE.has(c.type));
 		if (interesting.length === 0) return;
-		const notice = await readBoardNotice(this.deps.db, this.boardId);
-		if (!notice) return;
+		// Read from the database only when something will be sent or scheduled: most edits (a card added to a plain
+		// stage) need nothing, and on PGlite every query runs on the main thread.
+		let notice: Promise<BoardNotice | null> | undefined;
+		const board = () => (notice ??= readBoardNotice(this.deps.db, this.boardId));
 		const cards = new Map<string, Promise<CardInWorkflow | null>>();
 		const read = (cardId: string) => {
 			let reading = cards.get(cardId);
@@ -90,17 +97,24 @@ export class BoardNotifier {
 			if (!cardId) continue;
 			const reading = await read(cardId);
 			if (!reading) continue;
-			await this.notifyFor(change, reading, notice);
+			await this.notifyFor(change, reading, board);
 		}
 		const rescheduled = new Set(interesting.filter((c) => RESCHEDULE.has(c.type)).map(cardOf).filter((id): id is string => id !== null));
 		for (const cardId of rescheduled) {
 			const reading = await read(cardId);
-			if (reading) await scheduleCard(this.deps, this.boardId, reading, notice);
+			if (!reading || !mayBeDue(reading)) continue;
+			const found = await board();
+			if (found) await scheduleCard(this.deps, this.boardId, reading, found);
 		}
 	}
 
-	private async notifyFor(change: BoardChange, reading: CardInWorkflow, notice: BoardNotice): Promise<void> {
+	private async notifyFor(change: BoardChange, reading: CardInWorkflow, board: () => Promise<BoardNotice | null>): Promise<void> {
 		const { card, stages, process } = reading;
+		if (!NOTIFYING.has(change.type)) return;
+		// A card entering a stage only matters when the stage needs sign-off.
+		if ((change.type === 'created' || change.type === 'moved') && !stages.find((s) => s.id === change.toStageId)?.step?.approval) return;
+		const notice = await board();
+		if (!notice) return;
 		const on = `“${card.title}” on ${notice.name}`;
 		const base = { boardId: this.boardId, cardId: card.id };
 		const send = async (userIds: string[], input: { kind: 'assigned' | 'approval_requested' | 'decision' | 'unstaffed'; title: string; body?: string; ruleId: string; data: Record<string, unknown> }) => {

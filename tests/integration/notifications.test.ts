@@ -234,6 +234,25 @@ describe.each(dbKinds())('notifications and reminders (%s)', (kind) => {
 		expect((await ofKind(people.bob.id, 'overdue', card)).every((n) => n.ruleId === 'process')).toBe(true);
 	});
 
+	it('reminds the owner of the step a card is in, and stops once the card is done', async () => {
+		const card = await bobsCard('Landing page copy');
+		cmd().moveCard(card, stages.review, 0);
+		const { day, dueAt } = dueIn(3);
+		process_().setStepDue(card, stages.review, day);
+		await settled(async () => (await serverCard(card))?.stepDues[stages.review] === day);
+		setClock(dueAt - 48 * HOUR + MINUTE);
+		await fd.app.jobs.runDue();
+		const sent = await ofKind(people.bob.id, 'due_soon', card);
+		expect(sent.map((n) => [n.title, n.data.step])).toEqual([[`The Review step of “Landing page copy” on Launch is due in 48 hours (${day})`, stages.review]]);
+
+		cmd().moveCard(card, stages.done, 0);
+		await settled(async () => (await serverCard(card))?.stageId === stages.done);
+		setClock(dueAt + MINUTE);
+		await fd.app.jobs.runDue();
+		expect(await ofKind(people.bob.id, 'due_soon', card)).toHaveLength(1);
+		expect(await ofKind(people.bob.id, 'overdue', card)).toEqual([]);
+	});
+
 	it('follows a changed due date: the old reminders lapse, the new date gets its own', async () => {
 		const card = await bobsCard('Webinar');
 		const first = dueIn(5);
@@ -298,7 +317,7 @@ describe.each(dbKinds())('notifications and reminders (%s)', (kind) => {
 
 	it('streams the unread count live, and mark read lowers it', async () => {
 		const abort = new AbortController();
-		const response = inboxStream(fd.app.ctx.hub, people.bob.id, () => unreadCount(db(), people.bob.id), abort.signal);
+		const response = inboxStream(fd.app.ctx.hub, people.bob.id, () => unreadCount(db(), people.bob.id), abort.signal, 50);
 		expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
 		const reader = response.body!.getReader();
 		const decoder = new TextDecoder();
@@ -321,6 +340,8 @@ describe.each(dbKinds())('notifications and reminders (%s)', (kind) => {
 
 		await markRead(fd.app.ctx, people.bob.id, { all: true });
 		await readUntil(() => pushes().at(-1)!.unread === 0);
+		// A comment now and then keeps proxies from closing a quiet stream.
+		await readUntil(() => text.includes(': keep-alive\n\n'));
 		abort.abort();
 		expect((await reader.read()).done).toBe(true);
 		// Carol's unread entries are untouched by Bob's "mark all read".
