@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { dbKinds } from '../helpers/db.ts';
 import { FakeClock } from '../helpers/clock.ts';
@@ -36,8 +36,11 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		alex = await fd.user('Alex');
 		sam = await fd.user('Sam');
 	}, 60_000);
+	// Each test's clients close with it (every open provider holds a process listener).
+	afterEach(() => {
+		for (const c of clients.splice(0)) c.destroy();
+	});
 	afterAll(async () => {
-		for (const c of clients) c.destroy();
 		await fd?.close();
 	});
 
