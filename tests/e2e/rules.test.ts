@@ -52,7 +52,7 @@ test('the owner builds a rule in the form; it acts on a card another person move
 	const log = page.getByTestId('run-log');
 	await expect(log.getByTestId('run-outcome').first()).toHaveText('done');
 	await expect(log).toContainText(`assigned ${editor.name}`);
-	await log.getByRole('link', { name: 'card' }).first().click();
+	await log.getByRole('link', { name: 'Spring webinar' }).first().click();
 	await expect(page).toHaveURL(new RegExp(`${boardUrl.replace(/[/.?]/g, '\\$&')}\\?card=`));
 });
 
