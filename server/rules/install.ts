@@ -33,7 +33,7 @@ export function rulesInstaller(log: Log): RulesInstaller {
 			const started = new RuleEngine(ctx, log);
 			engine = started;
 			engines.set(ctx, started);
-			installRuleHooks({ invalidate: (boardId) => started.invalidate(boardId) });
+			installRuleHooks({ invalidate: (boardId) => started.invalidate(boardId), checkBroken: (boardId) => started.checkBroken(boardId) });
 			const queueSweep = (at: Date) => jobs.enqueue({ kind: RULE_SWEEP_JOB, runAt: at, key: `rules.sweep:${at.toISOString()}` });
 			jobs.handle(RULE_SWEEP_JOB, async () => {
 				await started.sweep();

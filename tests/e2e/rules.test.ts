@@ -52,8 +52,26 @@ test('the owner builds a rule in the form; it acts on a card another person move
 	const log = page.getByTestId('run-log');
 	await expect(log.getByTestId('run-outcome').first()).toHaveText('done');
 	await expect(log).toContainText(`assigned ${editor.name}`);
-	await log.getByRole('link', { name: 'card' }).first().click();
+	await log.getByRole('link', { name: 'Spring webinar' }).first().click();
 	await expect(page).toHaveURL(new RegExp(`${boardUrl.replace(/[/.?]/g, '\\$&')}\\?card=`));
+});
+
+test('a dry run lists what a new rule would have done over the last 30 days, without saving it', async () => {
+	const page = owner.page;
+	await page.goto(`${boardUrl}/automation`);
+	const form = page.getByTestId('rule-form');
+	await form.getByLabel('Name', { exact: true }).fill('Label what reaches review');
+	await form.getByLabel('Trigger', { exact: true }).selectOption({ label: 'a card enters a stage' });
+	await form.getByLabel('Trigger stage', { exact: true }).selectOption({ label: 'Review' });
+	await form.getByLabel('Action 1', { exact: true }).selectOption({ label: 'add a label' });
+	await form.getByLabel('Label', { exact: true }).fill('Reviewed');
+	await form.getByRole('button', { name: 'Dry run (last 30 days)' }).click();
+	const preview = page.getByTestId('dry-run');
+	await expect(preview).toContainText('would have acted 1 time(s)');
+	await expect(preview).toContainText('Spring webinar: label Reviewed added');
+	// The form keeps the rule being built; nothing was saved.
+	await expect(form.getByLabel('Name', { exact: true })).toHaveValue('Label what reaches review');
+	await expect(page.getByTestId('rule-item')).toHaveCount(1);
 });
 
 test('the automation page fits a phone', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { dbKinds } from '../helpers/db.ts';
 import { FakeClock } from '../helpers/clock.ts';
@@ -10,7 +10,7 @@ import { createBoard } from '../../src/lib/server/boards/boards.ts';
 import { boardMembers } from '../../src/lib/server/db/schema/boards.ts';
 import { notifications } from '../../src/lib/server/db/schema/notifications.ts';
 import { webhookDeliveries, webhookEndpoints, rules as rulesTable } from '../../src/lib/server/db/schema/automation.ts';
-import { addTeamRole, setTeamRoleHolders } from '../../src/lib/server/boards/team-roles.ts';
+import { addTeamRole, deleteTeamRole, setTeamRoleHolders } from '../../src/lib/server/boards/team-roles.ts';
 import { listRuns, saveRule, type RunOutcome } from '../../src/lib/server/rules/store.ts';
 import { ruleEngineOf } from '../../server/rules/install.ts';
 import { SWEEP_EVERY_MS } from '../../server/rules/rule-engine.ts';
@@ -36,8 +36,11 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		alex = await fd.user('Alex');
 		sam = await fd.user('Sam');
 	}, 60_000);
+	// Each test's clients close with it (every open provider holds a process listener).
+	afterEach(() => {
+		for (const c of clients.splice(0)) c.destroy();
+	});
 	afterAll(async () => {
-		for (const c of clients) c.destroy();
 		await fd?.close();
 	});
 
@@ -236,6 +239,18 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		expect(row!.brokenReason).toMatch(/stage/);
 		const told = await waitFor('its creator is told', async () => (await fd.app.ctx.db.select().from(notifications).where(and(eq(notifications.userId, alex.id), eq(notifications.kind, 'board_admin'))))[0]);
 		expect(told.title).toContain('Send to review');
+	});
+
+	it('switches off a rule whose team role was deleted when it next fires', async () => {
+		const { boardId, cmd, stages } = await board();
+		const roleId = await addTeamRole(fd.app.ctx.db, boardId, alex.id, 'Editor in chief', new Date(), fd.app.ctx.teamRoles);
+		const ruleId = await rule(boardId, { trigger: { kind: 'card_created' }, actions: [{ kind: 'assign_role', roleId }] }, 'Give it to the chief');
+		await deleteTeamRole(fd.app.ctx.db, boardId, alex.id, roleId, fd.app.ctx.teamRoles);
+		cmd.addCard(stages[1], 'Orphan');
+		const [run] = await runsWith(ruleId, 'error');
+		expect(run!.message).toMatch(/Switched off: Then, action 1: This team role does not exist/);
+		const [row] = await fd.app.ctx.db.select().from(rulesTable).where(eq(rulesTable.id, ruleId));
+		expect(row).toMatchObject({ enabled: false });
 	});
 
 	it('acts on a board nobody has open when a timed rule comes due', async () => {

@@ -2,6 +2,8 @@
 export interface RuleHooks {
 	/** A board's rules were saved, switched or deleted: forget the cached copy. */
 	invalidate(boardId: string): void;
+	/** Switches off (and reports) the board's rules that name a stage, role or person it no longer has. */
+	checkBroken(boardId: string): Promise<void>;
 }
 
 const KEY = Symbol.for('flowdeck.rule-hooks');
@@ -14,5 +16,5 @@ export function installRuleHooks(hooks: RuleHooks): void {
 
 /** The installed hooks, or ones that do nothing (scripts without a server: nothing is cached then). */
 export function ruleHooks(): RuleHooks {
-	return (globalThis as Holder)[KEY] ?? { invalidate() {} };
+	return (globalThis as Holder)[KEY] ?? { invalidate() {}, checkBroken: async () => {} };
 }

@@ -65,6 +65,8 @@ export interface RuleListItem {
 /** The board's rules with their summaries (owners only). */
 export async function listRulesForOwner(ctx: AppContext, boardId: string, userId: string, options: RuleFormOptions): Promise<RuleListItem[]> {
 	await requireBoardAction(ctx.db, boardId, userId, 'manage_members');
+	// Roles and members change outside the board's document: the list shows what went missing since.
+	await ruleHooks().checkBroken(boardId);
 	const names = namesFrom(options);
 	return (await listRules(ctx.db, boardId)).map((r) => {
 		const d = r.definition;

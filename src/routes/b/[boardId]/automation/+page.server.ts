@@ -5,6 +5,7 @@ import { formAction, orErrorPage, requireUser } from '$lib/server/http';
 import { dryRunFromForm, listRulesForOwner, removeRule, ruleFormOptions, runLog, saveRuleFromForm, switchRule } from '$lib/server/rules/service';
 import { builtInRules, setBuiltInHandoffs } from '$lib/server/rules/built-in';
 import { parseForm } from '$lib/server/validation';
+import { cardTitles } from '$lib/server/activity/feed';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -16,12 +17,13 @@ export const load: PageServerLoad = async (event) => {
 	const rules = await orErrorPage(() => listRulesForOwner(ctx, board.id, user.id, options));
 	const selected = event.url.searchParams.get('rule');
 	const runs = selected ? await runLog(ctx, board.id, user.id, selected) : null;
+	const titles = runs ? await cardTitles(ctx.db, board.id, [...new Set(runs.flatMap((r) => (r.cardId ? [r.cardId] : [])))]) : new Map<string, string>();
 	return {
 		options,
 		rules,
 		builtIn: await builtInRules(ctx, board.id),
 		selected: runs ? selected : null,
-		runs: runs?.map((r) => ({ ...r, at: r.at.toISOString() })) ?? null
+		runs: runs?.map((r) => ({ ...r, at: r.at.toISOString(), title: r.cardId ? (titles.get(r.cardId) ?? 'a card') : null })) ?? null
 	};
 };
 
