@@ -92,7 +92,7 @@ export class RuleEngine {
 			if (change.type === 'stage' || !change.cardId) continue;
 			let depth = 0;
 			if (change.ruleId) {
-				if (!byId.get(change.ruleId)?.definition.allowRetrigger) continue;
+				if (!(await this.allowsRetrigger(change.ruleId, byId))) continue;
 				depth = (change.ruleDepth ?? 0) + 1;
 			}
 			const event = { type: change.type, cardId: change.cardId, fromStageId: 'fromStageId' in change ? change.fromStageId : null, toStageId: 'toStageId' in change ? change.toStageId : null };
@@ -103,6 +103,14 @@ export class RuleEngine {
 			}
 		}
 		for (const { rule, cardId, depth } of firings.values()) await this.fire(rule, cardId, depth);
+	}
+
+	/** Whether rule `ruleId`'s changes may trigger rules: a rule of this board, or of another (a linked card it created). */
+	private async allowsRetrigger(ruleId: string, byId: Map<string, RuleRecord>): Promise<boolean> {
+		const own = byId.get(ruleId);
+		if (own) return own.definition.allowRetrigger;
+		const [row] = await this.ctx.db.select({ definition: rulesTable.definition }).from(rulesTable).where(eq(rulesTable.id, ruleId));
+		return (row?.definition as { allowRetrigger?: unknown } | undefined)?.allowRetrigger === true;
 	}
 
 	/** Switches off (and reports) the enabled rules that name a stage, role or person the board no longer has. */

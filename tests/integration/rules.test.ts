@@ -17,6 +17,7 @@ import { SWEEP_EVERY_MS } from '../../server/rules/rule-engine.ts';
 import { readFeed } from '../../src/lib/server/activity/feed.ts';
 import { presentFeed } from '../../src/lib/server/activity/present.ts';
 import { builtInRules, setBuiltInHandoffs } from '../../src/lib/server/rules/built-in.ts';
+import { saveRuleFromForm } from '../../src/lib/server/rules/service.ts';
 import { dryRun } from '../../src/lib/server/rules/dry-run.ts';
 import type { RuleAction, RuleDefinition, RuleTrigger } from '../../src/lib/board/rules/definition.ts';
 import type { Card } from '../../src/lib/board/types.ts';
@@ -305,6 +306,24 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		cmd.moveCard(handed, stages[2]!, 0);
 		await waitFor('the process hands it to the designer', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: handed })).card?.owners.includes(sam.id));
 		await expect(setBuiltInHandoffs(fd.app.ctx, boardId, sam.id, false)).rejects.toThrow();
+	});
+
+	it('the form saves nothing on bad input, and only the owner may save', async () => {
+		const { boardId, stages } = await board();
+		const bad = { trigger: { kind: 'due_within', hours: -2 }, conditions: [], actions: [{ kind: 'webhook', url: 'javascript:alert(1)' }, { kind: 'notify', to: { kind: 'owners' }, message: 'Hi {nobody}' }], allowRetrigger: false };
+		const outcome = await saveRuleFromForm(fd.app.ctx, boardId, alex.id, { name: '', definition: JSON.stringify(bad) });
+		expect(outcome.ok).toBe(false);
+		if (!outcome.ok) expect(Object.keys(outcome.errors).sort()).toEqual(['actions.0.url', 'actions.1.message', 'name', 'trigger.hours']);
+		if (!outcome.ok) expect(outcome.errors['trigger.hours']).toBe('Hours cannot be negative.');
+		const loop = { trigger: { kind: 'entered_stage', stageId: stages[2] }, conditions: [], actions: [{ kind: 'move', stageId: stages[2] }], allowRetrigger: true };
+		const third = await saveRuleFromForm(fd.app.ctx, boardId, alex.id, { name: 'Loop', definition: JSON.stringify(loop) });
+		expect(third.ok ? null : third.errors['actions.0.stageId']).toMatch(/loop/);
+		expect(await fd.app.ctx.db.select().from(rulesTable).where(eq(rulesTable.boardId, boardId))).toEqual([]);
+
+		const good = JSON.stringify({ ...loop, allowRetrigger: false });
+		await expect(saveRuleFromForm(fd.app.ctx, boardId, sam.id, { name: 'By an editor', definition: good })).rejects.toMatchObject({ code: 'forbidden' });
+		const saved = await saveRuleFromForm(fd.app.ctx, boardId, alex.id, { name: 'Fine', definition: good });
+		expect(saved.ok).toBe(true);
 	});
 
 	it('dry run lists what the rule then does on the same history', async () => {

@@ -1,4 +1,4 @@
-import { ruleDefinitionSchema, PLACEHOLDERS, type RuleDefinition } from './definition.ts';
+import { actionSchema, conditionSchema, ruleDefinitionSchema, triggerSchema, PLACEHOLDERS, type RuleAction, type RuleCondition, type RuleDefinition, type RuleTrigger } from './definition.ts';
 import { describeRulePath } from './describe.ts';
 
 /** What a rule may name on its board, for checking ids (all plain data). */
@@ -32,11 +32,22 @@ export function validateRule(input: unknown, scope: RuleScope): RuleValidation {
 		if (!(path in errors)) errors[path] = message;
 	};
 	const parsed = ruleDefinitionSchema.safeParse(input);
-	if (!parsed.success) {
-		for (const issue of parsed.error.issues) add(issue.path.join('.') || 'definition', issue.message);
-		return { ok: false, errors };
-	}
-	const def = parsed.data;
+	if (!parsed.success) for (const issue of parsed.error.issues) add(issue.path.join('.') || 'definition', issue.message);
+	// The parts that do parse are still checked, so one answer names every field that is wrong.
+	const raw = (input && typeof input === 'object' ? input : {}) as { trigger?: unknown; conditions?: unknown; actions?: unknown; allowRetrigger?: unknown };
+	const list = (v: unknown) => (Array.isArray(v) ? v : []);
+	const part = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, v: unknown): T | null => {
+		const r = schema.safeParse(v);
+		return r.success ? r.data : null;
+	};
+	const def = parsed.success
+		? parsed.data
+		: {
+				trigger: part<RuleTrigger>(triggerSchema, raw.trigger),
+				conditions: list(raw.conditions).map((c) => part<RuleCondition>(conditionSchema, c)),
+				actions: list(raw.actions).map((a) => part<RuleAction>(actionSchema, a)),
+				allowRetrigger: raw.allowRetrigger === true
+			};
 	const stageIds = new Set(scope.stages.map((s) => s.id));
 	const roleIds = new Set(scope.roles.map((r) => r.id));
 	const memberIds = new Set(scope.members.map((m) => m.id));
@@ -45,10 +56,11 @@ export function validateRule(input: unknown, scope: RuleScope): RuleValidation {
 	const member = (path: string, userId: string) => memberIds.has(userId) || add(path, 'This person is not a member of the board.');
 
 	const t = def.trigger;
-	if (t.kind === 'entered_stage' || t.kind === 'left_stage') stage('trigger.stageId', t.stageId);
-	if (t.kind === 'schedule' && t.every === 'week' && t.weekday === undefined) add('trigger.weekday', 'Choose a day of the week.');
+	if (t?.kind === 'entered_stage' || t?.kind === 'left_stage') stage('trigger.stageId', t.stageId);
+	if (t?.kind === 'schedule' && t.every === 'week' && t.weekday === undefined) add('trigger.weekday', 'Choose a day of the week.');
 
 	def.conditions.forEach((c, i) => {
+		if (!c) return;
 		const p = `conditions.${i}`;
 		if (c.kind === 'in_stage') stage(`${p}.stageId`, c.stageId);
 		if (c.kind === 'step_is') {
@@ -61,12 +73,13 @@ export function validateRule(input: unknown, scope: RuleScope): RuleValidation {
 	});
 
 	def.actions.forEach((a, i) => {
+		if (!a) return;
 		const p = `actions.${i}`;
 		if (a.kind === 'assign_user') member(`${p}.userId`, a.userId);
 		if (a.kind === 'assign_role') role(`${p}.roleId`, a.roleId);
 		if (a.kind === 'move') {
 			stage(`${p}.stageId`, a.stageId);
-			if (def.allowRetrigger && t.kind === 'entered_stage' && t.stageId === a.stageId)
+			if (def.allowRetrigger && t?.kind === 'entered_stage' && t.stageId === a.stageId)
 				add(`${p}.stageId`, 'Moving the card into the stage this rule triggers on, with re-triggering allowed, would loop.');
 		}
 		if (a.kind === 'set_due' && a.base === 'now' && a.offsetDays < 0) add(`${p}.offsetDays`, 'A due date relative to now cannot be in the past.');
@@ -91,7 +104,7 @@ export function validateRule(input: unknown, scope: RuleScope): RuleValidation {
 			else if (a.stageId && !board.stages.some((s) => s.id === a.stageId)) add(`${p}.stageId`, 'This stage is not on that board.');
 		}
 	});
-	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, definition: def };
+	return Object.keys(errors).length > 0 || !parsed.success ? { ok: false, errors } : { ok: true, definition: parsed.data };
 }
 
 /** What a rule names that `scope` no longer has (a deleted stage, role or person), as a sentence; null when sound. */
