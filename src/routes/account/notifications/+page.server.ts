@@ -18,11 +18,14 @@ export const actions: Actions = {
 	default: async (event) => {
 		const user = requireUser(event);
 		const form = await event.request.formData();
-		const { db, jobs, clock } = event.locals.ctx;
+		const { db, jobs, clock, mailer } = event.locals.ctx;
 		return formAction('save', form, async () => {
 			const prefs = parseMailPrefs(form);
 			await saveMailPrefs(db, jobs, user.id, prefs, clock.now());
-			return { success: prefs.digest ? `Saved. Your email notifications come as one digest at ${String(prefs.digestHour).padStart(2, '0')}:00 (${prefs.timeZone}).` : 'Saved.' };
+			const at = `${String(prefs.digestHour).padStart(2, '0')}:00 (${prefs.timeZone})`;
+			// Without SMTP nothing is mailed: do not promise a digest the server cannot send.
+			if (!mailer.configured) return { success: prefs.digest ? `Saved. Email is not set up on this server, so nothing is mailed yet; once it is, your digest comes at ${at}.` : 'Saved.' };
+			return { success: prefs.digest ? `Saved. Your email notifications come as one digest at ${at}.` : 'Saved.' };
 		});
 	}
 };
