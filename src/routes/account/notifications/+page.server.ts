@@ -2,6 +2,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { formAction, requireUser } from '$lib/server/http';
 import { loadMailPrefs, parseMailPrefs, saveMailPrefs } from '$lib/server/mail/prefs';
 import { NOTIFICATION_KINDS, notificationKinds } from '$lib/notifications/kinds';
+import { env } from '$env/dynamic/private';
+import { isAdmin } from '$lib/server/mail/admin';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -10,7 +12,9 @@ export const load: PageServerLoad = async (event) => {
 		prefs: await loadMailPrefs(db, user.id),
 		kinds: notificationKinds.map((kind) => ({ kind, label: NOTIFICATION_KINDS[kind].label })),
 		timeZones: Intl.supportedValuesOf('timeZone'),
-		mailConfigured: mailer.configured
+		mailConfigured: mailer.configured,
+		// The admin's mail log is linked from nowhere else: show its way in to the people who may open it.
+		isAdmin: await isAdmin(db, user, env.ADMIN_EMAILS)
 	};
 };
 
