@@ -18,7 +18,7 @@ test('a person sets a notification channel and a digest on the settings page; th
 	await page.getByLabel('Collect my email notifications into one mail a day').check();
 	await page.getByLabel('Send at').selectOption('7');
 	await page.getByRole('button', { name: 'Save' }).click();
-	await expect(page.getByRole('status')).toHaveText('Saved. Your email notifications come as one digest at 07:00 (Asia/Tokyo).');
+	await expect(page.getByRole('status')).toHaveText('Saved. Email is not set up on this server, so nothing is mailed yet; once it is, your digest comes at 07:00 (Asia/Tokyo).');
 
 	await page.reload();
 	await expect(page.getByRole('radio', { name: 'Mentioned in a comment: Off' })).toBeChecked();
