@@ -10,7 +10,7 @@ type Log = (message: string, err?: unknown) => void;
 export interface RulesInstaller {
 	/** Hands each room's changes to the engine (none for a read-only board). */
 	extension: RoomExtensionFactory;
-	/** Builds the engine, registers its jobs and hooks and queues the first sweep. */
+	/** Builds the engine, registers its jobs and hooks, and queues the timed rules’ sweeps when any exist. */
 	start(ctx: AppContext, jobs: JobRunner): RuleEngine;
 }
 
@@ -33,14 +33,29 @@ export function rulesInstaller(log: Log): RulesInstaller {
 			const started = new RuleEngine(ctx, log);
 			engine = started;
 			engines.set(ctx, started);
-			installRuleHooks({ invalidate: (boardId) => started.invalidate(boardId), checkBroken: (boardId) => started.checkBroken(boardId) });
 			const queueSweep = (at: Date) => jobs.enqueue({ kind: RULE_SWEEP_JOB, runAt: at, key: `rules.sweep:${at.toISOString()}` });
+			// Sweeps chain themselves only while a timed rule is on, so a server without one queues no work every 5 minutes.
+			// Saving a rule (or starting) restarts the chain: this slot's sweep (if it has not run) and the next one's
+			// (keyed, so a live chain is not doubled).
+			const ensureSweeps = async () => {
+				if (!(await started.hasTimedRules())) return;
+				const now = ctx.clock.now().getTime();
+				await queueSweep(slotOf(now));
+				await queueSweep(slotOf(now + SWEEP_EVERY_MS));
+			};
+			const restartSweeps = () => void ensureSweeps().catch((err: unknown) => log('Could not queue the timed rules’ sweep.', err));
+			installRuleHooks({
+				invalidate: async (boardId) => {
+					started.invalidate(boardId);
+					await ensureSweeps();
+				},
+				checkBroken: (boardId) => started.checkBroken(boardId)
+			});
 			jobs.handle(RULE_SWEEP_JOB, async () => {
-				await started.sweep();
-				await queueSweep(slotOf(ctx.clock.now().getTime() + SWEEP_EVERY_MS));
+				if (await started.sweep()) await queueSweep(slotOf(ctx.clock.now().getTime() + SWEEP_EVERY_MS));
 			});
 			jobs.handle(RULE_FIRE_JOB, (job) => started.fireQueued(job.payload));
-			queueSweep(slotOf(ctx.clock.now().getTime())).catch((err: unknown) => log('Could not queue the timed rules’ sweep.', err));
+			restartSweeps();
 			return started;
 		}
 	};

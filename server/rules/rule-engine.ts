@@ -178,12 +178,13 @@ export class RuleEngine {
 	}
 
 	/** Looks at every enabled timed rule and queues a keyed firing for each card whose occasion came (once each). */
-	async sweep(): Promise<void> {
+	async sweep(): Promise<boolean> {
 		const now = this.ctx.clock.now();
-		const rows = await this.ctx.db.select({ boardId: rulesTable.boardId }).from(rulesTable).where(eq(rulesTable.enabled, true));
-		for (const boardId of new Set(rows.map((r) => r.boardId))) {
+		let any = false;
+		for (const boardId of await this.boardsWithEnabledRules()) {
 			const timed = (await this.rulesOf(boardId)).filter((r) => r.enabled && isTimedTrigger(r.definition.trigger));
 			if (timed.length === 0) continue;
+			any = true;
 			// Loads the board's room when nobody has it open: timed work goes through the server command path.
 			const reading = await this.ctx.documents.readBoard(boardId, { kind: 'cards' });
 			const local = wallClock(now, reading.process.timeZone);
@@ -196,6 +197,20 @@ export class RuleEngine {
 				}
 			}
 		}
+		return any;
+	}
+
+	/** Whether any board has a timed rule switched on (the sweeps run only while one does). */
+	async hasTimedRules(): Promise<boolean> {
+		for (const boardId of await this.boardsWithEnabledRules()) {
+			if ((await this.rulesOf(boardId)).some((r) => r.enabled && isTimedTrigger(r.definition.trigger))) return true;
+		}
+		return false;
+	}
+
+	private async boardsWithEnabledRules(): Promise<Set<string>> {
+		const rows = await this.ctx.db.select({ boardId: rulesTable.boardId }).from(rulesTable).where(eq(rulesTable.enabled, true));
+		return new Set(rows.map((r) => r.boardId));
 	}
 
 	/** A queued timed firing: the rule (if still on) acts on the card, at depth 0. */

@@ -20,6 +20,9 @@ import {
 } from '../../src/lib/board/metrics/flow.ts';
 import { forecastHowMany, forecastWhen } from '../../src/lib/board/metrics/forecast.ts';
 import type { StageKind } from '../../src/lib/board/types.ts';
+import { automationShare, type AutomationDay } from '../../src/lib/board/metrics/automation.ts';
+import { notifications } from '../../src/lib/server/db/schema/notifications.ts';
+import { eq } from 'drizzle-orm';
 
 const DAY = 86_400_000;
 
@@ -48,6 +51,28 @@ function toFlowEvent(row: EventRow): FlowEvent | null {
 		default:
 			return null;
 	}
+}
+
+/** Card events the automation share counts: assignments, moves and due dates set. */
+const ROUTINE = new Set(['owner_added', 'moved', 'due_changed', 'target_changed']);
+
+/** The automation share counted one row at a time: every event and notification of the board, sorted by who did it. */
+async function referenceAutomation(db: Db, boardId: string, rows: readonly EventRow[], range: Range) {
+	const days = new Map<number, AutomationDay>();
+	const count = (at: Date, by: 'rules' | 'process' | 'people') => {
+		if (at.getTime() < range.from || at.getTime() >= range.to) return;
+		const day = Math.floor(at.getTime() / DAY);
+		const d = days.get(day) ?? { day, total: 0, byRules: 0, byProcess: 0 };
+		d.total++;
+		if (by === 'rules') d.byRules++;
+		if (by === 'process') d.byProcess++;
+		days.set(day, d);
+	};
+	for (const r of rows) if (ROUTINE.has(r.type)) count(r.at, r.ruleId ? 'rules' : r.data.via === 'process' ? 'process' : 'people');
+	for (const n of await db.select().from(notifications).where(eq(notifications.boardId, boardId))) {
+		count(n.createdAt, n.ruleId && n.ruleId !== 'process' ? 'rules' : n.kind === 'mention' ? 'people' : 'process');
+	}
+	return automationShare([...days.values()], range);
 }
 
 /** The stats response from all of a board's events, replayed in memory. */
@@ -94,6 +119,7 @@ export async function referenceStats(db: Db, boardId: string, query: StatsQuery 
 		dueDateHitRate: dueDateHitRate(timelines, query.range),
 		rework: rework(timelines, query.range),
 		quality: quality(timelines, query.range),
+		automation: await referenceAutomation(db, boardId, rows, query.range),
 		forecast: {
 			basedOnDays: samples.length,
 			howMany: query.forecastBy ? { by: query.forecastBy, ...forecastHowMany(samples, nowMs, Date.parse(`${query.forecastBy}T23:59:59Z`)) } : null,

@@ -105,7 +105,7 @@ describe.skipIf(!dbKinds().includes('postgres'))('two server processes on one Po
 		scratch = await createScratchPostgres();
 		const overrides = { clock, pollJobs: false, mailer: smtpMailer(sink.url, FROM) };
 		// The first serves the board's sockets; the second shares only the database (and so the job queue).
-		[first, second] = await Promise.all([startInProcess(scratch, { unloadGraceMs: 100 }, overrides), startInProcess(scratch, { unloadGraceMs: 100 }, overrides)]);
+		[first, second] = await Promise.all([startInProcess({ databaseUrl: scratch.url }, { unloadGraceMs: 100 }, overrides), startInProcess({ databaseUrl: scratch.url }, { unloadGraceMs: 100 }, overrides)]);
 	}, 60_000);
 	afterAll(async () => {
 		for (const c of clients) c.destroy();

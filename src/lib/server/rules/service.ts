@@ -97,7 +97,7 @@ export async function saveRuleFromForm(ctx: AppContext, boardId: string, userId:
 	if (input.ruleId && !(await findRule(ctx.db, boardId, input.ruleId))) errors.name = 'This rule no longer exists.';
 	if (Object.keys(errors).length > 0 || !result.ok) return { ok: false, errors };
 	const id = await saveRule(ctx.db, { boardId, ruleId: input.ruleId, name, definition: result.definition, userId, enabled: input.enabled }, ctx.clock.now());
-	ruleHooks().invalidate(boardId);
+	await ruleHooks().invalidate(boardId);
 	return { ok: true, id };
 }
 
@@ -108,7 +108,7 @@ export async function switchRule(ctx: AppContext, boardId: string, userId: strin
 	if (!rule) return 'This rule no longer exists.';
 	if (enabled && rule.brokenReason) return 'This rule is broken: edit and save it first.';
 	await setRuleEnabled(ctx.db, boardId, ruleId, enabled, ctx.clock.now());
-	ruleHooks().invalidate(boardId);
+	await ruleHooks().invalidate(boardId);
 	return null;
 }
 
@@ -116,7 +116,7 @@ export async function switchRule(ctx: AppContext, boardId: string, userId: strin
 export async function removeRule(ctx: AppContext, boardId: string, userId: string, ruleId: string): Promise<void> {
 	await requireBoardAction(ctx.db, boardId, userId, 'manage_members');
 	await deleteRule(ctx.db, boardId, ruleId);
-	ruleHooks().invalidate(boardId);
+	await ruleHooks().invalidate(boardId);
 }
 
 /** A rule's run log (owners only); null when it is not this board's. */
