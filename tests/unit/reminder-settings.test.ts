@@ -21,6 +21,7 @@ describe('board reminder settings', () => {
 		expect(messages('24, 1.5', '24').reminderHours).toBe('Each reminder time ("1.5") must be a whole number of hours.');
 		expect(messages('24, soon', '24').reminderHours).toBe('Each reminder time ("soon") must be a number of hours.');
 		expect(messages('-3', '24').reminderHours).toBe('Each reminder time ("-3") must be at least 1 hour.');
+		expect(messages('48, -3, abc', '24').reminderHours).toBe('Each reminder time ("-3") must be at least 1 hour. Each reminder time ("abc") must be a number of hours.');
 		expect(messages('24, 24', '24').reminderHours).toBe('Each reminder time may appear once.');
 		expect(messages('48', '721').blockedAlertHours).toBe('The blocked alert can be at most 720 hours (30 days).');
 	});

@@ -34,13 +34,16 @@ const reminderList = z
 			return z.NEVER;
 		}
 		const values: number[] = [];
+		// Every bad part is named at once, so fixing "48, -3, abc" takes one round, not two.
+		const problems: string[] = [];
 		for (const part of parts) {
 			const parsed = hours(`Each reminder time ("${part.slice(0, 12)}")`).safeParse(part);
-			if (!parsed.success) {
-				ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'Give whole numbers of hours.' });
-				return z.NEVER;
-			}
-			values.push(parsed.data);
+			if (parsed.success) values.push(parsed.data);
+			else problems.push(parsed.error.issues[0]?.message ?? 'Give whole numbers of hours.');
+		}
+		if (problems.length > 0) {
+			ctx.addIssue({ code: 'custom', message: problems.join(' ') });
+			return z.NEVER;
 		}
 		if (new Set(values).size !== values.length) {
 			ctx.addIssue({ code: 'custom', message: 'Each reminder time may appear once.' });
