@@ -302,7 +302,7 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		]);
 		expect(await builtInRules(fd.app.ctx, boardId)).toMatchObject([
 			{ stageId: stages[2], stage: 'In progress', role: 'Designer', enabled: true, summary: 'When a card enters In progress: hand it to a Designer (the least busy holder, taking turns)' },
-			{ stageId: stages[3], role: 'Editor', enabled: true }
+			{ stageId: stages[3], role: 'Editor', enabled: true, summary: expect.stringContaining('hand it to an Editor (') }
 		]);
 
 		// Only In progress's hand-off is off: a card entering it keeps no owner, one entering the next step is handed off.

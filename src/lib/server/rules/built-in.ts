@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { requireBoardAction } from '../boards/boards.ts';
+import { withArticle } from '../../board/rules/article.ts';
 
 /** One of the process's own hand-offs (one step's), shown in the rule list as a built-in rule. */
 export interface BuiltInRule {
@@ -17,7 +18,7 @@ export async function builtInRules(ctx: AppContext, boardId: string): Promise<Bu
 	const off = new Set(reading.process.handoffsOff ?? []);
 	return reading.stages.flatMap((s) =>
 		s.step?.ownerRole
-			? [{ stageId: s.id, stage: s.name, role: s.step.ownerRole, enabled: !off.has(s.id), summary: `When a card enters ${s.name}: hand it to a ${s.step.ownerRole} (the least busy holder, taking turns)` }]
+			? [{ stageId: s.id, stage: s.name, role: s.step.ownerRole, enabled: !off.has(s.id), summary: `When a card enters ${s.name}: hand it to ${withArticle(s.step.ownerRole)} (the least busy holder, taking turns)` }]
 			: []
 	);
 }
