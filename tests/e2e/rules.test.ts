@@ -81,6 +81,14 @@ test('the automation page fits a phone', async () => {
 	await expect(page.getByTestId('rule-item')).toHaveCount(1);
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 	expect(overflow).toBeLessThanOrEqual(0);
+	// The "Then" row stacks its selects on a phone: each takes the row's width, none is squeezed into cut text.
+	const form = page.getByTestId('rule-form');
+	await form.getByLabel('Action 1').selectOption({ label: 'assign a person' });
+	const row = (await form.getByTestId('rule-action').first().boundingBox())!;
+	for (const label of ['Action 1', 'Person to assign']) {
+		const box = (await form.getByLabel(label, { exact: true }).boundingBox())!;
+		expect(box.width, label).toBeGreaterThan(row.width * 0.8);
+	}
 });
 
 test('an editor has no automation tab and cannot open it', async () => {
