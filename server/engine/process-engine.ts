@@ -137,12 +137,15 @@ export function runProcess(doc: Y.Doc, onRefused: (refusal: ContentRefusal) => v
 		if (touched.length > 0) doc.transact(() => touched.forEach(([key, value]) => maps.signoffs.set(key, value)), POLICY);
 	};
 	const handOff = (entered: Map<string, string>, actorId: string | null) => {
-		// The board's owner switched the built-in hand-offs off (the rules tab): cards keep their owners.
-		if (maps.process.get('handoffsOff') === true) return;
+		// Steps whose built-in hand-off the board's owner switched off (the rules tab): cards entering them keep their owners.
+		const off = maps.process.get('handoffsOff');
+		const switchedOff = new Set(Array.isArray(off) ? (off as unknown[]) : []);
+		const handed = [...entered].filter(([, stageId]) => !switchedOff.has(stageId));
+		if (handed.length === 0) return;
 		const at = now();
 		const origin: ServerOrigin = Object.freeze({ kind: 'automation', actorId });
 		doc.transact(() => {
-			for (const [cardId, stageId] of entered) {
+			for (const [cardId, stageId] of handed) {
 				// The policy net may have put the card back: only a move that stands is handed off.
 				if (placeOf(doc, cardId)?.stageId === stageId) handOffCard(doc, cardId, stageId, at);
 			}

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.ts';
-import { addCard, boardWithPeople, card, moveWithMenu, type Person } from './board-helpers.ts';
+import { addCard, boardWithPeople, card, moveWithMenu, newPerson, type Person } from './board-helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -81,10 +81,44 @@ test('the automation page fits a phone', async () => {
 	await expect(page.getByTestId('rule-item')).toHaveCount(1);
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 	expect(overflow).toBeLessThanOrEqual(0);
+	// The "Then" row stacks its selects on a phone: each takes the row's width, none is squeezed into cut text.
+	const form = page.getByTestId('rule-form');
+	await form.getByLabel('Action 1').selectOption({ label: 'assign a person' });
+	const row = (await form.getByTestId('rule-action').first().boundingBox())!;
+	for (const label of ['Action 1', 'Person to assign']) {
+		const box = (await form.getByLabel(label, { exact: true }).boundingBox())!;
+		expect(box.width, label).toBeGreaterThan(row.width * 0.8);
+	}
 });
 
 test('an editor has no automation tab and cannot open it', async () => {
 	await expect(editor.page.getByRole('link', { name: 'Automation' })).toHaveCount(0);
 	const response = await editor.page.goto(`${boardUrl}/automation`);
 	expect(response?.status()).toBe(403);
+});
+
+test('each built-in hand-off rule has its own switch, usable from the keyboard', async ({ browser }) => {
+	const blogger = await newPerson(browser, 'Bea Blogger');
+	try {
+		const page = blogger.page;
+		await page.getByLabel('New board').fill('Blog');
+		await page.getByTestId('new-board').getByRole('radio', { name: /^Blog post/ }).check();
+		await page.getByRole('button', { name: 'Create board' }).click();
+		await expect(page.getByTestId('board-name')).toHaveText('Blog');
+		await page.goto(`${page.url().split('?')[0]}/automation`);
+		const rows = page.getByTestId('builtin-rule');
+		const research = rows.filter({ hasText: 'enters Keyword research' });
+		await expect(research).toContainText('hand it to an SEO strategist');
+		await page.getByRole('button', { name: 'Switch off the hand-off in Keyword research' }).focus();
+		await page.keyboard.press('Enter');
+		await expect(page.getByText('Hand-off switched off.')).toBeVisible();
+		await page.reload();
+		await expect(research).toContainText('Off');
+		await expect(page.getByRole('button', { name: 'Switch on the hand-off in Keyword research' })).toBeVisible();
+		// The other steps still hand off.
+		await expect(rows.filter({ hasText: 'enters Outline' })).toContainText('On');
+		await expect(page.getByRole('button', { name: /^Switch on the hand-off/ })).toHaveCount(1);
+	} finally {
+		await blogger.context.close();
+	}
 });

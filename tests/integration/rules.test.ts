@@ -17,7 +17,7 @@ import { SWEEP_EVERY_MS } from '../../server/rules/rule-engine.ts';
 import { ruleHooks } from '../../src/lib/server/rules/hooks.ts';
 import { readFeed } from '../../src/lib/server/activity/feed.ts';
 import { presentFeed } from '../../src/lib/server/activity/present.ts';
-import { builtInRules, setBuiltInHandoffs } from '../../src/lib/server/rules/built-in.ts';
+import { builtInRules, setBuiltInHandoff } from '../../src/lib/server/rules/built-in.ts';
 import { saveRuleFromForm } from '../../src/lib/server/rules/service.ts';
 import { dryRun } from '../../src/lib/server/rules/dry-run.ts';
 import type { RuleAction, RuleDefinition, RuleTrigger } from '../../src/lib/board/rules/definition.ts';
@@ -289,25 +289,43 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		expect(after.owners).toEqual([sam.id]);
 	});
 
-	it('lists the process’s hand-offs as built-in rules that the owner can switch off', async () => {
+	it('lists the process’s hand-offs as built-in rules, one per step, each switched off on its own', async () => {
 		const { boardId, cmd, stages } = await board();
 		const roleId = await addTeamRole(fd.app.ctx.db, boardId, alex.id, 'Designer', new Date(), fd.app.ctx.teamRoles);
 		await setTeamRoleHolders(fd.app.ctx.db, boardId, alex.id, roleId, [sam.id], fd.app.ctx.teamRoles);
-		await fd.app.rooms.applyAsServer(boardId, { kind: 'server', actorId: alex.id }, [{ name: 'setStageStep', args: [stages[2], { ownerRole: 'Designer', offset: null, unit: 'working', approval: null }] }]);
-		expect(await builtInRules(fd.app.ctx, boardId)).toMatchObject({ enabled: true, rules: [{ stage: 'In progress', role: 'Designer' }] });
+		const editorId = await addTeamRole(fd.app.ctx.db, boardId, alex.id, 'Editor', new Date(), fd.app.ctx.teamRoles);
+		await setTeamRoleHolders(fd.app.ctx.db, boardId, alex.id, editorId, [sam.id], fd.app.ctx.teamRoles);
+		const step = (ownerRole: string) => ({ ownerRole, offset: null, unit: 'working', approval: null });
+		await fd.app.rooms.applyAsServer(boardId, { kind: 'server', actorId: alex.id }, [
+			{ name: 'setStageStep', args: [stages[2], step('Designer')] },
+			{ name: 'setStageStep', args: [stages[3], step('Editor')] }
+		]);
+		expect(await builtInRules(fd.app.ctx, boardId)).toMatchObject([
+			{ stageId: stages[2], stage: 'In progress', role: 'Designer', enabled: true, summary: 'When a card enters In progress: hand it to a Designer (the least busy holder, taking turns)' },
+			{ stageId: stages[3], role: 'Editor', enabled: true, summary: expect.stringContaining('hand it to an Editor (') }
+		]);
 
-		await setBuiltInHandoffs(fd.app.ctx, boardId, alex.id, false);
-		expect((await builtInRules(fd.app.ctx, boardId)).enabled).toBe(false);
+		// Only In progress's hand-off is off: a card entering it keeps no owner, one entering the next step is handed off.
+		await setBuiltInHandoff(fd.app.ctx, boardId, alex.id, stages[2], false);
+		expect((await builtInRules(fd.app.ctx, boardId)).map((r) => r.enabled)).toEqual([false, true]);
 		const kept = cmd.addCard(stages[1], 'No hand-off');
 		cmd.moveCard(kept, stages[2]!, 0);
-		await waitFor('the move reached the server', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: kept })).card?.stageId === stages[2]);
-		expect((await serverCard(boardId, kept)).owners).toEqual([]);
+		const other = cmd.addCard(stages[1], 'Hand-off to the editor');
+		cmd.moveCard(other, stages[3]!, 0);
+		await waitFor('the next step still hands off', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: other })).card?.owners.includes(sam.id));
+		const stillKept = await serverCard(boardId, kept);
+		expect(stillKept.stageId).toBe(stages[2]);
+		expect(stillKept.owners).toEqual([]);
 
-		await setBuiltInHandoffs(fd.app.ctx, boardId, alex.id, true);
+		await setBuiltInHandoff(fd.app.ctx, boardId, alex.id, stages[2], true);
+		expect((await builtInRules(fd.app.ctx, boardId)).map((r) => r.enabled)).toEqual([true, true]);
+		expect((await fd.app.rooms.readBoard(boardId, { kind: 'workflow' })).process.handoffsOff).toBeUndefined();
 		const handed = cmd.addCard(stages[1], 'Hand-off');
 		cmd.moveCard(handed, stages[2]!, 0);
 		await waitFor('the process hands it to the designer', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: handed })).card?.owners.includes(sam.id));
-		await expect(setBuiltInHandoffs(fd.app.ctx, boardId, sam.id, false)).rejects.toThrow();
+		await expect(setBuiltInHandoff(fd.app.ctx, boardId, alex.id, 'no-such-stage', false)).rejects.toThrow();
+		await expect(setBuiltInHandoff(fd.app.ctx, boardId, sam.id, stages[2], false)).rejects.toThrow();
+		expect((await builtInRules(fd.app.ctx, boardId)).map((r) => r.enabled)).toEqual([true, true]);
 	});
 
 	it('the form saves nothing on bad input, and only the owner may save', async () => {

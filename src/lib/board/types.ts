@@ -162,8 +162,8 @@ export interface BoardProcess {
 	labels: Label[];
 	/** Checklist items every new card starts with. */
 	checklist: string[];
-	/** The board's owner switched the process's built-in hand-offs off (absent: on). */
-	handoffsOff?: boolean;
+	/** Stage ids whose built-in hand-off the board's owner switched off (absent: every step hands off). */
+	handoffsOff?: string[];
 }
 
 /** Who is making a change (stamped into created-by / moved-by / checked-by). */

@@ -45,7 +45,7 @@ const ARGUMENTS = {
 	setTimeZone: z.tuple([z.string().max(64)]),
 	// Only the server writes these (a browser's write to their roots is reverted).
 	setTeamRoles: z.tuple([z.record(z.string(), z.array(z.string()))]),
-	setHandoffs: z.tuple([z.boolean()]),
+	setHandoffs: z.tuple([id, z.boolean()]),
 	recordDecision: z.tuple([id, id, z.enum(['approve', 'changes', 'reject']), z.string().max(10_000)])
 } satisfies { [K in keyof ServerCommands]?: z.ZodType };
 

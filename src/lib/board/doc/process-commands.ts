@@ -76,10 +76,16 @@ export function serverProcessCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin
 	const places = placesOf(doc);
 	const tx = (fn: () => void) => doc.transact(fn, origin);
 	return {
-		/** Switches the process's built-in hand-offs on or off for this board (the rules tab's built-in rule). */
-		setHandoffs(enabled: boolean): void {
-			if ((process.get('handoffsOff') === true) === !enabled) return;
-			tx(() => (enabled ? process.delete('handoffsOff') : process.set('handoffsOff', true)));
+		/**
+		 * Switches the process's built-in hand-off of one step on or off (the rules tab's built-in rule for the stage).
+		 * The off steps are kept as a list of stage ids, only while some step is off; ids of deleted stages are dropped.
+		 */
+		setHandoffs(stageId: string, enabled: boolean): void {
+			stageMapOf(doc, stageId);
+			const current = readProcess(doc).handoffsOff ?? [];
+			const next = [...new Set(enabled ? current.filter((id) => id !== stageId) : [...current, stageId])].filter((id) => stages.has(id)).sort();
+			if (JSON.stringify(next) === JSON.stringify(current)) return;
+			tx(() => (next.length === 0 ? process.delete('handoffsOff') : process.set('handoffsOff', next)));
 		},
 
 		/** Replaces the document's mirror of who holds each team role (role name → user ids). */

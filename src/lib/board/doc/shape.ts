@@ -134,8 +134,8 @@ export const BOARD_ROOTS: Readonly<Record<string, TypeShape>> = {
 	// Written by the server alone (server/engine/process-guard.ts reverts anyone else's write).
 	process: fields('process state', {
 		teamRoles: value('team role holders', (v) => teamRoleHoldersSchema.safeParse(v).success),
-		// The board's owner switched the built-in hand-offs off (set only while off).
-		handoffsOff: BOOLEAN
+		// The stages whose built-in hand-off the board's owner switched off (set only while some is off).
+		handoffsOff: value('a list of stage ids', (v) => Array.isArray(v) && v.length > 0 && v.length <= 1000 && v.every(isString))
 	}),
 	handoffs: anyKey('hand-offs', value('a hand-off { stageId, role, userId, at }', isHandoff)),
 	signoffs: anyKey('sign-offs', value('a sign-off { decisions, contentAt }', isStoredSignoff)),

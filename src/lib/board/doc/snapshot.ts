@@ -169,11 +169,13 @@ export function readProcess(doc: Y.Doc): BoardProcess {
 	const zone = meta.get('timeZone');
 	const roles = teamRoleHoldersSchema.safeParse(process.get('teamRoles'));
 	const checklist = meta.get('checklist');
+	const off = process.get('handoffsOff');
+	const handoffsOff = Array.isArray(off) ? (off as unknown[]).filter(isString) : [];
 	return {
 		timeZone: isTimeZone(zone) ? zone : DEFAULT_TIME_ZONE,
 		teamRoles: roles.success ? roles.data : {},
 		labels: labelsOf(meta.get('labels')),
 		checklist: Array.isArray(checklist) ? (checklist as unknown[]).filter(isString) : [],
-		...(process.get('handoffsOff') === true ? { handoffsOff: true } : {})
+		...(handoffsOff.length > 0 ? { handoffsOff } : {})
 	};
 }

@@ -1,4 +1,5 @@
 import type { RuleAction, RuleCondition, RuleTrigger } from './definition.ts';
+import { withArticle } from './article.ts';
 
 /** Names for ids, so a summary reads as words. */
 export interface RuleNames {
@@ -35,7 +36,7 @@ export function describeCondition(c: RuleCondition, n: RuleNames): string {
 		case 'in_stage': return `in ${n.stage(c.stageId)}`;
 		case 'has_label': return `labelled ${c.label}`;
 		case 'owner_is': return `owned by ${n.user(c.userId)}`;
-		case 'owner_holds_role': return `owned by a ${n.role(c.roleId)}`;
+		case 'owner_holds_role': return `owned by ${withArticle(n.role(c.roleId))}`;
 		case 'blocked': return c.value ? 'blocked' : 'not blocked';
 		case 'has_target': return c.value ? 'has a target date' : 'has no target date';
 		case 'step_is': return `at the step ${n.stage(c.stageId)}`;

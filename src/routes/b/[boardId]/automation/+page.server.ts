@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { formAction, orErrorPage, requireUser } from '$lib/server/http';
 import { dryRunFromForm, listRulesForOwner, removeRule, ruleFormOptions, runLog, saveRuleFromForm, switchRule } from '$lib/server/rules/service';
-import { builtInRules, setBuiltInHandoffs } from '$lib/server/rules/built-in';
+import { builtInRules, setBuiltInHandoff } from '$lib/server/rules/built-in';
 import { parseForm } from '$lib/server/validation';
 import { cardTitles } from '$lib/server/activity/feed';
 
@@ -28,6 +28,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const saveSchema = z.object({ ruleId: z.string().max(64).optional(), name: z.string().max(1000), definition: z.string().max(100_000), enable: z.string().optional() });
+const builtInSchema = z.object({ stageId: z.string().min(1).max(64), enabled: z.enum(['true', 'false']) });
 const idSchema = z.object({ ruleId: z.string().min(1).max(64), enabled: z.enum(['true', 'false']).optional() });
 
 async function begin(event: RequestEvent) {
@@ -74,9 +75,9 @@ export const actions: Actions = {
 	builtIn: async (event) => {
 		const { user, form, ctx, boardId } = await begin(event);
 		return formAction('builtIn', form, async () => {
-			const { enabled } = parseForm(idSchema.pick({ enabled: true }), form);
-			await setBuiltInHandoffs(ctx, boardId, user.id, enabled === 'true');
-			return { action: 'builtIn', success: enabled === 'true' ? 'Hand-offs switched on.' : 'Hand-offs switched off.' };
+			const { stageId, enabled } = parseForm(builtInSchema, form);
+			await setBuiltInHandoff(ctx, boardId, user.id, stageId, enabled === 'true');
+			return { action: 'builtIn', success: enabled === 'true' ? 'Hand-off switched on.' : 'Hand-off switched off.' };
 		});
 	}
 };
