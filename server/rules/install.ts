@@ -1,5 +1,4 @@
 import type { AppContext } from '../../src/lib/server/context.ts';
-import { installRuleHooks } from '../../src/lib/server/rules/hooks.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { RoomExtensionFactory } from '../sync/room-extension.ts';
 import { RULE_FIRE_JOB, RULE_SWEEP_JOB, RuleEngine, SWEEP_EVERY_MS } from './rule-engine.ts';
@@ -44,13 +43,13 @@ export function rulesInstaller(log: Log): RulesInstaller {
 				await queueSweep(slotOf(now + SWEEP_EVERY_MS));
 			};
 			const restartSweeps = () => void ensureSweeps().catch((err: unknown) => log('Could not queue the timed rules’ sweep.', err));
-			installRuleHooks({
+			ctx.rules = {
 				invalidate: async (boardId) => {
 					started.invalidate(boardId);
 					await ensureSweeps();
 				},
 				checkBroken: (boardId) => started.checkBroken(boardId)
-			});
+			};
 			jobs.handle(RULE_SWEEP_JOB, async () => {
 				if (await started.sweep()) await queueSweep(slotOf(ctx.clock.now().getTime() + SWEEP_EVERY_MS));
 			});

@@ -14,7 +14,6 @@ import { addTeamRole, deleteTeamRole, setTeamRoleHolders } from '../../src/lib/s
 import { listRuns, saveRule, type RunOutcome } from '../../src/lib/server/rules/store.ts';
 import { ruleEngineOf } from '../../server/rules/install.ts';
 import { SWEEP_EVERY_MS } from '../../server/rules/rule-engine.ts';
-import { ruleHooks } from '../../src/lib/server/rules/hooks.ts';
 import { readFeed } from '../../src/lib/server/activity/feed.ts';
 import { presentFeed } from '../../src/lib/server/activity/present.ts';
 import { builtInRules, setBuiltInHandoff } from '../../src/lib/server/rules/built-in.ts';
@@ -61,7 +60,7 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 	async function rule(boardId: string, definition: Partial<RuleDefinition> & Pick<RuleDefinition, 'trigger' | 'actions'>, name = 'Test rule') {
 		const id = await saveRule(fd.app.ctx.db, { boardId, name, userId: alex.id, enabled: true, definition: { conditions: [], allowRetrigger: false, ...definition } }, new Date());
 		// What the rule form's service does after saving: the engine forgets its copy and starts timed sweeps if needed.
-		await ruleHooks().invalidate(boardId);
+		await fd.app.ctx.rules!.invalidate(boardId);
 		return id;
 	}
 

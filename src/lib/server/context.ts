@@ -7,6 +7,7 @@ import type { NotificationHub } from './notifications/hub.ts';
 import type { Mailer } from './notifications/mailer.ts';
 import type { NotificationInput } from './notifications/notify.ts';
 import type { WebhookRuntime } from './webhooks/runtime.ts';
+import type { RuleHooks } from './rules/hooks.ts';
 
 /** Live connections that must react when someone's access changes (the sync server implements it). */
 export interface AccessListener {
@@ -43,6 +44,8 @@ export interface AppContext {
 	webhookAllowPrivate: boolean;
 	/** The webhook sender (set by server/webhooks/install.ts; absent in contexts that send none). */
 	webhooks?: WebhookRuntime;
+	/** What the rule routes tell the rule engine (set by server/rules/install.ts; absent: nothing is cached). */
+	rules?: RuleHooks;
 }
 
 const KEY = Symbol.for('flowdeck.app-context');

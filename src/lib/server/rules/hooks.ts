@@ -1,4 +1,4 @@
-/** What the routes tell the rule engine (it runs in the server; the routes in SvelteKit's bundle). */
+/** What the routes tell the rule engine (it runs in the server; the routes in SvelteKit's bundle), via `AppContext.rules`. */
 export interface RuleHooks {
 	/** A board's rules were saved, switched or deleted: forget the cached copy (and start timed sweeps if now needed). */
 	invalidate(boardId: string): Promise<void>;
@@ -6,15 +6,5 @@ export interface RuleHooks {
 	checkBroken(boardId: string): Promise<void>;
 }
 
-const KEY = Symbol.for('flowdeck.rule-hooks');
-type Holder = { [KEY]?: RuleHooks };
-
-/** Installs the engine's hooks (server/rules/install.ts). */
-export function installRuleHooks(hooks: RuleHooks): void {
-	(globalThis as Holder)[KEY] = hooks;
-}
-
-/** The installed hooks, or ones that do nothing (scripts without a server: nothing is cached then). */
-export function ruleHooks(): RuleHooks {
-	return (globalThis as Holder)[KEY] ?? { invalidate: async () => {}, checkBroken: async () => {} };
-}
+/** Hooks for a context without a rule engine (scripts): nothing is cached, so there is nothing to tell. */
+export const NO_RULE_HOOKS: RuleHooks = { invalidate: async () => {}, checkBroken: async () => {} };

@@ -6,7 +6,7 @@ import { validateRule, type RuleScope } from '../../board/rules/validate.ts';
 import { describeAction, describeCondition, describeTrigger, type RuleNames } from '../../board/rules/describe.ts';
 import type { RuleDefinition } from '../../board/rules/definition.ts';
 import { boardMemberNames, boardRoles, deleteRule, editableOtherBoards, findRule, listRules, listRuns, saveRule, setRuleEnabled, type RuleRun } from './store.ts';
-import { ruleHooks } from './hooks.ts';
+import { NO_RULE_HOOKS } from './hooks.ts';
 import { dryRun, type DryRunEntry } from './dry-run.ts';
 
 /** Longest rule name. */
@@ -66,7 +66,7 @@ export interface RuleListItem {
 export async function listRulesForOwner(ctx: AppContext, boardId: string, userId: string, options: RuleFormOptions): Promise<RuleListItem[]> {
 	await requireBoardAction(ctx.db, boardId, userId, 'manage_members');
 	// Roles and members change outside the board's document: the list shows what went missing since.
-	await ruleHooks().checkBroken(boardId);
+	await (ctx.rules ?? NO_RULE_HOOKS).checkBroken(boardId);
 	const names = namesFrom(options);
 	return (await listRules(ctx.db, boardId)).map((r) => {
 		const d = r.definition;
@@ -97,7 +97,7 @@ export async function saveRuleFromForm(ctx: AppContext, boardId: string, userId:
 	if (input.ruleId && !(await findRule(ctx.db, boardId, input.ruleId))) errors.name = 'This rule no longer exists.';
 	if (Object.keys(errors).length > 0 || !result.ok) return { ok: false, errors };
 	const id = await saveRule(ctx.db, { boardId, ruleId: input.ruleId, name, definition: result.definition, userId, enabled: input.enabled }, ctx.clock.now());
-	await ruleHooks().invalidate(boardId);
+	await (ctx.rules ?? NO_RULE_HOOKS).invalidate(boardId);
 	return { ok: true, id };
 }
 
@@ -108,7 +108,7 @@ export async function switchRule(ctx: AppContext, boardId: string, userId: strin
 	if (!rule) return 'This rule no longer exists.';
 	if (enabled && rule.brokenReason) return 'This rule is broken: edit and save it first.';
 	await setRuleEnabled(ctx.db, boardId, ruleId, enabled, ctx.clock.now());
-	await ruleHooks().invalidate(boardId);
+	await (ctx.rules ?? NO_RULE_HOOKS).invalidate(boardId);
 	return null;
 }
 
@@ -116,7 +116,7 @@ export async function switchRule(ctx: AppContext, boardId: string, userId: strin
 export async function removeRule(ctx: AppContext, boardId: string, userId: string, ruleId: string): Promise<void> {
 	await requireBoardAction(ctx.db, boardId, userId, 'manage_members');
 	await deleteRule(ctx.db, boardId, ruleId);
-	await ruleHooks().invalidate(boardId);
+	await (ctx.rules ?? NO_RULE_HOOKS).invalidate(boardId);
 }
 
 /** A rule's run log (owners only); null when it is not this board's. */
