@@ -370,4 +370,27 @@ describe.each(dbKinds())('automation rules through real sync clients (%s)', (kin
 		expect((await serverCard(boardId, b)).owners).toEqual([sam.id]);
 		expect(preview[0]!.actions).toEqual(['assigned Sam']);
 	});
+
+	it('dry run of a timed rule lists the cards its sweep then acts on', async () => {
+		const { boardId, cmd, stages } = await board();
+		const day = (hours: number) => new Date(clock.now().getTime() + hours * HOUR).toISOString().slice(0, 10);
+		const soon = cmd.addCard(stages[1], 'Soon');
+		cmd.setDue(soon, day(24));
+		const later = cmd.addCard(stages[1], 'Later');
+		cmd.setDue(later, day(20 * 24));
+		cmd.addCard(stages[1], 'Undated');
+		await waitFor('due dates stored', async () => (await fd.app.rooms.readBoard(boardId, { kind: 'card', cardId: later })).card?.due === day(20 * 24));
+		await fd.app.rooms.get(boardId).then((room) => room.flush().finally(() => room.release()));
+		// The history's times come from the engine's clock, real time: the test's clock catches up before replaying it.
+		clock.advance(Math.max(0, Date.now() - clock.now().getTime()) + 1000);
+		const definition: RuleDefinition = { trigger: { kind: 'due_within', hours: 48 }, conditions: [], actions: [{ kind: 'add_label', label: 'Due soon' }], allowRetrigger: false };
+		const preview = await dryRun(fd.app.ctx, boardId, definition);
+		expect(preview.map((p) => p.cardId)).toEqual([soon]);
+
+		const ruleId = await rule(boardId, definition);
+		clock.advance(SWEEP_EVERY_MS);
+		await fd.app.jobs.runDue();
+		const done = await runsWith(ruleId, 'done');
+		expect(done.map((r) => r.cardId)).toEqual(preview.map((p) => p.cardId));
+	});
 });

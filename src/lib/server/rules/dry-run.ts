@@ -6,6 +6,8 @@ import { isTimedTrigger, type RuleDefinition } from '../../board/rules/definitio
 import { failedCondition, triggerMatches, type TriggerEvent } from '../../board/rules/match.ts';
 import { RuleActionError, planActions } from '../../board/rules/plan-actions.ts';
 import { boardMemberNames, boardRoles } from './store.ts';
+import { timedFirings } from './dry-run-timed.ts';
+import type { Card } from '../../board/types.ts';
 
 /** One thing the rule would have done: when, to which card, and what (or why it could not). */
 export interface DryRunEntry {
@@ -22,14 +24,20 @@ const DAYS = 30;
  * What `definition` would have done over the board's last 30 days of history: its stored changes replayed in order
  * through the same matcher, conditions and action planner the engine uses. A condition on the card's stage is judged
  * where the card was at that moment; the other conditions (labels, owners, blocked, target date) on the card as it is
- * now, since history does not keep every field. Timed triggers are not replayed (an empty list). Changes made by
- * rules count only when the rule allows re-triggering, as they would.
+ * now, since history does not keep every field. Timed triggers replay the whole history hour by hour (see
+ * dry-run-timed.ts): a card's stage, due date, last move and archiving as they then were. Changes made by rules count
+ * only when the rule allows re-triggering, as they would.
  */
 export async function dryRun(ctx: AppContext, boardId: string, definition: RuleDefinition): Promise<DryRunEntry[]> {
-	if (isTimedTrigger(definition.trigger)) return [];
+	const timed = isTimedTrigger(definition.trigger);
 	const since = new Date(ctx.clock.now().getTime() - DAYS * 86_400_000);
 	const [events, activity, reading, roles, members] = await Promise.all([
-		ctx.db.select().from(cardEvents).where(and(eq(cardEvents.boardId, boardId), gte(cardEvents.at, since))).orderBy(asc(cardEvents.at), asc(cardEvents.id)),
+		// A timed replay needs every card's state when the window opens, so its whole history.
+		ctx.db
+			.select()
+			.from(cardEvents)
+			.where(and(eq(cardEvents.boardId, boardId), ...(timed ? [] : [gte(cardEvents.at, since)])))
+			.orderBy(asc(cardEvents.at), asc(cardEvents.id)),
 		ctx.db.select().from(boardActivity).where(and(eq(boardActivity.boardId, boardId), eq(boardActivity.kind, 'labels_changed'), gte(boardActivity.at, since))).orderBy(asc(boardActivity.at), asc(boardActivity.id)),
 		ctx.documents.readBoard(boardId, { kind: 'cards' }),
 		boardRoles(ctx.db, boardId),
@@ -42,8 +50,23 @@ export async function dryRun(ctx: AppContext, boardId: string, definition: RuleD
 	const cards = new Map(reading.cards.map((c) => [c.id, c]));
 	const roleHolders = Object.fromEntries(roles.map((r) => [r.id, r.holders]));
 	const names = Object.fromEntries(members.map((m) => [m.id, m.name]));
-	const stageAt = new Map<string, string>();
 	const out: DryRunEntry[] = [];
+	/** The entry for the rule acting on `then` at `at`, unless a condition stops it. */
+	const act = (at: Date, then: Card) => {
+		if (failedCondition(definition.conditions, then, { stages: reading.stages, roleHolders })) return;
+		try {
+			const plan = planActions(definition.actions, then, { stages: reading.stages, roleHolders, labels: reading.process.labels, names, now: at, timeZone: reading.process.timeZone });
+			out.push({ at, cardId: then.id, title: then.title, actions: plan.summary, error: null });
+		} catch (err) {
+			if (!(err instanceof RuleActionError)) throw err;
+			out.push({ at, cardId: then.id, title: then.title, actions: [], error: err.message });
+		}
+	};
+	if (timed) {
+		for (const firing of timedFirings(definition.trigger, events, cards, reading.process.timeZone, since.getTime(), ctx.clock.now().getTime())) act(firing.at, firing.card);
+		return out;
+	}
+	const stageAt = new Map<string, string>();
 	const seen = new Set<string>();
 	for (const event of replay) {
 		if (!event.cardId) continue;
@@ -56,15 +79,7 @@ export async function dryRun(ctx: AppContext, boardId: string, definition: RuleD
 		const key = `${event.cardId}@${event.at.getTime()}`;
 		if (seen.has(key)) continue;
 		seen.add(key);
-		const then = { ...now, stageId: stageAt.get(event.cardId) ?? now.stageId };
-		if (failedCondition(definition.conditions, then, { stages: reading.stages, roleHolders })) continue;
-		try {
-			const plan = planActions(definition.actions, then, { stages: reading.stages, roleHolders, labels: reading.process.labels, names, now: event.at, timeZone: reading.process.timeZone });
-			out.push({ at: event.at, cardId: event.cardId, title: now.title, actions: plan.summary, error: null });
-		} catch (err) {
-			if (!(err instanceof RuleActionError)) throw err;
-			out.push({ at: event.at, cardId: event.cardId, title: now.title, actions: [], error: err.message });
-		}
+		act(event.at, { ...now, stageId: stageAt.get(event.cardId) ?? now.stageId });
 	}
 	return out;
 }
