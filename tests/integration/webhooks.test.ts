@@ -13,7 +13,7 @@ import { createBoard } from '../../src/lib/server/boards/boards.ts';
 import { boardMembers } from '../../src/lib/server/db/schema/boards.ts';
 import { webhookDeliveries, webhookEndpoints } from '../../src/lib/server/db/schema/automation.ts';
 import { notifications } from '../../src/lib/server/db/schema/notifications.ts';
-import { createEndpoint, enableEndpoint, redeliver, requireWebhookOwner, sendTestEvent, type WebhookAdminDeps } from '../../src/lib/server/webhooks/endpoints.ts';
+import { createEndpoint, enableEndpoint, listDeliveries, redeliver, requireWebhookOwner, sendTestEvent, type WebhookAdminDeps } from '../../src/lib/server/webhooks/endpoints.ts';
 import { WEBHOOK_RETRY_SCHEDULE_MS } from '../../src/lib/server/webhooks/schedule.ts';
 import { ValidationError } from '../../src/lib/server/validation.ts';
 
@@ -171,6 +171,10 @@ describe.each(dbKinds())('webhooks (%s)', (kind) => {
 		expect(first).toMatchObject({ status: 'retrying', attempts: 1, responseStatus: 500 });
 		expect(first.responseExcerpt).toHaveLength(500);
 		expect(first.responseExcerpt!.startsWith('boom: the receiver is down')).toBe(true);
+		// The log says when it is tried next: the queued attempt, on the schedule.
+		const [logged] = (await listDeliveries(fd.app.ctx.db, boardId, alex.id)).get(endpointId)!;
+		expect(logged!.nextAttemptAt!.getTime() - first.lastAttemptAt!.getTime()).toBeGreaterThanOrEqual(WEBHOOK_RETRY_SCHEDULE_MS[0]! - 1_000);
+		expect(logged!.nextAttemptAt!.getTime() - first.lastAttemptAt!.getTime()).toBeLessThanOrEqual(WEBHOOK_RETRY_SCHEDULE_MS[0]! + 1_000);
 		// Nothing before its time.
 		clock.advance(WEBHOOK_RETRY_SCHEDULE_MS[0]! - 1_000);
 		await settle();
@@ -256,6 +260,8 @@ describe.each(dbKinds())('webhooks (%s)', (kind) => {
 
 		const { id: literal, secret } = await createEndpoint(deps(), boardId, alex.id, { url: receiver.url('/private'), kinds: ['card.created'] });
 		const { id: named } = await createEndpoint(deps(), boardId, alex.id, { url: `http://localhost:${receiver.port}/private`, kinds: ['card.created'] });
+		// The same URL again (as written or as it normalises) is refused: it would double every delivery.
+		expect(await refusal({ url: receiver.url('/private'), kinds: ['card.moved'] })).toEqual({ url: expect.stringMatching(/already sends to this URL/) });
 		receiver.expect('/private', secret);
 		// Allowed, a host name goes through the guarded lookup and is delivered.
 		const allowed = await sendTestEvent(deps(), boardId, alex.id, named);

@@ -3,6 +3,8 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { webhookDeliveries, webhookEndpoints } from '../db/schema/automation.ts';
+import { jobs } from '../db/schema/jobs.ts';
+import { webhookAttemptKey } from './schedule.ts';
 import { findBoardAccess, BOARD_NOT_FOUND } from '../boards/boards.ts';
 import { DomainError } from '../errors.ts';
 import { ValidationError } from '../validation.ts';
@@ -44,6 +46,8 @@ export interface DeliveryView {
 	lastError: string | null;
 	createdAt: Date;
 	lastAttemptAt: Date | null;
+	/** When a retrying delivery is tried next (its queued attempt), else null. */
+	nextAttemptAt: Date | null;
 }
 
 /** Only board owners manage webhooks; a non-member is told the board does not exist. */
@@ -83,8 +87,10 @@ export async function createEndpoint(deps: WebhookAdminDeps, boardId: string, us
 		}
 	}
 	if (!errors.url) {
-		const existing = await deps.db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.boardId, boardId));
+		const existing = await deps.db.select({ url: webhookEndpoints.url }).from(webhookEndpoints).where(eq(webhookEndpoints.boardId, boardId));
 		if (existing.length >= MAX_ENDPOINTS_PER_BOARD) errors.url = `A board can have at most ${MAX_ENDPOINTS_PER_BOARD} endpoints: delete one first.`;
+		// One endpoint per URL: a second would sign with another secret and double every delivery.
+		else if (existing.some((e) => e.url === url)) errors.url = 'This board already sends to this URL. Delete that endpoint first to change its event kinds.';
 	}
 	if (Object.keys(errors).length > 0 || !parsed.success || !url) throw new ValidationError(errors);
 	const id = newId();
@@ -122,9 +128,13 @@ export async function listDeliveries(db: Db, boardId: string, userId: string, li
 			.where(eq(webhookDeliveries.endpointId, endpoint.id))
 			.orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
 			.limit(limit);
+		// A retrying delivery's next attempt is the queued job keyed by its next attempt number.
+		const nextKeys = rows.filter((r) => r.status === 'retrying').map((r) => webhookAttemptKey(r.id, r.attempts + 1));
+		const queued = nextKeys.length > 0 ? await db.select({ key: jobs.key, runAt: jobs.runAt }).from(jobs).where(inArray(jobs.key, nextKeys)) : [];
+		const nextAt = new Map(queued.map((j) => [j.key, j.runAt]));
 		out.set(
 			endpoint.id,
-			rows.map(({ payload: _payload, ...row }) => row)
+			rows.map(({ payload: _payload, ...row }) => ({ ...row, nextAttemptAt: row.status === 'retrying' ? (nextAt.get(webhookAttemptKey(row.id, row.attempts + 1)) ?? null) : null }))
 		);
 	}
 	return out;
