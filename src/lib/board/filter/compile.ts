@@ -34,7 +34,6 @@ export type CompileResult = { ok: true; match: CardPredicate | null; empty: bool
 const HOUR = 3_600_000;
 const DURATION_UNITS: Record<string, number> = { h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR };
 const DURATION = /^(\d+(?:\.\d+)?)([hdw])$/i;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const PERIOD = /^\d{4}(?:-\d{2}(?:-\d{2})?)?$/;
 
 class TermError extends Error {}
