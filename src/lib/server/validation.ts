@@ -50,6 +50,13 @@ export function parseForm<T extends z.ZodType>(schema: T, form: FormData): z.out
 	throw new ValidationError(fieldErrors(result.error));
 }
 
+/** Parses an API body against a schema; on failure throws a DomainError carrying every field's first message. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+	const result = schema.safeParse(body);
+	if (result.success) return result.data;
+	throw new ValidationError(fieldErrors(result.error));
+}
+
 /** A form with one or more bad fields. */
 export class ValidationError extends DomainError {
 	constructor(readonly fields: FieldErrors) {
