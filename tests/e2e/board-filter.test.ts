@@ -1,0 +1,114 @@
+import { expect, test, type Page } from './fixtures.ts';
+import { addCard, boardWithPeople, card, stage, type Person } from './board-helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let owner: Person;
+let editor: Person;
+let boardUrl: string;
+
+/** Opens a card, gives it a label and optionally makes the current person its owner, and closes it. */
+async function tag(page: Page, title: string, label: string, ownerName?: string): Promise<void> {
+	await card(page, title).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByLabel('New label').fill(label);
+	await dialog.getByLabel('New label').press('Enter');
+	await expect(dialog.getByText(`${label} (`)).toBeVisible();
+	if (ownerName) await dialog.getByRole('checkbox', { name: ownerName, exact: true }).check();
+	await page.keyboard.press('Escape');
+	await expect(dialog).toBeHidden();
+}
+
+test.beforeAll(async ({ browser }) => {
+	test.setTimeout(120_000);
+	const setup = await boardWithPeople(browser, 'Content calendar', ['editor']);
+	({ owner, boardUrl } = setup);
+	editor = setup.others[0]!;
+	for (const title of ['SEO audit', 'Launch email', 'Spring post', 'Hero image']) await addCard(owner.page, 'Backlog', title);
+	await tag(owner.page, 'SEO audit', 'seo', 'Olivia Owner');
+	await tag(owner.page, 'Spring post', 'seo');
+});
+
+test.afterAll(async () => {
+	for (const person of [owner, editor]) await person?.context.close();
+});
+
+test('typing a filter fades the other cards, counts what is shown and puts the filter in the URL', async () => {
+	const page = owner.page;
+	await page.getByTestId('filter-input').fill('label:seo');
+	await expect(page.locator('[data-testid="card"]:not([data-faded])').getByTestId('card-title')).toHaveText(['SEO audit', 'Spring post']);
+	await expect(card(page, 'Launch email')).toHaveAttribute('data-faded', 'true');
+	await expect(page.getByTestId('filter-count')).toHaveText('2 of 4 cards shown');
+	await expect(stage(page, 'Backlog').getByTestId('stage-shown')).toHaveText('2 of 4 shown');
+	await expect(page).toHaveURL(/[?&]q=label%3Aseo/);
+
+	// A quick filter adds its terms; a repeated field would OR, a different one ANDs.
+	await page.getByTestId('quick-filter').filter({ hasText: 'My cards' }).click();
+	await expect(page.getByTestId('filter-input')).toHaveValue('label:seo owner:me');
+	await expect(page.getByTestId('filter-count')).toHaveText('1 of 4 cards shown');
+	await expect(page.getByTestId('quick-filter').filter({ hasText: 'My cards' })).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('a mistake is shown at its place and the board keeps the last good filter', async () => {
+	const page = owner.page;
+	await page.getByTestId('filter-input').fill('label:seo owner:@nobody');
+	const error = page.getByTestId('filter-error');
+	await expect(error).toContainText('No one called “@nobody” is on this board.');
+	await expect(error.locator('mark')).toHaveText('owner:@nobody');
+	await expect(page.getByTestId('filter-input')).toHaveAttribute('aria-invalid', 'true');
+	// Still the last good filter (label:seo owner:me).
+	await expect(page.getByTestId('filter-count')).toHaveText('1 of 4 cards shown');
+	await page.getByTestId('filter-input').fill('-label:seo');
+	await expect(error).toBeHidden();
+	await expect(page.getByTestId('filter-count')).toHaveText('2 of 4 cards shown');
+});
+
+test('a saved view shared with the board appears for the others, and a link shows the same view', async () => {
+	const page = owner.page;
+	await page.getByTestId('filter-input').fill('label:seo');
+	await page.getByTestId('views-button').click();
+	await page.getByLabel('Save the current filter as').fill('SEO work');
+	await page.getByLabel('Share with everyone on the board').check();
+	await page.getByRole('button', { name: 'Save view' }).click();
+	await expect(page.getByTestId('views-list')).toContainText('SEO work');
+	await expect(page.getByTestId('views-button')).toHaveText('Views (1)');
+	// A second view with the same name is refused, and nothing else is saved.
+	await page.getByLabel('Save the current filter as').fill('seo WORK');
+	await page.getByRole('button', { name: 'Save view' }).click();
+	await expect(page.getByRole('alert').filter({ hasText: 'You already have a view called' })).toBeVisible();
+	await expect(page.getByTestId('views-button')).toHaveText('Views (1)');
+
+	// The editor opens the board from a link with the filter in it, then picks the shared view.
+	await editor.page.goto(`${boardUrl}?q=${encodeURIComponent('"launch email"')}`);
+	await expect(editor.page.getByTestId('filter-input')).toHaveValue('"launch email"');
+	await expect(editor.page.getByTestId('filter-count')).toHaveText('1 of 4 cards shown');
+	await editor.page.getByTestId('views-button').click();
+	await editor.page.getByTestId('views-list').getByRole('button', { name: 'SEO work' }).click();
+	await expect(editor.page.getByTestId('filter-input')).toHaveValue('label:seo');
+	await expect(editor.page.getByTestId('filter-count')).toHaveText('2 of 4 cards shown');
+	// Not theirs to delete.
+	await editor.page.getByTestId('views-button').click();
+	await expect(editor.page.getByRole('button', { name: 'Delete view SEO work' })).toHaveCount(0);
+	await editor.page.keyboard.press('Escape');
+});
+
+test('hiding the others, a keyboard move lands between the cards it was dropped between; the choice is remembered', async () => {
+	const page = editor.page;
+	await page.getByRole('button', { name: 'Hide others' }).click();
+	await expect(stage(page, 'Backlog').getByTestId('card-title')).toHaveText(['SEO audit', 'Spring post']);
+	// Backlog is SEO audit, Launch email, Spring post, Hero image; move Spring post above SEO audit among the shown.
+	await card(page, 'Spring post').focus();
+	await page.keyboard.press('Space');
+	await page.keyboard.press('ArrowUp');
+	await page.keyboard.press('Space');
+	await expect(page.getByTestId('announcer')).toContainText('Dropped Spring post in Backlog, position 1');
+	await expect(stage(owner.page, 'Backlog').getByTestId('card-title')).toHaveText(['Spring post', 'SEO audit', 'Launch email', 'Hero image']);
+	await expect(card(page, 'Spring post')).toBeFocused();
+
+	await page.reload();
+	await expect(page.getByRole('button', { name: 'Hide others' })).toHaveAttribute('aria-pressed', 'true');
+	await page.getByTestId('filter-input').fill('');
+	await expect(page).not.toHaveURL(/[?&]q=/);
+	await expect(stage(page, 'Backlog').getByTestId('card')).toHaveCount(4);
+	await expect(page.getByTestId('filter-count')).toHaveCount(0);
+});
