@@ -54,13 +54,14 @@ describe.each(dbKinds())('standups (%s)', (kind) => {
 		expect(cmd.moveCard(shipped, stage('In progress'), 0)).toBeNull();
 		expect(cmd.moveCard(shipped, stage('Done'), 0)).toBeNull();
 		cmd.setBlocked(stuck, 'Waiting for legal');
+		await waitFor('the client’s edits reached the server', async () => (await standupView(db, documents, boardId, viewer.id, new Date())).changes[stuck]?.some((c) => c.kind === 'blocked'));
 		// The owner moves a due date through the server command path (as the API and rules do).
 		const yesterday = addDays(dayInZone(new Date(), 'UTC'), -1);
 		await documents.applyAsServer(boardId, { kind: 'server', actorId: owner.id }, [{ name: 'setDue', args: [late, yesterday] }]);
-		await waitFor('the client’s edits are in history', async () => (await standupView(db, documents, boardId, viewer.id, new Date())).changes[stuck]?.some((c) => c.kind === 'blocked'));
 
 		// Before any standup: the window is the previous working day's same time; everyone on the board can read it.
-		const before = await standupView(db, documents, boardId, viewer.id, new Date());
+		const startAt = new Date();
+		const before = await standupView(db, documents, boardId, viewer.id, startAt);
 		expect(before.running).toBeNull();
 		expect(Date.parse(before.since)).toBeLessThan(Date.now() - 23 * 3_600_000);
 		expect(before.changes[shipped]!.map((c) => c.kind)).toEqual(['created', 'moved', 'finished']);
@@ -73,7 +74,7 @@ describe.each(dbKinds())('standups (%s)', (kind) => {
 		expect(await refusal(standupView(db, documents, boardId, outsider.id, new Date()))).toBe('not_found');
 		expect(await refusal(startStandup(db, documents, boardId, outsider.id, new Date()))).toBe('not_found');
 
-		const standup = await startStandup(db, documents, boardId, owner.id, new Date());
+		const standup = await startStandup(db, documents, boardId, owner.id, startAt);
 		expect((await runningStandup(db, boardId))?.id).toBe(standup.id);
 		expect(standup.since).toBe(before.since);
 		// Only its facilitator ends it; refusals change nothing.
