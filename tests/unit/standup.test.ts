@@ -147,3 +147,27 @@ describe('what changed and the summary', () => {
 		expect(summaryText(standupSummary({ stages, cards: [], changes: [], breaches: [], today: '2027-03-10', teamRoles: {} }), 'S')).toMatch(/Nothing finished/);
 	});
 });
+
+describe('the speaker timer and the shared focus', () => {
+	it('turns amber at three quarters of the limit and red past it, and keeps counting', async () => {
+		const { timerState, formatElapsed } = await import('../../src/lib/board/standup/timer.ts');
+		expect([timerState(0, 120_000), timerState(89_999, 120_000), timerState(90_000, 120_000), timerState(120_000, 120_000), timerState(120_001, 120_000)]).toEqual(['ok', 'ok', 'amber', 'amber', 'red']);
+		expect([formatElapsed(0), formatElapsed(61_500), formatElapsed(3_725_000)]).toEqual(['0:00', '1:01', '62:05']);
+	});
+
+	it('follows only the facilitator’s own focus for this standup, their latest tab, and ignores malformed states', async () => {
+		const { facilitatorFocus, announcedStandups } = await import('../../src/lib/board/standup/focus.ts');
+		const focus = (seq: number, cardId: string, standupId = 's1') => ({ standupId, cardId, mode: 'board', personId: null, phase: 'walk', seq });
+		const states = [
+			{ state: { user: { id: 'impostor' }, standup: focus(99, 'wrong') } },
+			{ state: { user: { id: 'fac' }, standup: focus(3, 'old-tab') } },
+			{ state: { user: { id: 'fac' }, standup: focus(5, 'card-b') } },
+			{ state: { user: { id: 'fac' }, standup: focus(9, 'other-standup', 's0') } },
+			{ state: { user: { id: 'fac' }, standup: { ...focus(10, 'bad'), cardId: '<img src=x>' } } },
+			{ state: { user: { id: 'fac' }, standup: 'nonsense' } }
+		];
+		expect(facilitatorFocus(states, 'fac', 's1')?.cardId).toBe('card-b');
+		expect(facilitatorFocus(states, 'nobody', 's1')).toBeNull();
+		expect(announcedStandups(states).sort()).toEqual(['s0', 's1']);
+	});
+});
