@@ -97,6 +97,7 @@ export class StandupSession {
 			.filter((c) => !c.archived)
 			.map((c) => ({ id: c.id, stageId: c.stageId, blocked: c.blocked !== null, movedAt: Date.parse(c.movedAt), owners: c.owners }));
 		// Board order within a stage is the snapshot's (rank, id).
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup built and dropped here, not reactive state
 		const rankOf = new Map(Object.values(snap.cardsByStage).flatMap((list) => list.map((c, i) => [c.id, i] as const)));
 		cards.sort((a, b) => (rankOf.get(a.id) ?? 0) - (rankOf.get(b.id) ?? 0));
 		const order = standupOrder(snap.stages, cards, since);
