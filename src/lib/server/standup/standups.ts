@@ -111,7 +111,7 @@ export async function endStandup(db: Db, documents: BoardDocuments, boardId: str
 		// Only a standup still running ends: a second click, or a newer standup meanwhile, changes nothing.
 		const done = await tx
 			.update(standups)
-			.set({ endedAt: now, summary: summary as unknown as Record<string, unknown> })
+			.set({ endedAt: now, summary: storable(summary) })
 			.where(and(eq(standups.id, standupId), isNull(standups.endedAt), isNull(standups.abandonedAt)))
 			.returning();
 		if (done.length === 0) return null;
@@ -123,4 +123,9 @@ export async function endStandup(db: Db, documents: BoardDocuments, boardId: str
 	});
 	if (!ended) throw new DomainError('conflict', 'This standup has already ended or was replaced by a newer one.');
 	return { standup: info(ended), summary, text };
+}
+
+/** PostgreSQL's jsonb cannot hold U+0000 (a hostile client can put it in a card title): the stored copy drops it. */
+function storable(summary: StandupSummary): Record<string, unknown> {
+	return JSON.parse(JSON.stringify(summary, (_key, value: unknown) => (typeof value === 'string' ? value.replaceAll('\u0000', '') : value))) as Record<string, unknown>;
 }
