@@ -172,7 +172,8 @@ const RENDER: { [K in ActivityKind]: (d: ActivityData<K>, names: SentenceNames) 
 	member_role_changed: (d, names) => `made ${names.person(d.userId)} ${roleNoun[d.to]} (was ${d.from})`,
 	member_removed: (d, names) => `removed ${names.person(d.userId)} from the board`,
 	member_left: () => 'left the board',
-	board_renamed: (d) => `renamed the board ${q(d.from)} to ${q(d.to)}`
+	board_renamed: (d) => `renamed the board ${q(d.from)} to ${q(d.to)}`,
+	standup_summary: (d) => `ran a standup: ${d.finished} finished, ${d.newlyBlocked} newly blocked, ${d.overdue} overdue, ${d.wipBreaches} WIP breaches, ${d.waitingForApproval} waiting for approval`
 };
 
 function describeActivity<K extends ActivityKind>(kind: K, data: ActivityData<K>, names: SentenceNames): { what: string; namesCard: boolean } {

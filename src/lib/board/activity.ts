@@ -42,7 +42,9 @@ export const relationalActivityData = {
 	member_role_changed: z.object({ userId: text, from: role, to: role }),
 	member_removed: z.object({ userId: text, role }),
 	member_left: z.object({ role }),
-	board_renamed: z.object({ from: text, to: text })
+	board_renamed: z.object({ from: text, to: text }),
+	/** A standup's summary, posted by its facilitator when it ended (src/lib/server/standup/). */
+	standup_summary: z.object({ standupId: text, finished: z.number(), newlyBlocked: z.number(), overdue: z.number(), wipBreaches: z.number(), waitingForApproval: z.number(), text })
 } as const;
 
 /** Every activity kind's data schema. */
@@ -91,7 +93,7 @@ export type ActivityGroup = 'card' | 'stage' | 'member' | 'board';
 export function activityGroup(kind: string): ActivityGroup {
 	if (kind.startsWith('stage_') || kind.startsWith('exit_criterion_')) return 'stage';
 	if (kind.startsWith('member_') || kind === 'invite_revoked') return 'member';
-	if (kind === 'board_renamed') return 'board';
+	if (kind === 'board_renamed' || kind === 'standup_summary') return 'board';
 	return 'card';
 }
 

@@ -8,7 +8,7 @@ import { DEFAULT_TIME_ZONE, readSnapshot } from '$lib/board/doc/snapshot';
 import type { BoardSnapshot, StepSettings } from '$lib/board/types';
 import { MESSAGE_NOTICE, readNotice } from '$lib/sync-protocol/notice';
 import type { ConnectionState } from './connection';
-import { peersFromAwareness, type Peer } from './presence';
+import { peersFromAwareness, type Peer, type PresenceState } from './presence';
 import { RetryPolicy } from './retry';
 import type { DescriptionSource } from './description-editor';
 
@@ -45,6 +45,8 @@ export class BoardStore {
 	/** True once the first server sync or the offline copy has filled the board. */
 	ready = $state(false);
 	peers = $state.raw<Peer[]>([]);
+	/** Everyone's raw presence states, ours included (the server stamps `user`): for the standup's "follow the facilitator". */
+	presence = $state.raw<PresenceState[]>([]);
 	/** The latest message for the user (a refused move, a rejected input); cleared by `dismissNotice`. */
 	notice = $state<string | null>(null);
 	/** Set when the server ended the session for good (signed out, access removed). */
@@ -118,7 +120,10 @@ export class BoardStore {
 				this.connection = 'closed';
 			}
 		});
-		const onAwareness = () => (this.peers = peersFromAwareness(this.provider.awareness.getStates(), this.doc.clientID, this.userId));
+		const onAwareness = () => {
+			this.peers = peersFromAwareness(this.provider.awareness.getStates(), this.doc.clientID, this.userId);
+			this.presence = [...this.provider.awareness.getStates()].map(([clientId, state]) => ({ clientId, state }));
+		};
 		this.provider.awareness.on('change', onAwareness);
 		this.doc.on('update', () => this.queueRefresh());
 
@@ -226,6 +231,11 @@ export class BoardStore {
 	/** Tells others which card this user has open (null when none). */
 	setOpenCard(cardId: string | null): void {
 		this.provider.awareness.setLocalStateField('openCardId', cardId);
+	}
+
+	/** Shares `value` under `key` in this user's presence (null clears it); the standup's facilitator shares its focus so. */
+	setPresenceField(key: string, value: unknown): void {
+		this.provider.awareness.setLocalStateField(key, value);
 	}
 
 	/** Clears the notice. */

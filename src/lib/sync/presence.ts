@@ -33,3 +33,9 @@ export function peersFromAwareness(states: Map<number, AwarenessStateLike>, ownC
 	}
 	return [...byUser.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** One raw presence state as the awareness protocol carries it (`user` stamped by the server from the session). */
+export interface PresenceState {
+	clientId: number;
+	state: Record<string, unknown>;
+}

@@ -1,0 +1,131 @@
+import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import type { BoardDocuments } from '../board-documents.ts';
+import { standups } from '../db/schema/standups.ts';
+import { requireBoardAction } from '../boards/boards.ts';
+import { DomainError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { insertActivity, relationalEntry } from '../activity/write.ts';
+import { standupWindowStart } from '../../board/standup/window.ts';
+import { standupSummary, summaryText, type StandupSummary } from '../../board/standup/summary.ts';
+import { dayInZone } from '../../board/plan/working-days.ts';
+import { readWindowHistory } from './window-history.ts';
+
+/** A standup as the page and the API see it. */
+export interface StandupInfo {
+	id: string;
+	facilitatorId: string;
+	startedAt: string;
+	since: string;
+	endedAt: string | null;
+}
+
+const info = (row: typeof standups.$inferSelect): StandupInfo => ({
+	id: row.id,
+	facilitatorId: row.facilitatorId,
+	startedAt: row.startedAt.toISOString(),
+	since: row.since.toISOString(),
+	endedAt: row.endedAt?.toISOString() ?? null
+});
+
+/** When the board's last standup ended (null: it never had one). */
+export async function lastStandupEnd(db: Db, boardId: string): Promise<Date | null> {
+	const [row] = await db
+		.select({ endedAt: standups.endedAt })
+		.from(standups)
+		.where(and(eq(standups.boardId, boardId), isNotNull(standups.endedAt)))
+		.orderBy(desc(standups.endedAt))
+		.limit(1);
+	return row?.endedAt ?? null;
+}
+
+/** The board's running standup (started, neither ended nor replaced), if any. */
+export async function runningStandup(db: Db, boardId: string): Promise<StandupInfo | null> {
+	const [row] = await db
+		.select()
+		.from(standups)
+		.where(and(eq(standups.boardId, boardId), isNull(standups.endedAt), isNull(standups.abandonedAt)))
+		.orderBy(desc(standups.startedAt))
+		.limit(1);
+	return row ? info(row) : null;
+}
+
+/** Where a standup starting `now` would look back to: the last one's end, or the previous working day (board's zone). */
+export async function windowStartFor(db: Db, documents: BoardDocuments, boardId: string, now: Date): Promise<{ since: Date; timeZone: string }> {
+	const { process } = await documents.readBoard(boardId, { kind: 'workflow' });
+	return { since: standupWindowStart(now, process.timeZone, await lastStandupEnd(db, boardId)), timeZone: process.timeZone };
+}
+
+/**
+ * Starts a standup on the board with `userId` facilitating (owners and editors; viewers follow). A standup still
+ * running is replaced (marked abandoned: it never moves the window), so a facilitator who closed the tab never
+ * blocks the next one.
+ */
+export async function startStandup(db: Db, documents: BoardDocuments, boardId: string, userId: string, now: Date): Promise<StandupInfo> {
+	await requireBoardAction(db, boardId, userId, 'edit_content');
+	const { since } = await windowStartFor(db, documents, boardId, now);
+	const row = { id: newId(), boardId, facilitatorId: userId, startedAt: now, since, endedAt: null, abandonedAt: null, summary: null };
+	await db.transaction(async (tx) => {
+		await tx
+			.update(standups)
+			.set({ abandonedAt: now })
+			.where(and(eq(standups.boardId, boardId), isNull(standups.endedAt), isNull(standups.abandonedAt)));
+		await tx.insert(standups).values(row);
+	});
+	return info(row);
+}
+
+/** The summary of the board now against a window, and its text. */
+export async function summarize(db: Db, documents: BoardDocuments, boardId: string, since: Date, now: Date): Promise<{ summary: StandupSummary; text: string }> {
+	const reading = await documents.readBoard(boardId, { kind: 'cards' });
+	const history = await readWindowHistory(db, boardId, since);
+	const summary = standupSummary({
+		stages: reading.stages,
+		cards: reading.cards,
+		changes: history.changes,
+		breaches: history.breaches,
+		today: dayInZone(now, reading.process.timeZone),
+		teamRoles: reading.process.teamRoles,
+		stageNames: new Map([...history.stages].map(([id, s]) => [id, s.name]))
+	});
+	return { summary, text: summaryText(summary, `Standup on ${reading.name || 'the board'}`) };
+}
+
+/**
+ * Ends the running standup `standupId` (its facilitator only): stores its end, which starts the next standup's
+ * window, and its summary; with `post`, the summary goes to the board's activity as a `standup_summary` entry.
+ */
+export async function endStandup(db: Db, documents: BoardDocuments, boardId: string, userId: string, standupId: string, post: boolean, now: Date): Promise<{ standup: StandupInfo; summary: StandupSummary; text: string }> {
+	await requireBoardAction(db, boardId, userId, 'edit_content');
+	const [row] = await db
+		.select()
+		.from(standups)
+		.where(and(eq(standups.id, standupId), eq(standups.boardId, boardId)))
+		.limit(1);
+	if (!row) throw new DomainError('not_found', 'That standup does not exist on this board.');
+	if (row.facilitatorId !== userId) throw new DomainError('forbidden', 'Only the person running the standup can end it.');
+	if (row.endedAt) throw new DomainError('conflict', 'This standup has already ended.');
+	if (row.abandonedAt) throw new DomainError('conflict', 'Someone started a newer standup on this board; this one can no longer end.');
+	const { summary, text } = await summarize(db, documents, boardId, row.since, now);
+	const ended = await db.transaction(async (tx) => {
+		// Only a standup still running ends: a second click, or a newer standup meanwhile, changes nothing.
+		const done = await tx
+			.update(standups)
+			.set({ endedAt: now, summary: storable(summary) })
+			.where(and(eq(standups.id, standupId), isNull(standups.endedAt), isNull(standups.abandonedAt)))
+			.returning();
+		if (done.length === 0) return null;
+		if (post) {
+			const counts = { finished: summary.finished.length, newlyBlocked: summary.newlyBlocked.length, overdue: summary.overdue.length, wipBreaches: summary.wipBreaches.length, waitingForApproval: summary.waitingForApproval.length };
+			await insertActivity(tx as unknown as Db, [relationalEntry(boardId, userId, 'standup_summary', { standupId, ...counts, text }, now)]);
+		}
+		return done[0]!;
+	});
+	if (!ended) throw new DomainError('conflict', 'This standup has already ended or was replaced by a newer one.');
+	return { standup: info(ended), summary, text };
+}
+
+/** PostgreSQL's jsonb cannot hold U+0000 (a hostile client can put it in a card title): the stored copy drops it. */
+function storable(summary: StandupSummary): Record<string, unknown> {
+	return JSON.parse(JSON.stringify(summary, (_key, value: unknown) => (typeof value === 'string' ? value.replaceAll('\u0000', '') : value))) as Record<string, unknown>;
+}
