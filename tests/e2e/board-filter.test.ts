@@ -77,6 +77,8 @@ test('a saved view shared with the board appears for the others, and a link show
 	await page.getByRole('button', { name: 'Save view' }).click();
 	await expect(page.getByRole('alert').filter({ hasText: 'You already have a view called' })).toBeVisible();
 	await expect(page.getByTestId('views-button')).toHaveText('Views (1)');
+	await page.getByTestId('views-button').click();
+	await expect(page.getByTestId('views-list')).toBeHidden();
 
 	// The editor opens the board from a link with the filter in it, then picks the shared view.
 	await editor.page.goto(`${boardUrl}?q=${encodeURIComponent('"launch email"')}`);
@@ -111,4 +113,42 @@ test('hiding the others, a keyboard move lands between the cards it was dropped 
 	await expect(page).not.toHaveURL(/[?&]q=/);
 	await expect(stage(page, 'Backlog').getByTestId('card')).toHaveCount(4);
 	await expect(page.getByTestId('filter-count')).toHaveCount(0);
+});
+
+test('lanes by owner: dragging a card into another person’s lane gives it to them; lanes fold and are remembered', async () => {
+	const page = owner.page;
+	// Tall enough that every lane's cards are on screen without scrolling the lanes.
+	await page.setViewportSize({ width: 1280, height: 1000 });
+	await page.getByTestId('filter-input').fill('');
+	await page.getByTestId('lane-mode').selectOption('owner');
+	const lane = (title: string) => page.getByTestId('lane').filter({ has: page.getByTestId('lane-title').getByText(title, { exact: true }) });
+	await expect(page.getByTestId('lane-title')).toHaveText([editor.name, 'Olivia Owner', 'Unassigned']);
+	await expect(lane('Olivia Owner').getByTestId('lane-count')).toHaveText('1');
+	await expect(lane('Unassigned').getByTestId('lane-count')).toHaveText('3');
+
+	await expect(page.getByTestId('drag-overlay')).toHaveCount(0);
+	const from = await card(page, 'Launch email').boundingBox();
+	const to = await lane(editor.name).locator('[data-testid="lane-cell"]').nth(1).boundingBox();
+	if (!from || !to) throw new Error('card or lane not visible');
+	await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+	await page.mouse.down();
+	await page.mouse.move(from.x + from.width / 2 + 8, from.y + from.height / 2 + 8, { steps: 4 });
+	await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+	await expect(lane(editor.name).locator('[data-testid="lane-cell"]').nth(1)).toHaveClass(/ring-indigo-400/);
+	await page.mouse.up();
+
+	await expect(lane(editor.name).locator('[data-stage-id]').nth(1).getByTestId('card-title')).toHaveText(['Launch email']);
+	await expect(lane('Unassigned').getByTestId('lane-count')).toHaveText('2');
+	// The other browser sees the card moved to To do and given to the editor.
+	await expect(stage(editor.page, 'To do').getByTestId('card-title')).toHaveText(['Launch email']);
+	await card(editor.page, 'Launch email').click();
+	await expect(editor.page.getByRole('dialog').getByRole('checkbox', { name: editor.name, exact: true })).toBeChecked();
+	await editor.page.keyboard.press('Escape');
+
+	await lane('Unassigned').getByTestId('lane-toggle').click();
+	await expect(lane('Unassigned').getByTestId('lane-cell')).toHaveCount(0);
+	await page.reload();
+	await expect(page.getByTestId('lane-mode')).toHaveValue('owner');
+	await expect(lane('Unassigned').getByTestId('lane-toggle')).toHaveAttribute('aria-expanded', 'false');
+	await expect(lane('Unassigned').getByTestId('lane-count')).toHaveText('2');
 });

@@ -3,15 +3,16 @@ import type { DragOperation } from '@dnd-kit/abstract';
 import type { Draggable, Droppable } from '@dnd-kit/dom';
 import { dropSpotIn, type DropSpot } from './drop-spot';
 
-/** Where a card being dragged would land: a stage and a spot in it. */
+/** Where a card being dragged would land: a stage, a spot in it, and the swimlane when the board shows lanes. */
 export interface CardDrop extends DropSpot {
 	stageId: string;
+	laneKey?: string;
 }
 
 type Operation = DragOperation<Draggable, Droppable>;
 
 const sameDrop = (a: CardDrop | null, b: CardDrop | null) =>
-	a === b || (!!a && !!b && a.stageId === b.stageId && a.index === b.index && a.beforeId === b.beforeId && a.afterId === b.afterId);
+	a === b || (!!a && !!b && a.stageId === b.stageId && a.laneKey === b.laneKey && a.index === b.index && a.beforeId === b.beforeId && a.afterId === b.afterId);
 
 /**
  * Pointer dragging of cards, kept cheap on a big board. Registering a dnd-kit sortable per card made mounting a
@@ -54,7 +55,10 @@ export class CardDrag {
 		if (!source || source.type !== 'card' || !target || target.type !== 'column' || !target.element) return null;
 		// The dragged card's centre, as dnd-kit's own sorting used; the pointer when there is no shape yet.
 		const y = operation.shape?.current.center.y ?? operation.position.current.y;
-		return { stageId: String(target.id), ...dropSpotIn(target.element, y, String(source.id)) };
+		// A swimlane's cell says its stage and lane in its data; a plain column's id is its stage.
+		const cell = target.data as { stageId?: string; laneKey?: string } | undefined;
+		const where = cell?.stageId ? { stageId: cell.stageId, laneKey: cell.laneKey } : { stageId: String(target.id) };
+		return { ...where, ...dropSpotIn(target.element, y, String(source.id)) };
 	}
 
 	/** Follows a move: updates `drop` only when the spot changed, since each change re-renders a column. */
