@@ -172,7 +172,12 @@ const RENDER: { [K in ActivityKind]: (d: ActivityData<K>, names: SentenceNames) 
 	member_role_changed: (d, names) => `made ${names.person(d.userId)} ${roleNoun[d.to]} (was ${d.from})`,
 	member_removed: (d, names) => `removed ${names.person(d.userId)} from the board`,
 	member_left: () => 'left the board',
-	board_renamed: (d) => `renamed the board ${q(d.from)} to ${q(d.to)}`
+	board_renamed: (d) => `renamed the board ${q(d.from)} to ${q(d.to)}`,
+	comment_added: () => 'commented',
+	comment_edited: () => 'edited a comment',
+	comment_deleted: () => 'deleted a comment',
+	attachment_added: (d) => `attached ${q(d.fileName)}`,
+	attachment_removed: (d) => `removed the attachment ${q(d.fileName)}`
 };
 
 function describeActivity<K extends ActivityKind>(kind: K, data: ActivityData<K>, names: SentenceNames): { what: string; namesCard: boolean } {

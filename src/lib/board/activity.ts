@@ -42,7 +42,13 @@ export const relationalActivityData = {
 	member_role_changed: z.object({ userId: text, from: role, to: role }),
 	member_removed: z.object({ userId: text, role }),
 	member_left: z.object({ role }),
-	board_renamed: z.object({ from: text, to: text })
+	board_renamed: z.object({ from: text, to: text }),
+	// Comments and files on a card (written by their services; no text kept, so a deleted comment leaves none here).
+	comment_added: z.object({ commentId: text }),
+	comment_edited: z.object({ commentId: text }),
+	comment_deleted: z.object({ commentId: text }),
+	attachment_added: z.object({ attachmentId: text, fileName: text }),
+	attachment_removed: z.object({ attachmentId: text, fileName: text })
 } as const;
 
 /** Every activity kind's data schema. */
