@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.ts';
+import { ACCEPTED_EXTENSIONS } from '../../comments/file-kinds.ts';
 
 // What a card may carry, told from the bytes (magic numbers), never from the name or the browser's claim. No
 // file-type library is installed; this table covers the few kinds Flowdeck takes.
@@ -14,7 +15,8 @@ interface Accepted {
 	label: string;
 }
 
-const ACCEPTED: Record<string, Accepted> = {
+// Typed by the shared list, so the page's file picker and this check cannot disagree.
+const ACCEPTED: Record<(typeof ACCEPTED_EXTENSIONS)[number], Accepted> = {
 	png: { mime: 'image/png', bytes: 'png', label: 'a PNG image' },
 	jpg: { mime: 'image/jpeg', bytes: 'jpeg', label: 'a JPEG image' },
 	jpeg: { mime: 'image/jpeg', bytes: 'jpeg', label: 'a JPEG image' },
@@ -52,10 +54,6 @@ export const SNIFF_BYTES = 8192;
 /** The types a browser may show inline (everything else downloads). */
 export const INLINE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
-/** What the upload field accepts (the page's hint; the server checks the bytes regardless). */
-export const ACCEPT_ATTRIBUTE = Object.keys(ACCEPTED)
-	.map((ext) => `.${ext}`)
-	.join(',');
 
 const startsWith = (head: Uint8Array, bytes: readonly number[], at = 0) => bytes.every((b, i) => head[at + i] === b);
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
@@ -104,7 +102,7 @@ export function checkName(fileName: string): void {
 /** The type a file is served as, once its bytes are found to be what its name says; refuses anything else. */
 export function checkBytes(fileName: string, head: Uint8Array): string {
 	checkName(fileName);
-	const accepted = ACCEPTED[extensionOf(fileName)]!;
+	const accepted = ACCEPTED[extensionOf(fileName) as keyof typeof ACCEPTED];
 	const found = sniff(head);
 	if (found === 'html') throw new DomainError('unsupported_type', `“${fileName}” contains a web page (HTML), which cannot be attached.`, 'file');
 	if (found !== accepted.bytes) throw new DomainError('unsupported_type', `“${fileName}” is named as ${accepted.label}, but its contents are ${SNIFFED_LABEL[found]}. Check the file and try again.`, 'file');

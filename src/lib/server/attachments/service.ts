@@ -7,7 +7,8 @@ import { newId } from '../ids.ts';
 import { insertActivity } from '../activity/write.ts';
 import { requireCard, type CardSideDeps } from '../comments/card-access.ts';
 import { checkBytes, checkName, INLINE_TYPES, SNIFF_BYTES } from './file-types.ts';
-import { formatBytes, keepUpload, readHead, readStored, receiveUpload, removeBoardFolder, removeFile, storageKey, storedPath, type UploadSettings } from './storage.ts';
+import { formatBytes } from '../../comments/file-kinds.ts';
+import { keepUpload, readHead, readStored, receiveUpload, removeBoardFolder, removeFile, storageKey, storedPath, type UploadSettings } from './storage.ts';
 
 /** What the attachment services need: the card services' slice of the app, and where files go. */
 export interface AttachmentDeps extends CardSideDeps {

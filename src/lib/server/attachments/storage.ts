@@ -1,10 +1,10 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import { DomainError } from '../errors.ts';
+import { formatBytes } from '../../comments/file-kinds.ts';
 
 /** Where attachments live and how large one may be. */
 export interface UploadSettings {
@@ -21,12 +21,6 @@ export function uploadSettings(config: { dir?: string; maxBytes?: number } | und
 	return { dir: config?.dir ?? resolve(dataDir || 'data', 'uploads'), maxBytes: config?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES };
 }
 
-/** "25 MB" for a byte count (what messages and the page say). */
-export function formatBytes(bytes: number): string {
-	if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-	if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-	return `${bytes} bytes`;
-}
 
 // Ids are Flowdeck's own (base32); anything else never reaches the file system, so no key can climb out of the folder.
 const SAFE_ID = /^[a-z0-9]{1,64}$/;
