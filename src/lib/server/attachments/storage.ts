@@ -16,6 +16,9 @@ export interface UploadSettings {
 /** The largest attachment unless `UPLOAD_MAX_BYTES` says otherwise: 25 MB. */
 export const DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
 
+/** How much of a too-large upload is read and dropped so its refusal can still be answered (see receiveUpload). */
+const DRAIN_BYTES = 1024 * 1024;
+
 /** The settings from the server's configuration: `UPLOAD_DIR`, else `uploads` in the data folder. */
 export function uploadSettings(config: { dir?: string; maxBytes?: number } | undefined, dataDir: string): UploadSettings {
 	return { dir: config?.dir ?? resolve(dataDir || 'data', 'uploads'), maxBytes: config?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES };
@@ -53,12 +56,17 @@ export async function receiveUpload(settings: UploadSettings, id: string, body: 
 	const counter = new Transform({
 		transform(chunk: Buffer, _enc, done) {
 			size += chunk.length;
-			if (size > settings.maxBytes) return done(tooLarge);
-			done(null, chunk);
+			if (size <= settings.maxBytes) return done(null, chunk);
+			// Past the limit nothing more is written, but a little more is read and dropped: stopping the request
+			// outright would close the connection before the browser hears why. adapter-node's own limit
+			// (BODY_SIZE_LIMIT, just above ours) ends the stream soon; DRAIN_BYTES bounds it when that is unset.
+			if (size > settings.maxBytes + DRAIN_BYTES) return done(tooLarge);
+			done();
 		}
 	});
 	try {
 		await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(path, { flags: 'wx' }));
+		if (size > settings.maxBytes) throw tooLarge;
 	} catch (err) {
 		await unlink(path).catch(() => undefined);
 		if (err === tooLarge) throw tooLarge;
