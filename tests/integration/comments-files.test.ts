@@ -51,10 +51,10 @@ describe.each(dbKinds())('comments and attachments on cards (%s)', (kind) => {
 
 	const cardUrl = () => `${server.url}/api/boards/${boardId}/cards/${cardId}`;
 	/** A request as the browser of `who` sends it from our pages (cookie, same Origin). */
-	const send = (who: Who | 'anonymous', path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
+	const send = (who: Who | 'anonymous', path: string, init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string>; duplex?: 'half' } = {}) =>
 		fetch(path.startsWith('http') ? path : `${cardUrl()}${path}`, { ...init, headers: { cookie: clients[who].cookieHeader, origin: server.url, accept: 'application/json', ...init.headers } });
 	const postJson = (who: Who, path: string, body: unknown, method = 'POST') => send(who, path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-	const upload = (who: Who, name: string, bytes: Buffer) => send(who, `/attachments?name=${encodeURIComponent(name)}`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+	const upload = (who: Who, name: string, bytes: Buffer) => send(who, `/attachments?name=${encodeURIComponent(name)}`, { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': 'application/octet-stream' } });
 	const comments = async (who: Who) => ((await (await send(who, '/comments')).json()) as { comments: { id: string; body: string; editedAt: string | null; author: string; mine: boolean }[] }).comments;
 	const attachments = async () => ((await (await send('viewer', '/attachments')).json()) as { attachments: { id: string; fileName: string; mimeType: string }[] }).attachments;
 	const activity = async () => ((await (await send('viewer', `${server.url}/api/boards/${boardId}/activity?card=${cardId}`)).json()) as { entries: { kind: string; text: string }[] }).entries;
@@ -224,7 +224,7 @@ describe.each(dbKinds())('comments and attachments on cards (%s)', (kind) => {
 				controller.close();
 			}
 		});
-		const streamed = await send('editor', '/attachments?name=streamed.pdf', { method: 'POST', body: chunks, headers: { 'content-type': 'application/pdf' }, duplex: 'half' } as RequestInit & { duplex: 'half' });
+		const streamed = await send('editor', '/attachments?name=streamed.pdf', { method: 'POST', body: chunks, headers: { 'content-type': 'application/pdf' }, duplex: 'half' });
 		await refuse(streamed, 413, /larger than 64 KB/);
 
 		expect(storedFiles()).toEqual(before);
