@@ -82,4 +82,11 @@ test('an attached image shows as a thumbnail for everyone with the card open; a 
 	await files.getByLabel('Attach files').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
 	await expect(files.getByTestId('attachment-problem')).toHaveText('“notes.png” is named as a PNG image, but its contents are a PDF document. Check the file and try again.');
 	await expect(files.getByTestId('attachment')).toHaveCount(1);
+
+	// On a phone the comments and files fit the dialog's width.
+	await owner.page.setViewportSize({ width: 390, height: 844 });
+	for (const id of ['card-attachments', 'card-comments']) {
+		const box = owner.page.getByTestId(id);
+		expect(await box.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= 390)).toBe(true);
+	}
 });
