@@ -57,9 +57,9 @@ export function cleanFileName(raw: string | null): string {
 export async function uploadAttachment(deps: AttachmentDeps, boardId: string, userId: string, cardId: string, input: UploadInput): Promise<AttachmentView> {
 	const fileName = cleanFileName(input.fileName);
 	checkName(fileName);
+	await requireCard(deps, boardId, userId, cardId, 'edit_content');
 	const { maxBytes } = deps.uploads;
 	if (input.contentLength !== null && input.contentLength > maxBytes) throw new DomainError('too_large', `“${fileName}” is ${formatBytes(input.contentLength)}; a card takes files up to ${formatBytes(maxBytes)}.`, 'file');
-	await requireCard(deps, boardId, userId, cardId, 'edit_content');
 	if (!input.body) throw new DomainError('invalid_input', `“${fileName}” is empty.`, 'file');
 	const id = newId();
 	const received = await receiveUpload(deps.uploads, id, input.body);
@@ -103,7 +103,7 @@ export async function listAttachments(deps: AttachmentDeps, boardId: string, use
 export async function openAttachment(deps: AttachmentDeps, boardId: string, userId: string, cardId: string, attachmentId: string): Promise<{ attachment: AttachmentView; body: ReadableStream<Uint8Array> }> {
 	const { access } = await requireCard(deps, boardId, userId, cardId, 'view');
 	const row = await findAttachment(deps.db, boardId, cardId, attachmentId);
-	return { attachment: view(row, null, userId, access.role === 'owner'), body: readStored(deps.uploads, row.storageKey) };
+	return { attachment: view(row, null, userId, access.role === 'owner'), body: await readStored(deps.uploads, row.storageKey) };
 }
 
 /** Removes a file from a card: its uploader, or an owner of the board. */

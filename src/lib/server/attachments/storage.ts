@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import { access, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -101,9 +101,14 @@ export async function removeFile(path: string): Promise<void> {
 	await rm(path, { force: true });
 }
 
-/** A stored file's bytes as a web stream (for a download response). */
-export function readStored(settings: UploadSettings, key: string): ReadableStream<Uint8Array> {
-	return Readable.toWeb(createReadStream(storedPath(settings, key))) as ReadableStream<Uint8Array>;
+/** A stored file's bytes as a web stream (for a download response); not_found when the file is gone from disk. */
+export async function readStored(settings: UploadSettings, key: string): Promise<ReadableStream<Uint8Array>> {
+	const path = storedPath(settings, key);
+	// Checked first: a stream that fails after the headers went out would end the download half-way, unexplained.
+	await access(path).catch(() => {
+		throw new DomainError('not_found', 'This file is missing from the server’s storage. Ask an admin to restore it from a backup.');
+	});
+	return Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
 }
 
 /** Removes every file of a board (its folder). */
