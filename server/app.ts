@@ -25,6 +25,8 @@ import { installMail } from './mail/install.ts';
 import { createWebhooks } from './webhooks/install.ts';
 import { rulesInstaller } from './rules/install.ts';
 import { notificationProducers } from './notifications/install.ts';
+import { localCardHub } from '../src/lib/server/comments/card-hub.ts';
+import { uploadSettings } from '../src/lib/server/attachments/storage.ts';
 
 /** What tests may replace when starting the app in-process. */
 export interface FlowdeckOverrides {
@@ -92,6 +94,8 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 		jobs,
 		hub,
 		mailer,
+		cardHub: localCardHub(),
+		uploads: uploadSettings(config.uploads, config.dataDir),
 		notify: (input) => notify({ db: database.db, clock, hub, jobs, mailer }, input),
 		publicOrigin: config.origin ?? null,
 		webhookAllowPrivate: config.webhookAllowPrivate ?? false

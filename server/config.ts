@@ -21,12 +21,22 @@ export interface ServerConfig {
 	webhookAllowPrivate?: boolean;
 	/** How often the job runner looks for due work (`JOBS_POLL_MS`, default 1000). */
 	jobPollMs?: number;
+	/** Card attachments: the folder (`UPLOAD_DIR`, default `<DATA_DIR>/uploads`) and the largest file (`UPLOAD_MAX_BYTES`, default 25 MB). */
+	uploads?: { dir?: string; maxBytes?: number };
 }
 
 /** The repository root (server/ sits one level below it). */
 export const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-/** Reads PORT, HOST, ORIGIN, DATA_DIR, DATABASE_URL, REDIS_URL, SMTP_URL, MAIL_FROM, WEBHOOK_ALLOW_PRIVATE, JOBS_POLL_MS and the SYNC_* tunables, with defaults for a laptop. */
+/** `UPLOAD_MAX_BYTES`: a whole number of bytes (undefined: the default); anything else stops the start-up with a clear message. */
+function uploadMaxBytes(value: string | undefined): number | undefined {
+	if (!value) return undefined;
+	const n = Number(value);
+	if (!Number.isSafeInteger(n) || n < 1) throw new Error(`UPLOAD_MAX_BYTES must be a whole number of bytes, such as 26214400 (25 MB), not "${value}".`);
+	return n;
+}
+
+/** Reads PORT, HOST, ORIGIN, DATA_DIR, DATABASE_URL, REDIS_URL, SMTP_URL, MAIL_FROM, WEBHOOK_ALLOW_PRIVATE, JOBS_POLL_MS, UPLOAD_DIR, UPLOAD_MAX_BYTES and the SYNC_* tunables, with defaults for a laptop. */
 export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
 	const port = Number(env.PORT ?? 3000);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}".`);
@@ -41,6 +51,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
 		sync: syncOptionsFromEnv(env),
 		mail: { smtpUrl: env.SMTP_URL || undefined, from: env.MAIL_FROM || 'Flowdeck <flowdeck@localhost>' },
 		webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1',
-		jobPollMs: env.JOBS_POLL_MS ? Number(env.JOBS_POLL_MS) : undefined
+		jobPollMs: env.JOBS_POLL_MS ? Number(env.JOBS_POLL_MS) : undefined,
+		uploads: { dir: env.UPLOAD_DIR ? resolve(env.UPLOAD_DIR) : undefined, maxBytes: uploadMaxBytes(env.UPLOAD_MAX_BYTES) }
 	};
 }

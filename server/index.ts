@@ -9,6 +9,7 @@ import { DataDirLockedError } from '../src/lib/server/db/client.ts';
 import { healthEndpoint } from './health.ts';
 import { oneClickUnsubscribe } from './mail/one-click.ts';
 import { describeFailure } from '../src/lib/server/db/failures.ts';
+import { bodyLimits } from './body-limit.ts';
 
 /** postgres.js's codes for a connection that went away (never a socket error of ours, nor a database fault). */
 const LOST_CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
@@ -34,11 +35,12 @@ async function main(): Promise<void> {
 		delete process.env.ORIGIN; // adapter-node rejects an empty ORIGIN
 		process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 	}
+	const bodyLimit = bodyLimits(process.env, app.ctx.uploads.maxBytes);
 	const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: NodeHandler };
 	const health = healthEndpoint(app.database.db);
 	const oneClick = oneClickUnsubscribe(app.database.db, (m, e) => console.error(m, e));
 	const server = createServer((req, res) => {
-		if (health(req, res) || oneClick(req, res)) return;
+		if (health(req, res) || oneClick(req, res) || bodyLimit(req, res)) return;
 		// Static files are served before SvelteKit's hooks (which set the other security headers) ever run.
 		res.setHeader('x-content-type-options', 'nosniff');
 		// Overwrite, never trust, whatever the client sent under this name.

@@ -44,7 +44,13 @@ export const relationalActivityData = {
 	member_left: z.object({ role }),
 	board_renamed: z.object({ from: text, to: text }),
 	/** A standup's summary, posted by its facilitator when it ended (src/lib/server/standup/). */
-	standup_summary: z.object({ standupId: text, finished: z.number(), newlyBlocked: z.number(), overdue: z.number(), wipBreaches: z.number(), waitingForApproval: z.number(), text })
+	standup_summary: z.object({ standupId: text, finished: z.number(), newlyBlocked: z.number(), overdue: z.number(), wipBreaches: z.number(), waitingForApproval: z.number(), text }),
+	// Comments and files on a card (written by their services; no text kept, so a deleted comment leaves none here).
+	comment_added: z.object({ commentId: text }),
+	comment_edited: z.object({ commentId: text }),
+	comment_deleted: z.object({ commentId: text }),
+	attachment_added: z.object({ attachmentId: text, fileName: text }),
+	attachment_removed: z.object({ attachmentId: text, fileName: text })
 } as const;
 
 /** Every activity kind's data schema. */

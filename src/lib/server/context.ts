@@ -8,6 +8,8 @@ import type { Mailer } from './notifications/mailer.ts';
 import type { NotificationInput } from './notifications/notify.ts';
 import type { WebhookRuntime } from './webhooks/runtime.ts';
 import type { RuleHooks } from './rules/hooks.ts';
+import type { CardHub } from './comments/card-hub.ts';
+import type { UploadSettings } from './attachments/storage.ts';
 
 /** Live connections that must react when someone's access changes (the sync server implements it). */
 export interface AccessListener {
@@ -34,6 +36,10 @@ export interface AppContext {
 	jobs: JobQueue;
 	/** Live pushes to people's open pages (the bell's count). */
 	hub: NotificationHub;
+	/** Live pushes to everyone with a card open: its comments or files changed. */
+	cardHub: CardHub;
+	/** Where card attachments are stored and how large one may be. */
+	uploads: UploadSettings;
 	/** Outgoing mail (`configured` is false without SMTP_URL). */
 	mailer: Mailer;
 	/** Tells a person something the way they chose (inbox, email, both, off); see notifications/notify.ts. */

@@ -11,7 +11,11 @@ export type ErrorCode =
 	| 'last_owner'
 	| 'confirmation_mismatch'
 	/** The request no longer fits the board's state (a card moved on, a sign-off refused by the board's rules). */
-	| 'conflict';
+	| 'conflict'
+	/** An upload larger than the configured limit. */
+	| 'too_large'
+	/** A file of a type Flowdeck does not take, or whose bytes are not what its name says. */
+	| 'unsupported_type';
 
 /** A refusal the user caused: carries a code, a clear message, and optionally the form field at fault. */
 export class DomainError extends Error {
@@ -38,5 +42,7 @@ export const statusForCode: Record<ErrorCode, number> = {
 	invite_revoked: 410,
 	last_owner: 400,
 	confirmation_mismatch: 400,
-	conflict: 409
+	conflict: 409,
+	too_large: 413,
+	unsupported_type: 415
 };

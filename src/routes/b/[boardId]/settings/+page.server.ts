@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { deleteBoard, renameBoard } from '$lib/server/boards/boards';
+import { deleteBoardFiles } from '$lib/server/attachments/service';
 import { changeMemberRole, leaveBoard, listMembers, removeMember } from '$lib/server/boards/members';
 import { createInvite, listActiveInvites, revokeInvite } from '$lib/server/boards/invites';
 import { formAction, orErrorPage, requireUser } from '$lib/server/http';
@@ -46,11 +47,12 @@ export const actions: Actions = {
 		});
 	},
 	delete: async (event) => {
-		const { user, form, db, access, boardId } = await begin(event);
+		const { user, form, db, access, boardId, uploads } = await begin(event);
 		const result = await formAction('delete', form, async () => {
 			const { confirm } = parseForm(deleteSchema, form);
 			await deleteBoard(db, boardId, user.id, confirm);
 			access.boardDeleted(boardId);
+			await deleteBoardFiles(uploads, boardId);
 			return { deleted: true };
 		});
 		if ('deleted' in result) redirect(303, '/');

@@ -1,0 +1,161 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { cardAttachments } from '../db/schema/comments.ts';
+import { users } from '../db/schema/accounts.ts';
+import { DomainError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { insertActivity } from '../activity/write.ts';
+import { requireCard, type CardSideDeps } from '../comments/card-access.ts';
+import { checkBytes, checkName, INLINE_TYPES, SNIFF_BYTES } from './file-types.ts';
+import { formatBytes } from '../../comments/file-kinds.ts';
+import { keepUpload, readHead, readStored, receiveUpload, removeBoardFolder, removeFile, storageKey, storedPath, type UploadSettings } from './storage.ts';
+
+/** What the attachment services need: the card services' slice of the app, and where files go. */
+export interface AttachmentDeps extends CardSideDeps {
+	uploads: UploadSettings;
+}
+
+/** One attachment as the card shows it. */
+export interface AttachmentView {
+	id: string;
+	cardId: string;
+	fileName: string;
+	mimeType: string;
+	size: number;
+	uploaderId: string;
+	uploader: string;
+	createdAt: string;
+	/** An image the page may show as a thumbnail. */
+	image: boolean;
+	/** The viewer may remove it (they uploaded it, or own the board). */
+	removable: boolean;
+}
+
+/** An upload as the route hands it over: the name, the announced length (if any) and the bytes, unread. */
+export interface UploadInput {
+	fileName: string | null;
+	contentLength: number | null;
+	body: ReadableStream<Uint8Array> | null;
+}
+
+const MAX_NAME = 200;
+
+/** The file name as it will be kept: the last path segment, without control characters, at most 200 characters. */
+export function cleanFileName(raw: string | null): string {
+	// eslint-disable-next-line no-control-regex -- control characters are what is removed
+	const name = (raw ?? '').split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+	if (!name) throw new DomainError('invalid_input', 'Say the file’s name (the `name` query parameter).', 'file');
+	if (name.length > MAX_NAME) throw new DomainError('invalid_input', `Keep the file name under ${MAX_NAME} characters.`, 'file');
+	return name;
+}
+
+/**
+ * Stores a file on a card (members who may edit). Refused before a byte is read when the name or the announced
+ * length is wrong; refused after reading, with nothing kept, when the bytes pass the limit or are not what the name
+ * says (a type found from the bytes, never taken from the browser).
+ */
+export async function uploadAttachment(deps: AttachmentDeps, boardId: string, userId: string, cardId: string, input: UploadInput): Promise<AttachmentView> {
+	const fileName = cleanFileName(input.fileName);
+	checkName(fileName);
+	await requireCard(deps, boardId, userId, cardId, 'edit_content');
+	const { maxBytes } = deps.uploads;
+	if (input.contentLength !== null && input.contentLength > maxBytes) throw new DomainError('too_large', `“${fileName}” is ${formatBytes(input.contentLength)}; a card takes files up to ${formatBytes(maxBytes)}.`, 'file');
+	if (!input.body) throw new DomainError('invalid_input', `“${fileName}” is empty.`, 'file');
+	const id = newId();
+	const received = await receiveUpload(deps.uploads, id, input.body);
+	try {
+		if (received.size === 0) throw new DomainError('invalid_input', `“${fileName}” is empty.`, 'file');
+		const mimeType = checkBytes(fileName, await readHead(received.path, SNIFF_BYTES));
+		const key = storageKey(boardId, id);
+		const now = deps.clock.now();
+		const row = { id, boardId, cardId, uploaderId: userId, fileName, mimeType, size: received.size, storageKey: key, createdAt: now };
+		await keepUpload(deps.uploads, received.path, key);
+		try {
+			await deps.db.transaction(async (tx) => {
+				await tx.insert(cardAttachments).values(row);
+				await insertActivity(tx as unknown as Db, [{ boardId, at: now, actorId: userId, kind: 'attachment_added', cardId, stageId: null, data: { attachmentId: id, fileName } }]);
+			});
+		} catch (err) {
+			await removeFile(storedPath(deps.uploads, key));
+			throw err;
+		}
+		deps.cardHub.publish(boardId, { cardId, what: 'attachments' });
+		const [me] = await deps.db.select({ name: users.name }).from(users).where(eq(users.id, userId));
+		return view(row, me?.name ?? null, userId, true);
+	} finally {
+		await removeFile(received.path);
+	}
+}
+
+/** A card's files, oldest first (any member). */
+export async function listAttachments(deps: AttachmentDeps, boardId: string, userId: string, cardId: string): Promise<AttachmentView[]> {
+	const { access } = await requireCard(deps, boardId, userId, cardId, 'view');
+	const rows = await deps.db
+		.select({ a: cardAttachments, uploader: users.name })
+		.from(cardAttachments)
+		.leftJoin(users, eq(users.id, cardAttachments.uploaderId))
+		.where(and(eq(cardAttachments.boardId, boardId), eq(cardAttachments.cardId, cardId)))
+		.orderBy(asc(cardAttachments.createdAt), asc(cardAttachments.id));
+	return rows.map(({ a, uploader }) => view(a, uploader, userId, access.role === 'owner'));
+}
+
+/** A file to download (any member; anyone else is told it does not exist): its row and its bytes. */
+export async function openAttachment(deps: AttachmentDeps, boardId: string, userId: string, cardId: string, attachmentId: string): Promise<{ attachment: AttachmentView; body: ReadableStream<Uint8Array> }> {
+	const { access } = await requireCard(deps, boardId, userId, cardId, 'view');
+	const row = await findAttachment(deps.db, boardId, cardId, attachmentId);
+	return { attachment: view(row, null, userId, access.role === 'owner'), body: await readStored(deps.uploads, row.storageKey) };
+}
+
+/** Removes a file from a card: its uploader, or an owner of the board. */
+export async function removeAttachment(deps: AttachmentDeps, boardId: string, userId: string, cardId: string, attachmentId: string): Promise<void> {
+	const { access } = await requireCard(deps, boardId, userId, cardId, 'edit_content');
+	const row = await findAttachment(deps.db, boardId, cardId, attachmentId);
+	if (row.uploaderId !== userId && access.role !== 'owner') throw new DomainError('forbidden', 'Only the person who attached a file, or a board owner, can remove it.');
+	await deps.db.transaction(async (tx) => {
+		await tx.delete(cardAttachments).where(eq(cardAttachments.id, row.id));
+		await insertActivity(tx as unknown as Db, [{ boardId, at: deps.clock.now(), actorId: userId, kind: 'attachment_removed', cardId, stageId: null, data: { attachmentId: row.id, fileName: row.fileName } }]);
+	});
+	await removeFile(storedPath(deps.uploads, row.storageKey));
+	deps.cardHub.publish(boardId, { cardId, what: 'attachments' });
+}
+
+/**
+ * Deletes every file of a card for good, rows and bytes: for the path where a card leaves its board's document for
+ * good (none exists yet: cards are archived, and archived cards keep their files).
+ */
+export async function deleteCardFiles(db: Db, uploads: UploadSettings, boardId: string, cardId: string): Promise<void> {
+	const rows = await db
+		.delete(cardAttachments)
+		.where(and(eq(cardAttachments.boardId, boardId), eq(cardAttachments.cardId, cardId)))
+		.returning({ key: cardAttachments.storageKey });
+	for (const { key } of rows) await removeFile(storedPath(uploads, key));
+}
+
+/** Deletes every file of a board from disk (its rows go with the board, by cascade). */
+export async function deleteBoardFiles(uploads: UploadSettings, boardId: string): Promise<void> {
+	await removeBoardFolder(uploads, boardId);
+}
+
+async function findAttachment(db: Db, boardId: string, cardId: string, attachmentId: string) {
+	const [row] = await db
+		.select()
+		.from(cardAttachments)
+		.where(and(eq(cardAttachments.id, attachmentId), eq(cardAttachments.boardId, boardId), eq(cardAttachments.cardId, cardId)));
+	if (!row) throw new DomainError('not_found', 'This file does not exist (it may have been removed).');
+	return row;
+}
+
+function view(row: typeof cardAttachments.$inferSelect, uploader: string | null, viewerId: string, isOwner: boolean): AttachmentView {
+	return {
+		id: row.id,
+		cardId: row.cardId,
+		fileName: row.fileName,
+		mimeType: row.mimeType,
+		size: row.size,
+		uploaderId: row.uploaderId,
+		uploader: uploader ?? 'someone who left',
+		createdAt: row.createdAt.toISOString(),
+		image: INLINE_TYPES.has(row.mimeType),
+		removable: row.uploaderId === viewerId || isOwner
+	};
+}

@@ -1,0 +1,38 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bodyLimits, DEFAULT_BODY_LIMIT } from '../../server/body-limit.ts';
+
+describe('request body limits', () => {
+	const env: NodeJS.ProcessEnv = {};
+	let server: Server;
+	let url = '';
+	beforeAll(async () => {
+		const guard = bodyLimits(env, 5_000_000);
+		server = createServer((req, res) => {
+			if (guard(req, res)) return;
+			req.resume();
+			req.on('end', () => res.end('passed'));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	});
+	afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+	const post = (path: string, bytes: number) => fetch(url + path, { method: 'POST', body: new Uint8Array(bytes) });
+
+	it('raises adapter-node’s limit to the upload limit, unless the operator set one', () => {
+		expect(env.BODY_SIZE_LIMIT).toBe(String(5_000_000 + 64 * 1024));
+		const set: NodeJS.ProcessEnv = { BODY_SIZE_LIMIT: '1M' };
+		bodyLimits(set, 5_000_000);
+		expect(set.BODY_SIZE_LIMIT).toBe('1M');
+	});
+
+	it('lets large bodies through to the upload route only', async () => {
+		expect(await (await post('/api/boards/b1/cards/c1/attachments?name=a.pdf', DEFAULT_BODY_LIMIT + 1)).text()).toBe('passed');
+		const refused = await post('/api/boards/b1/cards/c1/comments', DEFAULT_BODY_LIMIT + 1);
+		expect(refused.status).toBe(413);
+		expect(await refused.json()).toEqual({ message: 'The request is too large (over 512 KB).' });
+		expect((await post('/api/boards/b1/cards/c1/comments', DEFAULT_BODY_LIMIT)).status).toBe(200);
+	});
+});
