@@ -14,6 +14,10 @@ export interface SearchDeps {
 
 /** Timings of the projection (tests shorten them). */
 export interface SearchTimings {
+	/** New cards, renames and archiving are written once the board's cards had this long without such a change… */
+	soonMs: number;
+	/** …or at the latest this long after the first of them (a board edited without pause still gets written). */
+	soonMaxMs: number;
 	/** How long description edits gather before their cards are written (typing writes once per this, not per key). */
 	descriptionDelayMs: number;
 	/** How long to wait before trying again after the database refused a write. */
@@ -21,9 +25,13 @@ export interface SearchTimings {
 }
 
 /** The projection's default timings. */
-export const DEFAULT_SEARCH_TIMINGS: SearchTimings = { descriptionDelayMs: 1_500, retryMs: 5_000 };
+export const DEFAULT_SEARCH_TIMINGS: SearchTimings = { soonMs: 250, soonMaxMs: 1_000, descriptionDelayMs: 1_500, retryMs: 5_000 };
 
-/** Changes that make a card's entry differ at once: written in the next turn of the event loop. */
+/**
+ * Changes that make a card's entry differ at once: written after a short quiet spell (`soonMs`, at most `soonMaxMs`).
+ * Not in the same turn: on PGlite every query runs on the main thread, and writing between the frames of a burst
+ * of edits would split the burst's own stored batch.
+ */
 const AT_ONCE = new Set<BoardChange['type']>(['created', 'title_changed', 'archived', 'restored']);
 /** Past this many cards at once, one read of the whole board is cheaper than a read per card. */
 const READ_ALL_ABOVE = 40;
@@ -35,7 +43,7 @@ const indexed = (card: Card): IndexedCard => ({ id: card.id, title: card.title, 
  * compared with the stored rows and the differences written (first start, a board changed while another version
  * served it, edits lost to a crash). Then the change feed says which cards changed; their title, description and
  * archived state are read from the room's document when written, so rows always hold what the board shows. Titles,
- * new cards and archiving are written at once; description edits gather for `descriptionDelayMs` (typing costs one
+ * new cards and archiving are written after a quiet spell of 250 ms (at most 1 s); description edits gather for `descriptionDelayMs` (typing costs one
  * write per card per delay, not one per keystroke) and are written early by `flush` (an unload, a shutdown, a
  * server command's reply). Writes for one board run in order; a failed one is logged and tried again later.
  */
@@ -43,6 +51,10 @@ export class CardProjector {
 	private readonly dirty = new Set<string>();
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private timerAt = 0;
+	/** Whether the timer waits for a quiet spell (and may be pushed back), not for a description's delay. */
+	private timerQuiet = false;
+	/** When the first change still unwritten arrived (bounds how far a quiet spell may be pushed back). */
+	private firstAt: number | null = null;
 	private chain: Promise<void> = Promise.resolve();
 	private stopped = false;
 	private failing = false;
@@ -75,7 +87,7 @@ export class CardProjector {
 			if (!cardId) continue;
 			if (AT_ONCE.has(change.type)) {
 				this.dirty.add(cardId);
-				this.schedule(0);
+				this.scheduleQuiet();
 			} else if (change.type === 'description_edited') {
 				this.dirty.add(cardId);
 				this.schedule(this.timings.descriptionDelayMs);
@@ -100,16 +112,33 @@ export class CardProjector {
 	/** Runs the write after `ms` unless one is due sooner already (a later edit never postpones an earlier one). */
 	private schedule(ms: number): void {
 		if (this.stopped) return;
+		this.firstAt ??= Date.now();
 		const at = Date.now() + ms;
 		if (this.timer && this.timerAt <= at) return;
+		this.setTimer(at, false);
+	}
+
+	/** Runs the write once no such change came for `soonMs` (at most `soonMaxMs` after the first), or earlier if due. */
+	private scheduleQuiet(): void {
+		if (this.stopped) return;
+		const now = Date.now();
+		this.firstAt ??= now;
+		const at = Math.min(now + this.timings.soonMs, this.firstAt + this.timings.soonMaxMs);
+		if (this.timer && !this.timerQuiet && this.timerAt <= at) return;
+		this.setTimer(at, true);
+	}
+
+	private setTimer(at: number, quiet: boolean): void {
 		if (this.timer) clearTimeout(this.timer);
 		this.timerAt = at;
-		this.timer = setTimeout(() => this.drain(), ms);
+		this.timerQuiet = quiet;
+		this.timer = setTimeout(() => this.drain(), Math.max(0, at - Date.now()));
 	}
 
 	private drain(): void {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
+		this.firstAt = null;
 		if (this.stopped || this.dirty.size === 0) return;
 		const ids = [...this.dirty];
 		this.dirty.clear();
