@@ -27,6 +27,8 @@ import { rulesInstaller } from './rules/install.ts';
 import { notificationProducers } from './notifications/install.ts';
 import { localCardHub } from '../src/lib/server/comments/card-hub.ts';
 import { uploadSettings } from '../src/lib/server/attachments/storage.ts';
+import { searchProjection } from './search/install.ts';
+import { DEFAULT_SEARCH_TIMINGS, type SearchTimings } from './search/search-extension.ts';
 
 /** What tests may replace when starting the app in-process. */
 export interface FlowdeckOverrides {
@@ -37,6 +39,10 @@ export interface FlowdeckOverrides {
 	pollJobs?: boolean;
 	/** How long a webhook attempt may take (default 10 s). */
 	webhookTimeoutMs?: number;
+	/** False: boards never indexed for search are not indexed at start-up (a test runs `searchBackfill()` itself). */
+	searchBackfill?: boolean;
+	/** The search projection's delays (a test shortens the description delay). */
+	search?: Partial<SearchTimings>;
 }
 
 /** A running Flowdeck backend: database, request context and the realtime upgrade handler. */
@@ -47,6 +53,8 @@ export interface Flowdeck {
 	rooms: RoomRegistry;
 	/** The scheduler of timed work (tests run it by hand under a fake clock). */
 	jobs: JobRunner;
+	/** Indexes for search every board never indexed (run once in the background at start-up); resolves with how many. */
+	searchBackfill(): Promise<number>;
 	/** Handles an HTTP upgrade for `/sync/...`; returns false if the path is not ours. */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	/** Changes applied in memory but not yet written, over the boards with open sockets (for the shutdown log). */
@@ -72,7 +80,8 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	// The mirror needs the registry and the registry's rooms tell the mirror when they open: bound once both exist.
 	const rules = rulesInstaller(log);
 	const notifications = notificationProducers(log);
-	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension]);
+	const search = searchProjection(log, { ...DEFAULT_SEARCH_TIMINGS, ...overrides.search });
+	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension, search.extension]);
 	const teamRoles = teamRoleMirror(database.db, rooms, log);
 	const access = syncAccessListener(rooms, database.db, log);
 	const jobs = new JobRunner(database.db, clock, log, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...(config.jobPollMs ? { pollMs: config.jobPollMs } : {}), ...overrides.jobs });
@@ -105,6 +114,10 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	webhooks.install(ctx, jobs);
 	rules.start(ctx, jobs);
 	notifications.install(ctx, jobs);
+	search.install(database.db, clock);
+	// Boards from before search existed: indexed in the background, a second after start-up, one at a time.
+	const backfillTimer = overrides.searchBackfill === false ? null : setTimeout(() => void search.backfill(rooms).catch((err: unknown) => log('Search: the start-up indexing pass failed', err)), 1_000);
+	backfillTimer?.unref();
 	// Each socket lowers its own cap to maxPayload once its catch-up (offline work) arrived; see input-budget.ts.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: frameCeiling(config.sync) });
 	const sessions = new SessionWatch({
@@ -126,6 +139,7 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 		rooms,
 		jobs,
 		handleUpgrade,
+		searchBackfill: () => search.backfill(rooms),
 		unsaved() {
 			const boards = new Set<string>();
 			let changes = 0;
@@ -139,6 +153,8 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 		close() {
 			closing ??= (async () => {
 				sessions.stop();
+				if (backfillTimer) clearTimeout(backfillTimer);
+				search.stop();
 				await jobs.stop();
 				await webhooks.close();
 				await rooms.close();

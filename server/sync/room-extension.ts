@@ -1,6 +1,7 @@
 import type { BoardChange } from '../../src/lib/board/changes.ts';
 import type { StoredDocument } from '../persistence/document-store.ts';
 import type { WriterLog } from '../persistence/board-writer.ts';
+import type { BoardQuery, BoardReadingOf } from '../engine/board-reading.ts';
 
 /** What a room extension is given when its room loads. */
 export interface RoomExtensionContext {
@@ -9,6 +10,8 @@ export interface RoomExtensionContext {
 	stored: StoredDocument;
 	/** The board's whole document as the engine holds it now (integrated state only). */
 	fullState(): Promise<Uint8Array>;
+	/** Reads plain data from the board's document on its engine, as it is now; waits for the engine to open, works until the room is disposed. */
+	read<Q extends BoardQuery>(query: Q): Promise<BoardReadingOf<Q>>;
 	log: WriterLog;
 	/** The board is served read-only (its loads kept taking too long): it takes no writes. */
 	readOnly: boolean;

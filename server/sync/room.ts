@@ -81,6 +81,9 @@ export class Room implements MessageContext {
 	private readonly unauthorized = new UnauthorizedWrites();
 	/** Sockets already told that part of what they sent was written without the right to. */
 	private readonly toldUnauthorized = new WeakSet<Connection>();
+	/** Settles once the engine is open (or failed to open). */
+	private readonly opened: Promise<void>;
+	private settleOpen!: (err?: unknown) => void;
 
 	/** Loads the stored document (or seeds a new board) into an engine; no client sees the room before this resolves. */
 	static async load(boardId: string, deps: RoomDeps): Promise<Room> {
@@ -97,7 +100,16 @@ export class Room implements MessageContext {
 	) {
 		// Snapshots hold the engine's integrated state only, never a client's pending bytes.
 		const fullState = () => (this.engine ? this.engine.request({ op: 'snapshot' }) : Promise.reject(new Error('No engine')));
-		this.extensions = deps.extensions.map((extend) => extend({ boardId, stored, fullState, log: deps.log, readOnly: deps.readOnly ?? false }));
+		// An extension may read as soon as it is made (a load-time scan): its reads wait for the engine to open.
+		this.opened = new Promise<void>((resolve, reject) => (this.settleOpen = (err) => (err === undefined ? resolve() : reject(err as Error))));
+		this.opened.catch(() => {
+			// A room that failed to open is disposed: its extensions' reads fail with it.
+		});
+		const read = async <Q extends BoardQuery>(query: Q) => {
+			await this.opened;
+			return this.read(query);
+		};
+		this.extensions = deps.extensions.map((extend) => extend({ boardId, stored, fullState, read, log: deps.log, readOnly: deps.readOnly ?? false }));
 		this.integration = deps.integration ?? new IntegrationBudget(deps.options.integrationBurstMs, deps.options.integrationMsPerSecond);
 		// Presence needs no document of the board's: a small one of its own gives the server a client id to keep.
 		this.awareness = new Awareness(new Y.Doc());
@@ -114,7 +126,9 @@ export class Room implements MessageContext {
 		const spec = { boardId: this.boardId, stored, options: { maxPayload, pendingTimeoutMs, maxDocumentBytes, loadBudgetMs }, readOnly: this.deps.readOnly ?? false, feed: true };
 		try {
 			this.engine = await this.deps.engines.open(spec, (event) => this.onEngineEvent(event));
+			this.settleOpen();
 		} catch (err) {
+			this.settleOpen(err ?? new Error('The board could not be opened'));
 			this.dispose();
 			throw err;
 		}
