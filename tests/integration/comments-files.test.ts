@@ -150,9 +150,14 @@ describe.each(dbKinds())('comments and attachments on cards (%s)', (kind) => {
 		const [after] = await comments('viewer');
 		expect(after).toMatchObject({ body: 'Draft is ready for review.' });
 		expect(after!.editedAt).not.toBeNull();
+		// Search finds a card by its comments' words, as they are now, and forgets a deleted comment at once.
+		const search = async (q: string) => ((await (await send('viewer', `${server.url}/api/search?q=${q}`)).json()) as { results: { cardId: string; source: string }[] }).results;
+		expect(await search('review')).toEqual([expect.objectContaining({ cardId: first!.cardId, source: 'comment' })]);
+		expect(await search('hijacked')).toEqual([]);
 
 		expect((await send('editor', `/comments/${first!.id}`, { method: 'DELETE' })).status).toBe(204);
 		expect(await comments('viewer')).toEqual([]);
+		expect(await search('review')).toEqual([]);
 		expect((await send('editor', `/comments/${first!.id}`, { method: 'DELETE' })).status).toBe(404);
 		await waitFor('edit and delete are in the activity', async () => {
 			const kinds = (await activity()).map((e) => e.kind);

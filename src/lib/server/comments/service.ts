@@ -6,6 +6,7 @@ import { users } from '../db/schema/accounts.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { insertActivity } from '../activity/write.ts';
+import { removeSearchEntries, upsertSearchEntry } from '../search/projection.ts';
 import { findMentions } from '../../comments/mentions.ts';
 import { boardPeople, requireCard, type CardSideDeps } from './card-access.ts';
 
@@ -70,6 +71,8 @@ export async function addComment(deps: CardSideDeps, boardId: string, userId: st
 	const row = { id: newId(), boardId, cardId, authorId: userId, body, createdAt: now, editedAt: null };
 	await deps.db.transaction(async (tx) => {
 		await tx.insert(cardComments).values(row);
+		// The search projection follows in the same transaction: a comment is findable exactly while it exists.
+		await upsertSearchEntry(tx as unknown as Db, { boardId, cardId, source: 'comment', sourceId: row.id, title: '', body });
 		await insertActivity(tx as unknown as Db, [{ boardId, at: now, actorId: userId, kind: 'comment_added', cardId, stageId: null, data: { commentId: row.id } }]);
 	});
 	const author = people.find((p) => p.id === userId)?.name ?? 'Someone';
@@ -90,6 +93,7 @@ export async function editComment(deps: CardSideDeps, boardId: string, userId: s
 	const now = deps.clock.now();
 	await deps.db.transaction(async (tx) => {
 		await tx.update(cardComments).set({ body, editedAt: now }).where(eq(cardComments.id, commentId));
+		await upsertSearchEntry(tx as unknown as Db, { boardId, cardId, source: 'comment', sourceId: commentId, title: '', body });
 		await insertActivity(tx as unknown as Db, [{ boardId, at: now, actorId: userId, kind: 'comment_edited', cardId, stageId: null, data: { commentId } }]);
 	});
 	// A notification is keyed by comment: whoever the earlier text already mentioned is not told twice.
@@ -105,6 +109,7 @@ export async function deleteComment(deps: CardSideDeps, boardId: string, userId:
 	const now = deps.clock.now();
 	await deps.db.transaction(async (tx) => {
 		await tx.delete(cardComments).where(eq(cardComments.id, commentId));
+		await removeSearchEntries(tx as unknown as Db, { boardId, source: 'comment', sourceId: commentId });
 		await insertActivity(tx as unknown as Db, [{ boardId, at: now, actorId: userId, kind: 'comment_deleted', cardId, stageId: null, data: { commentId } }]);
 	});
 	deps.cardHub.publish(boardId, { cardId, what: 'comments' });

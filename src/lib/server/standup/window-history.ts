@@ -2,8 +2,9 @@ import { and, asc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { boardActivity } from '../db/schema/activity.ts';
 import { cardEvents } from '../db/schema/history.ts';
+import { cardComments } from '../db/schema/comments.ts';
 import { readStages } from '../history.ts';
-import { standupChanges, type HistoryRow, type HistoryStage, type StandupChange } from '../../board/standup/changes.ts';
+import { commentChanges, standupChanges, type HistoryRow, type HistoryStage, type StandupChange } from '../../board/standup/changes.ts';
 import type { BreachRow } from '../../board/standup/summary.ts';
 
 /** Card event types a standup reads (the rest is bookkeeping: owners, checklists). */
@@ -43,8 +44,13 @@ export async function readWindowHistory(db: Db, boardId: string, since: Date): P
 		...events.filter((e) => e.type !== 'wip_breach'),
 		...activity.map((a) => ({ type: a.kind, cardId: a.cardId, at: a.at, actorId: a.actorId, fromStageId: null, toStageId: a.stageId, data: a.data }))
 	];
-	// SEAM (comments): when `card_comments` is merged, read its rows of the window here (board_id, created_at >= since)
-	// and append `commentChanges(rows)` (src/lib/board/standup/changes.ts) to the changes below.
-	const changes = standupChanges(rows, stages);
+	// New comments of the window (a comment deleted since is gone from the table, and from the standup).
+	const comments = await db
+		.select({ boardId: cardComments.boardId, cardId: cardComments.cardId, authorId: cardComments.authorId, body: cardComments.body, createdAt: cardComments.createdAt })
+		.from(cardComments)
+		.where(and(eq(cardComments.boardId, boardId), gte(cardComments.createdAt, since)))
+		.orderBy(asc(cardComments.createdAt))
+		.limit(MAX_ROWS);
+	const changes = [...standupChanges(rows, stages), ...commentChanges(comments)];
 	return { changes, breaches: events.filter((e) => e.type === 'wip_breach'), stages };
 }
