@@ -101,6 +101,9 @@ describe('filters', () => {
 		expect(shown({ ownerId: null, role: 'Editor' })).toEqual(['Review — Ana’s card (due)', 'card Eve’s card', 'Review — Eve’s card (due)']);
 		expect(shown({ ownerId: 'ana', role: 'Editor' })).toEqual([]);
 		expect(shown({ ownerId: null, role: null })).toHaveLength(items.length);
+		// A filter-language query narrows to its cards: their chips and their steps' markers.
+		const eve = items.find((i) => i.kind === 'card' && i.title === 'Eve’s card')!.cardId;
+		expect(items.filter((i) => matchesFilter(i, { ownerId: null, role: null, cardIds: new Set([eve]) })).map((i) => (i.kind === 'card' ? `card ${i.title}` : i.label))).toEqual(['card Eve’s card', 'Review — Eve’s card (due)']);
 	});
 
 	it('and the days of a period, in a fixed order: cards first, then by stage and title', () => {

@@ -88,6 +88,13 @@ describe('the calendar link', () => {
 		expect(calendarHref('/b/x/calendar', { view: 'month', date: null, owner: null, role: null })).toBe('/b/x/calendar');
 	});
 
+	it('carries a filter-language query too', () => {
+		const query = { view: 'month' as const, date: null, owner: null, role: null, q: 'label:seo -is:blocked' };
+		const href = calendarHref('/b/x/calendar', query);
+		expect(href).toBe('/b/x/calendar?q=label%3Aseo+-is%3Ablocked');
+		expect(parseCalendarQuery(new URL(href, 'http://h').searchParams)).toEqual({ query, problem: null });
+	});
+
 	it('ignores a view or date that makes no sense, and says so', () => {
 		const parsed = parseCalendarQuery(new URLSearchParams('view=year&date=2027-02-30'));
 		expect(parsed.query).toEqual({ view: 'month', date: null, owner: null, role: null });

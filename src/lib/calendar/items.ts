@@ -116,6 +116,8 @@ export interface CalendarFilter {
 	ownerId: string | null;
 	/** A team role name; null: every role. */
 	role: string | null;
+	/** The cards a filter-language query matches; null or absent: every card. */
+	cardIds?: ReadonlySet<string> | null;
 }
 
 /**
@@ -125,6 +127,7 @@ export interface CalendarFilter {
 export function matchesFilter(item: CalendarItem, filter: CalendarFilter): boolean {
 	if (filter.ownerId !== null && !item.ownerIds.includes(filter.ownerId)) return false;
 	if (filter.role !== null && item.role !== filter.role) return false;
+	if (filter.cardIds && !filter.cardIds.has(item.cardId)) return false;
 	return true;
 }
 

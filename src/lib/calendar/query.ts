@@ -11,6 +11,8 @@ export interface CalendarQuery {
 	owner: string | null;
 	/** A team role name; null: every role. */
 	role: string | null;
+	/** A query in the board's filter language (src/lib/board/filter/), if any. */
+	q?: string | null;
 }
 
 /** A parsed query and, when part of the link made no sense, what was ignored (to tell the reader). */
@@ -32,7 +34,8 @@ export function parseCalendarQuery(params: URLSearchParams): ParsedCalendarQuery
 	else if (rawDate !== null) problems.push(`“${rawDate}” is not a calendar date like 2027-03-29; showing today.`);
 	const owner = params.get('owner') || null;
 	const role = params.get('role') || null;
-	return { query: { view, date, owner, role }, problem: problems.length ? problems.join(' ') : null };
+	const q = params.get('q')?.trim() || null;
+	return { query: { view, date, owner, role, ...(q ? { q } : {}) }, problem: problems.length ? problems.join(' ') : null };
 }
 
 /** The calendar's URL for a query: only what differs from the defaults is written, in a fixed order. */
@@ -42,6 +45,7 @@ export function calendarHref(base: string, query: CalendarQuery): string {
 	if (query.date) params.set('date', query.date);
 	if (query.owner) params.set('owner', query.owner);
 	if (query.role) params.set('role', query.role);
+	if (query.q) params.set('q', query.q);
 	const search = params.toString();
 	return search ? `${base}?${search}` : base;
 }
