@@ -74,6 +74,23 @@ describe.each(dbKinds())('every board route checks the role (%s)', (kind) => {
 		expect(ownerPage.body).toContain('?/delete');
 	});
 
+	it('search and the board list answer members only: anonymous 401, nothing to search for 400 with a message, no query run', async () => {
+		expect((await clients.anonymous.get('/api/search?q=launch')).status).toBe(401);
+		expect((await clients.anonymous.get('/api/boards')).status).toBe(401);
+		for (const q of ['', '%21%21%21', '%22-%22']) {
+			const refused = await clients.owner.get(`/api/search?q=${q}`);
+			expect(refused.status, q).toBe(400);
+			expect((JSON.parse(refused.body) as { error: string }).error).toMatch(/^(Type a word to search for\.|Search for words or numbers: symbols alone match nothing\.)$/);
+		}
+		const found = await clients.owner.get('/api/search?q=launch%20%22plan');
+		expect(found.status).toBe(200);
+		expect(JSON.parse(found.body)).toEqual({ results: [] });
+		const owners = JSON.parse((await clients.owner.get('/api/boards')).body) as { boards: { id: string; name: string; role: string }[] };
+		expect(owners.boards).toContainEqual({ id: boardId, name: 'Campaigns', role: 'owner' });
+		const outsiders = JSON.parse((await clients.outsider.get('/api/boards')).body) as { boards: unknown[] };
+		expect(outsiders.boards.filter((b) => (b as { id: string }).id === boardId)).toEqual([]);
+	});
+
 	it('rename: owner and editor', async () => {
 		await expectMatrix((c) => c.post(`/b/${boardId}/settings?/rename`, { name: 'Campaigns 2027' }), {
 			owner: 200,
@@ -167,23 +184,6 @@ describe.each(dbKinds())('every board route checks the role (%s)', (kind) => {
 		for (let i = 0; i < 6; i++) last = await anon.post('/login', { email: 'owner@example.com', password: `wrong-${i}-password` });
 		expect(last.status).toBe(429);
 		expect(last.body).toContain('Too many sign-in attempts');
-	});
-
-	it('search and the board list answer members only: anonymous 401, nothing to search for 400 with a message, no query run', async () => {
-		expect((await clients.anonymous.get('/api/search?q=launch')).status).toBe(401);
-		expect((await clients.anonymous.get('/api/boards')).status).toBe(401);
-		for (const q of ['', '%21%21%21', '%22-%22']) {
-			const refused = await clients.owner.get(`/api/search?q=${q}`);
-			expect(refused.status, q).toBe(400);
-			expect((JSON.parse(refused.body) as { error: string }).error).toMatch(/^(Type a word to search for\.|Search for words or numbers: symbols alone match nothing\.)$/);
-		}
-		const found = await clients.owner.get('/api/search?q=launch%20%22plan');
-		expect(found.status).toBe(200);
-		expect(JSON.parse(found.body)).toEqual({ results: [] });
-		const owners = JSON.parse((await clients.owner.get('/api/boards')).body) as { boards: { id: string; name: string; role: string }[] };
-		expect(owners.boards).toContainEqual({ id: boardId, name: 'Campaigns', role: 'owner' });
-		const outsiders = JSON.parse((await clients.outsider.get('/api/boards')).body) as { boards: unknown[] };
-		expect(outsiders.boards.filter((b) => (b as { id: string }).id === boardId)).toEqual([]);
 	});
 
 	it('the template library: any signed-in user gets the built-in process templates with their steps; anonymous callers 401', async () => {
