@@ -1,6 +1,6 @@
-// `npm test`: build, then unit + integration tests (Vitest) and browser tests (Playwright) side by side,
+// `npm test`: build, then unit + integration tests (Vitest), then browser tests (Playwright),
 // and a closing "N passed, N failed" line over all of them.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,31 +28,8 @@ if (run(bin('vite'), ['build', '--logLevel', 'warn']) !== 0) {
 const reports = mkdtempSync(join(tmpdir(), 'flowdeck-reports-'));
 const vitestJson = join(reports, 'vitest.json');
 const playwrightJson = join(reports, 'playwright.json');
-
-/** Runs a command, prefixing each line it prints with `label`; resolves to its exit status. */
-function runLabelled(label, cmd, args, env = {}) {
-	return new Promise((resolve) => {
-		const child = spawn(cmd, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-		for (const stream of [child.stdout, child.stderr]) {
-			let rest = '';
-			stream.setEncoding('utf8');
-			stream.on('data', (chunk) => {
-				const lines = (rest + chunk).split('\n');
-				rest = lines.pop() ?? '';
-				for (const line of lines) process.stdout.write(`${label} ${line}\n`);
-			});
-			stream.on('end', () => rest && process.stdout.write(`${label} ${rest}\n`));
-		}
-		child.on('close', (code) => resolve(code ?? 1));
-	});
-}
-
-// The unit and integration tests run in one Vitest worker and the browser tests in one Playwright worker (a server
-// and a browser): on a 2-core machine the two suites side by side finish in about the time of the longer one.
-const [vitestStatus, playwrightStatus] = await Promise.all([
-	runLabelled('[vitest]', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]),
-	runLabelled('[browser]', bin('playwright'), ['test', '--project=chromium'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson })
-]);
+const vitestStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+const playwrightStatus = run(bin('playwright'), ['test', '--project=chromium'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
 
 let passed = 0;
 let failed = 0;
