@@ -44,6 +44,11 @@ export async function newPerson(browser: Browser, name: string): Promise<Person>
 	return { context, page, name };
 }
 
+/** Waits until the app shell is hydrated, so key presses reach its handlers. */
+export async function waitForApp(page: Page): Promise<void> {
+	await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}
+
 /** Waits until the board is hydrated, synced and showing its stages. */
 export async function waitForBoard(page: Page): Promise<void> {
 	// Generous: on a busy 2-core CI machine the first sync can take a while.

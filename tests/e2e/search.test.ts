@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.ts';
-import { addCard, card, newPerson, waitForBoard, type Person } from './board-helpers.ts';
+import { addCard, card, newPerson, waitForApp, waitForBoard, type Person } from './board-helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -26,6 +26,7 @@ test.afterAll(async () => {
 test('/ focuses the search box; typing finds cards with the words marked; Enter opens the card; symbols get a hint', async () => {
 	const page = owner.page;
 	await page.goto('/');
+	await waitForApp(page);
 	await page.keyboard.press('/');
 	const box = page.getByTestId('search-input');
 	await expect(box).toBeFocused();
@@ -92,6 +93,7 @@ test('on a phone the search is an icon that opens a full-width bar', async ({ br
 	const context = await browser.newContext({ viewport: { width: 390, height: 800 }, storageState: await owner.context.storageState() });
 	const page = await context.newPage();
 	await page.goto('/');
+	await waitForApp(page);
 	// The header keeps to one line: search icon, bell, account and sign-out beside the logo.
 	const logOut = page.getByRole('button', { name: 'Log out' });
 	expect((await logOut.boundingBox())!.height).toBeLessThan(40);
