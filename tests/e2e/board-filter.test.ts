@@ -152,3 +152,55 @@ test('lanes by owner: dragging a card into another person’s lane gives it to t
 	await expect(lane('Unassigned').getByTestId('lane-toggle')).toHaveAttribute('aria-expanded', 'false');
 	await expect(lane('Unassigned').getByTestId('lane-count')).toHaveText('2');
 });
+
+test('lanes by label: a card added in a lane cell gets the lane’s label; a lane’s soft limit warns for everyone and refuses bad input', async () => {
+	const page = owner.page;
+	await page.setViewportSize({ width: 1280, height: 1000 });
+	await page.getByTestId('lane-mode').selectOption('label');
+	const lane = (p: Page, title: string) => p.getByTestId('lane').filter({ has: p.getByTestId('lane-title').getByText(title, { exact: true }) });
+	const cell = (p: Page, title: string, stageIndex: number) => lane(p, title).getByTestId('lane-cell').nth(stageIndex);
+	await expect(lane(page, 'seo').getByTestId('lane-count')).toHaveText('2');
+
+	// "+ Add" in the seo lane's In progress cell: the new card is there, labelled seo.
+	await cell(page, 'seo', 2).getByTestId('add-card').fill('Keyword map');
+	await cell(page, 'seo', 2).getByTestId('add-card').press('Enter');
+	await expect(cell(page, 'seo', 2).getByTestId('card-title')).toHaveText(['Keyword map']);
+	await expect(lane(page, 'seo').getByTestId('lane-count')).toHaveText('3');
+	// `n` on a card in a lane goes to that cell's field.
+	await cell(page, 'seo', 2).getByTestId('card').first().focus();
+	await page.keyboard.press('n');
+	await expect(cell(page, 'seo', 2).getByTestId('add-card')).toBeFocused();
+	await page.keyboard.press('Escape');
+
+	// A limit of 1 card in progress: the lane holds 1 (in progress), so it is at its limit; a second makes it over.
+	await lane(page, 'seo').getByTestId('lane-limit-edit').click();
+	const input = lane(page, 'seo').getByTestId('lane-limit-input');
+	await input.fill('0');
+	await input.press('Enter');
+	await expect(lane(page, 'seo').getByRole('alert')).toHaveText('A lane limit is a whole number from 1 to 999.');
+	await expect(lane(page, 'seo').getByTestId('lane-wip')).toHaveCount(0);
+	await input.fill('1');
+	await input.press('Enter');
+	await expect(lane(page, 'seo').getByTestId('lane-wip')).toHaveText('1 / 1 in progress');
+	await cell(page, 'seo', 3).getByTestId('add-card').fill('Meta descriptions');
+	await cell(page, 'seo', 3).getByTestId('add-card').press('Enter');
+	await expect(lane(page, 'seo').getByTestId('lane-wip')).toHaveAttribute('data-over-limit', 'true');
+	await expect(lane(page, 'seo').getByTestId('lane-wip')).toContainText('2 / 1 in progress');
+
+	// The limit is the board's: the editor, on lanes by label too, sees it live; it is soft, so nothing was refused.
+	await editor.page.getByTestId('lane-mode').selectOption('label');
+	await expect(lane(editor.page, 'seo').getByTestId('lane-wip')).toContainText('2 / 1 in progress');
+	await expect(cell(editor.page, 'seo', 3).getByTestId('card-title')).toHaveText(['Meta descriptions']);
+	await page.screenshot({ path: test.info().outputPath('lanes-limit.png') });
+
+	// On a phone the lane header still fits its limit form.
+	await editor.page.setViewportSize({ width: 390, height: 800 });
+	await lane(editor.page, 'seo').getByTestId('lane-limit-edit').click();
+	const box = await lane(editor.page, 'seo').getByTestId('lane-limit-input').boundingBox();
+	expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+	await lane(editor.page, 'seo').getByRole('button', { name: 'Remove' }).click();
+	await expect(lane(page, 'seo').getByTestId('lane-wip')).toHaveCount(0);
+	await editor.page.screenshot({ path: '/tmp/lanes-phone.png' });
+	await page.screenshot({ path: '/tmp/lanes-desktop.png' });
+	for (const p of [page, editor.page]) await p.getByTestId('lane-mode').selectOption('none');
+});

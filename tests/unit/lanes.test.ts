@@ -42,4 +42,9 @@ describe('swimlanes', () => {
 		expect(laneChange(card({}), 'role', 'Writer', { key: 'Designer', title: 'Designer' }, CTX)).toHaveProperty('refused');
 		expect(laneChange(card({}), 'owner', 'sam', { key: 'sam', title: 'Sam' }, CTX)).toBeNull();
 	});
+
+	it('a card dragged or added to a lane of a label only cards use gets that label in its colour', () => {
+		const social = boardLanes('label', [card({ labels: [{ name: 'social', color: 'sky' }] })], CTX).find((l) => l.key === 'social')!;
+		expect(laneChange({ owners: [], labels: [] }, 'label', '-', social, CTX)).toEqual({ labels: [{ name: 'social', color: 'sky' }] });
+	});
 });

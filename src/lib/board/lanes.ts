@@ -7,6 +7,8 @@ export type LaneMode = 'none' | 'owner' | 'role' | 'label' | 'expedite';
 export interface Lane {
 	key: string;
 	title: string;
+	/** For lanes by label: the label as the board uses it (its colour goes to cards dragged or added there). */
+	label?: Label;
 }
 
 /** What lanes are cut from: the board's people, team roles, stages and labels. */
@@ -20,7 +22,9 @@ export interface LaneContext {
 
 /** The label that puts a card in the Expedite lane. */
 export const EXPEDITE_LABEL: Label = { name: 'Expedite', color: 'red' };
-const NONE = '-';
+/** The key of the catch-all lane (Unassigned, No label, Everything else…). */
+export const CATCH_ALL_LANE = '-';
+const NONE = CATCH_ALL_LANE;
 const isExpedite = (l: Label) => l.name.toLocaleLowerCase() === EXPEDITE_LABEL.name.toLocaleLowerCase();
 
 /** The board's lanes in display order (the catch-all lane last, Expedite first). */
@@ -44,10 +48,10 @@ export function boardLanes(mode: LaneMode, cards: Iterable<Card>, ctx: LaneConte
 		case 'role':
 			return [...Object.keys(ctx.teamRoles).sort().map((role) => ({ key: role, title: role })), { key: NONE, title: 'No team role' }];
 		case 'label': {
-			const names = new Map<string, string>();
-			for (const l of ctx.labels) if (!names.has(l.name.toLocaleLowerCase())) names.set(l.name.toLocaleLowerCase(), l.name);
-			for (const card of cards) for (const l of card.labels) if (!names.has(l.name.toLocaleLowerCase())) names.set(l.name.toLocaleLowerCase(), l.name);
-			return [...[...names.values()].map((name) => ({ key: name.toLocaleLowerCase(), title: name })), { key: NONE, title: 'No label' }];
+			const labels = new Map<string, Label>();
+			for (const l of ctx.labels) if (!labels.has(l.name.toLocaleLowerCase())) labels.set(l.name.toLocaleLowerCase(), l);
+			for (const card of cards) for (const l of card.labels) if (!labels.has(l.name.toLocaleLowerCase())) labels.set(l.name.toLocaleLowerCase(), l);
+			return [...[...labels.entries()].map(([key, label]) => ({ key, title: label.name, label })), { key: NONE, title: 'No label' }];
 		}
 	}
 }
@@ -80,7 +84,7 @@ export function laneOf(card: Card, mode: LaneMode, ctx: LaneContext): string {
 export type LaneChange = { owners: string[] } | { labels: Label[] } | { refused: string } | null;
 
 /** The field change that moves a card from lane `from` to lane `toLane` (null: the same lane, nothing to change). */
-export function laneChange(card: Card, mode: LaneMode, from: string, toLane: Lane, ctx: LaneContext): LaneChange {
+export function laneChange(card: Pick<Card, 'owners' | 'labels'>, mode: LaneMode, from: string, toLane: Lane, ctx: LaneContext): LaneChange {
 	const to = toLane.key;
 	if (from === to || mode === 'none') return null;
 	switch (mode) {
@@ -94,7 +98,7 @@ export function laneChange(card: Card, mode: LaneMode, from: string, toLane: Lan
 			if (to === NONE) return { labels: [] };
 			const offered = ctx.labels.find((l) => l.name.toLocaleLowerCase() === to);
 			const used = card.labels.find((l) => l.name.toLocaleLowerCase() === to);
-			return { labels: [used ?? offered ?? { name: toLane.title, color: 'slate' }, ...rest] };
+			return { labels: [used ?? offered ?? toLane.label ?? { name: toLane.title, color: 'slate' }, ...rest] };
 		}
 		case 'expedite':
 			return { labels: to === 'expedite' ? [EXPEDITE_LABEL, ...card.labels.filter((l) => !isExpedite(l))] : card.labels.filter((l) => !isExpedite(l)) };

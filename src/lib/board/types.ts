@@ -150,6 +150,8 @@ export interface BoardSnapshot {
 	archived: Card[];
 	/** The board's process settings: time zone, team role holders, labels and checklist new cards start with. */
 	process: BoardProcess;
+	/** Soft WIP limits of swimlanes: `laneMode/laneKey` → limit. */
+	laneLimits: Record<string, number>;
 }
 
 /** Board-wide process settings kept in the document (team role holders are mirrored there by the server). */

@@ -33,7 +33,7 @@ export interface BoardStoreOptions {
 	onDemoted?: (message: string) => void;
 }
 
-const EMPTY: BoardSnapshot = { name: '', stages: [], cardsByStage: {}, cards: {}, archived: [], process: { timeZone: DEFAULT_TIME_ZONE, teamRoles: {}, labels: [], checklist: [] } };
+const EMPTY: BoardSnapshot = { name: '', stages: [], cardsByStage: {}, cards: {}, archived: [], process: { timeZone: DEFAULT_TIME_ZONE, teamRoles: {}, labels: [], checklist: [] }, laneLimits: {} };
 
 /**
  * The live board in the browser: owns the Y.Doc, its server connection and offline copy,
@@ -80,7 +80,7 @@ export class BoardStore {
 		const maps = boardMaps(this.doc);
 		// Undo only what this user did here (LOCAL origin), never someone else's edits.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's own origin set, not reactive state
-		this.undoManager = new Y.UndoManager([maps.stages, maps.cards, maps.places, maps.checklists, maps.owners, maps.exitChecks, maps.descriptions, maps.stepDues], { trackedOrigins: new Set([LOCAL]), captureTimeout: 400 });
+		this.undoManager = new Y.UndoManager([maps.stages, maps.cards, maps.places, maps.checklists, maps.owners, maps.exitChecks, maps.descriptions, maps.stepDues, maps.laneLimits], { trackedOrigins: new Set([LOCAL]), captureTimeout: 400 });
 		const onStack = () => {
 			this.canUndo = this.undoManager.undoStack.length > 0;
 			this.canRedo = this.undoManager.redoStack.length > 0;

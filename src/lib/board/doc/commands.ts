@@ -8,6 +8,7 @@ import { LOCAL, type TxOrigin } from './origins.ts';
 import { placeOf, placesOf } from './places.ts';
 import { boardMaps, cardKey, mapAt, mapsIn, newDocId, newStageId } from './schema.ts';
 import { readCard, readProcess, readStage, readStages } from './snapshot.ts';
+import { laneCommands } from './lane-commands.ts';
 import { CommandError } from './command-error.ts';
 import { cardMapOf, stageMapOf } from './lookup.ts';
 import { liveCardsIn as liveCardsOf } from './live-cards.ts';
@@ -53,6 +54,7 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 
 	return {
 		...processCommands(doc, actor, origin),
+		...laneCommands(doc, origin),
 
 		/** Adds a card at the bottom of a stage; returns its id. */
 		addCard(stageId: string, title: string): string {

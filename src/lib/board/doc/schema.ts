@@ -51,6 +51,8 @@ export interface BoardMaps {
 	signoffs: Y.Map<unknown>;
 	/** Team role name → the holder who got its last hand-off, so ties go round in turn (server-written). */
 	turns: Y.Map<unknown>;
+	/** `laneMode/laneKey` → the lane's soft WIP limit (cards in progress), shared by everyone on the board. */
+	laneLimits: Y.Map<unknown>;
 }
 
 /** Roots only the server writes: a write from anyone else is reverted (server/engine/process-guard.ts). */
@@ -71,7 +73,8 @@ export function boardMaps(doc: Y.Doc): BoardMaps {
 		process: doc.getMap('process'),
 		handoffs: doc.getMap('handoffs'),
 		signoffs: doc.getMap('signoffs'),
-		turns: doc.getMap('turns')
+		turns: doc.getMap('turns'),
+		laneLimits: doc.getMap('laneLimits')
 	};
 }
 

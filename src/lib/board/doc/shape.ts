@@ -81,6 +81,8 @@ export const isPlaceEntry = (v: unknown): boolean =>
 	isRecord(v) && isString(v.key) && Array.isArray(v.val) && v.val.length === 3 && isString(v.val[0]) && isString(v.val[1]) && isNumber(v.val[2]) && Math.abs(v.val[2]) <= MAX_DATE_SECONDS;
 
 const STRING = value('text', isString);
+/** A lane's soft WIP limit: a whole number of cards, 1–999. */
+export const isLaneLimit = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 999;
 const NUMBER = value('a number', isNumber);
 const BOOLEAN = value('true or false', (v) => typeof v === 'boolean');
 
@@ -139,7 +141,8 @@ export const BOARD_ROOTS: Readonly<Record<string, TypeShape>> = {
 	}),
 	handoffs: anyKey('hand-offs', value('a hand-off { stageId, role, userId, at }', isHandoff)),
 	signoffs: anyKey('sign-offs', value('a sign-off { decisions, contentAt }', isStoredSignoff)),
-	turns: anyKey('hand-off turns', value('a user id', isString))
+	turns: anyKey('hand-off turns', value('a user id', isString)),
+	laneLimits: anyKey('lane WIP limits', value('a whole number from 1 to 999', isLaneLimit))
 };
 
 /** The shape of a root type, if `name` is one of a board's roots. */

@@ -1,3 +1,4 @@
+import { readLaneLimits } from './lane-commands.ts';
 import * as Y from 'yjs';
 import { compareByRank } from '../ranks.ts';
 import type { Blocker, BoardProcess, BoardSnapshot, Card, ChecklistItem, ExitCheck, Handoff, Label, Stage, StoredSignoff, WipMode } from '../types.ts';
@@ -157,7 +158,7 @@ export function readSnapshot(doc: Y.Doc, name = ''): BoardSnapshot {
 	for (const list of Object.values(cardsByStage)) list.sort(compareByRank);
 	// Newest first; ties broken by id so every client lists them in the same order.
 	archived.sort((a, b) => (a.movedAt !== b.movedAt ? (a.movedAt < b.movedAt ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-	return { name, stages: stageList, cardsByStage, cards: all, archived, process: readProcess(doc) };
+	return { name, stages: stageList, cardsByStage, cards: all, archived, process: readProcess(doc), laneLimits: readLaneLimits(doc) };
 }
 
 /** The time zone a board without one plans in. */
