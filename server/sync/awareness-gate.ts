@@ -8,23 +8,30 @@ const MAX_IDS_PER_CONNECTION = 8;
 /** Presence is a name, a colour and what you are looking at; anything bigger is relayed to everyone for nothing. */
 export const MAX_AWARENESS_STATE = 16 * 1024;
 
+/** A connection as far as presence goes: the ids it speaks for and whose session it is. */
+export interface AwarenessSpeaker {
+	awarenessIds: Set<number>;
+	identity: { user: AwarenessUser };
+}
+
 /** Who may speak for which awareness client id in a room. */
 export interface AwarenessOwners {
-	/** The connection key that introduced `clientId`, if any. */
-	ownerOf(clientId: number): object | undefined;
-	/** Records that `owner` introduced `clientId`. */
-	claim(clientId: number, owner: object): void;
+	/** The connection that speaks for `clientId`, if any. */
+	ownerOf(clientId: number): AwarenessSpeaker | undefined;
+	/** Records that `owner` speaks for `clientId` from now on. */
+	claim(clientId: number, owner: AwarenessSpeaker): void;
 }
 
 /**
- * Rewrites an awareness update from one connection: entries for ids another connection introduced
- * (or the server's own) are dropped, and every state's `user` becomes the session's identity.
+ * Rewrites an awareness update from one connection: entries for ids another user's connection speaks for (or the
+ * server's own) are dropped, and every state's `user` becomes the session's identity. The same user's newer
+ * connection takes an id over (a tab back from a dropped network, whose old socket has not been seen to close).
  * Returns null when nothing is left; throws ProtocolError on bytes that do not decode (1007) or a state
  * over MAX_AWARENESS_STATE (1009).
  */
 export function gateAwarenessUpdate(
 	update: Uint8Array,
-	conn: { awarenessIds: Set<number>; identity: { user: AwarenessUser } },
+	conn: AwarenessSpeaker,
 	owners: AwarenessOwners,
 	reservedId: number
 ): Uint8Array | null {
@@ -56,11 +63,16 @@ export function gateAwarenessUpdate(
 	return encoding.toUint8Array(encoder);
 }
 
-function mayUpdate(clientId: number, conn: { awarenessIds: Set<number> }, owners: AwarenessOwners, reservedId: number): boolean {
+function mayUpdate(clientId: number, conn: AwarenessSpeaker, owners: AwarenessOwners, reservedId: number): boolean {
 	if (clientId === reservedId) return false;
 	const owner = owners.ownerOf(clientId);
-	if (owner) return owner === conn;
+	if (owner === conn) return true;
+	// A socket whose network vanished lingers until a ping goes unanswered (up to two ping intervals); meanwhile its
+	// tab is back on a new one and must speak for its presence. Only as the same user: nobody else's is impersonated.
+	if (owner && owner.identity.user.id !== conn.identity.user.id) return false;
 	if (conn.awarenessIds.size >= MAX_IDS_PER_CONNECTION) return false;
+	// The old socket leaving later must not take the state along.
+	owner?.awarenessIds.delete(clientId);
 	owners.claim(clientId, conn);
 	conn.awarenessIds.add(clientId);
 	return true;

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
-import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import type { Awareness } from 'y-protocols/awareness';
 import { encodeNotice } from '../../src/lib/sync-protocol/notice.ts';
 import type { WriterLog } from '../persistence/board-writer.ts';
 import type { DocumentStore, StoredDocument } from '../persistence/document-store.ts';
@@ -9,13 +9,13 @@ import type { EngineHandle, EnginePool } from '../engine/engine-pool.ts';
 import type { EngineEvent, EngineReplies, EngineRequest } from '../engine/engine-protocol.ts';
 import type { BoardQuery, BoardReadingOf } from '../engine/board-reading.ts';
 import type { ApplyOutcome, EngineStatus } from '../engine/board-engine.ts';
-import { gateAwarenessUpdate } from './awareness-gate.ts';
 import { Connection, type ConnectionIdentity } from './connection.ts';
 import { handleFrame, type MessageContext } from './messages.ts';
 import { IntegrationBudget } from './integration-budget.ts';
 import { UnauthorizedWrites } from './unauthorized-writes.ts';
+import { RoomPresence } from './room-presence.ts';
 import { READ_ONLY_MESSAGE, boardFullMessage, healedMessage } from './room-notices.ts';
-import { CLOSE, ProtocolError, awarenessFrame, updateFrame } from './protocol.ts';
+import { CLOSE, ProtocolError, updateFrame } from './protocol.ts';
 import type { SyncOptions } from './options.ts';
 import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
 import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
@@ -60,11 +60,10 @@ export interface RoomDeps {
  * stores and reports what comes back.
  */
 export class Room implements MessageContext {
-	readonly awareness: Awareness;
 	readonly connections = new Set<Connection>();
 	private readonly byId = new Map<number, Connection>();
 	private readonly extensions: RoomExtension[];
-	private readonly owners = new Map<number, Connection>();
+	private readonly presence = new RoomPresence((frame) => this.broadcast(frame));
 	private engine: EngineHandle | null = null;
 	private leases = 0;
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
@@ -111,14 +110,11 @@ export class Room implements MessageContext {
 		};
 		this.extensions = deps.extensions.map((extend) => extend({ boardId, stored, fullState, read, log: deps.log, readOnly: deps.readOnly ?? false }));
 		this.integration = deps.integration ?? new IntegrationBudget(deps.options.integrationBurstMs, deps.options.integrationMsPerSecond);
-		// Presence needs no document of the board's: a small one of its own gives the server a client id to keep.
-		this.awareness = new Awareness(new Y.Doc());
-		// The server is not a participant: it relays presence but has none of its own.
-		this.awareness.setLocalState(null);
-		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
-			const frame = awarenessFrame(this.awareness, [...added, ...updated, ...removed]);
-			if (frame) this.broadcast(frame);
-		});
+	}
+
+	/** MessageContext: the room's presence (a presence query is answered from it). */
+	get awareness(): Awareness {
+		return this.presence.awareness;
 	}
 
 	private async open(stored: StoredDocument): Promise<void> {
@@ -221,7 +217,7 @@ export class Room implements MessageContext {
 		// Its step 2 and updates queue behind this in the engine: the protocol's order.
 		this.viaEngine(conn, { op: 'step-one' }, 0, (frame) => {
 			conn.send(frame);
-			const presence = awarenessFrame(this.awareness);
+			const presence = this.presence.everyone();
 			if (presence) conn.send(presence);
 			if (this.deps.readOnly) conn.send(encodeNotice({ type: 'read-only', message: READ_ONLY_MESSAGE }));
 			// The role in force now: a page loaded just before a role change (or reopened just after one) follows it.
@@ -266,9 +262,7 @@ export class Room implements MessageContext {
 
 	/** MessageContext: applies presence from a connection, stamped with its identity and limited to its own ids. */
 	applyAwareness(conn: Connection, update: Uint8Array): void {
-		const owners = { ownerOf: (id: number) => this.owners.get(id), claim: (id: number) => this.owners.set(id, conn) };
-		const gated = gateAwarenessUpdate(update, conn, owners, this.awareness.clientID);
-		if (gated) applyAwarenessUpdate(this.awareness, gated, conn);
+		this.presence.apply(conn, update);
 	}
 
 	/**
@@ -379,9 +373,7 @@ export class Room implements MessageContext {
 			// Its thread is gone already: nothing left to free.
 		});
 		this.engine = null;
-		const presenceDoc = this.awareness.doc;
-		this.awareness.destroy();
-		presenceDoc.destroy();
+		this.presence.destroy();
 	}
 
 	/** Keep-alive tick for every socket. */
@@ -410,9 +402,7 @@ export class Room implements MessageContext {
 		this.engine?.request({ op: 'forget', connId: conn.id }).catch(() => {
 			// A stopped engine thread fails the room: nothing to forget.
 		});
-		const ids = [...conn.awarenessIds].filter((id) => this.owners.get(id) === conn);
-		for (const id of ids) this.owners.delete(id);
-		removeAwarenessStates(this.awareness, ids, 'connection closed');
+		this.presence.leave(conn);
 		this.maybeScheduleUnload();
 	}
 

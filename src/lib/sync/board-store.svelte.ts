@@ -8,7 +8,7 @@ import { DEFAULT_TIME_ZONE, readSnapshot } from '$lib/board/doc/snapshot';
 import type { BoardSnapshot, StepSettings } from '$lib/board/types';
 import { MESSAGE_NOTICE, readNotice } from '$lib/sync-protocol/notice';
 import type { ConnectionState } from './connection';
-import { peersFromAwareness, type Peer, type PresenceState } from './presence';
+import { keepPresenceAcrossReconnects, peersFromAwareness, type Peer, type PresenceState } from './presence';
 import { RetryPolicy } from './retry';
 import type { DescriptionSource } from './description-editor';
 
@@ -125,6 +125,7 @@ export class BoardStore {
 			this.presence = [...this.provider.awareness.getStates()].map(([clientId, state]) => ({ clientId, state }));
 		};
 		this.provider.awareness.on('change', onAwareness);
+		this.cleanups.push(keepPresenceAcrossReconnects(this.provider));
 		this.doc.on('update', () => this.queueRefresh());
 
 		// Browsers keep sockets half-open when the network drops; follow the OS's online state instead.
