@@ -29,6 +29,7 @@ import { localCardHub } from '../src/lib/server/comments/card-hub.ts';
 import { uploadSettings } from '../src/lib/server/attachments/storage.ts';
 import { searchProjection } from './search/install.ts';
 import { DEFAULT_SEARCH_TIMINGS, type SearchTimings } from './search/search-extension.ts';
+import { cardPurge } from './cards/card-purge.ts';
 
 /** What tests may replace when starting the app in-process. */
 export interface FlowdeckOverrides {
@@ -43,6 +44,8 @@ export interface FlowdeckOverrides {
 	searchBackfill?: boolean;
 	/** The search projection's delays (a test shortens the description delay). */
 	search?: Partial<SearchTimings>;
+	/** How long a deleted card keeps its files and comments for an undo (default 10 minutes). */
+	cardPurgeDelayMs?: number;
 }
 
 /** A running Flowdeck backend: database, request context and the realtime upgrade handler. */
@@ -81,7 +84,8 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	const rules = rulesInstaller(log);
 	const notifications = notificationProducers(log);
 	const search = searchProjection(log, { ...DEFAULT_SEARCH_TIMINGS, ...overrides.search });
-	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension, search.extension]);
+	const purge = cardPurge(log, overrides.cardPurgeDelayMs);
+	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension, search.extension, purge.extension]);
 	const teamRoles = teamRoleMirror(database.db, rooms, log);
 	const access = syncAccessListener(rooms, database.db, log);
 	const jobs = new JobRunner(database.db, clock, log, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...(config.jobPollMs ? { pollMs: config.jobPollMs } : {}), ...overrides.jobs });
@@ -115,6 +119,7 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	rules.start(ctx, jobs);
 	notifications.install(ctx, jobs);
 	search.install(database.db, clock);
+	purge.install(ctx, jobs);
 	// Boards from before search existed: indexed in the background, a second after start-up, one at a time.
 	const backfillTimer = overrides.searchBackfill === false ? null : setTimeout(() => void search.backfill(rooms).catch((err: unknown) => log('Search: the start-up indexing pass failed', err)), 1_000);
 	backfillTimer?.unref();

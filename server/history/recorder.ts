@@ -47,7 +47,7 @@ export function currentStages(doc: Y.Doc, at: Date): StageRecord[] {
 /**
  * Watches a board document on the server and turns applied changes into history: card created, moved
  * (forward/backward), blocked/unblocked, owners, due date, checklist completed, exit criterion checked,
- * archived/restored, soft WIP breaches, stage metadata, and the process's events (`watchProcessHistory`: target dates,
+ * archived/restored, deleted (an undo that brings the card back is `restored`), soft WIP breaches, stage metadata, and the process's events (`watchProcessHistory`: target dates,
  * hand-offs, sign-off decisions); and, after a transaction's card events, its audit
  * entries (`watchActivity`: stage edits, titles, labels, checklist items, descriptions). Replayed state (`load`) is ignored; a move the
  * policy net reverts in the same update is dropped, so refused moves never reach the history.
@@ -69,6 +69,10 @@ export function recordHistory(
 	let pending: NewCardEvent[] = [];
 	let pendingActivity: ActivityChange[] = [];
 	let pendingStages = new Map<string, StageRecord>();
+	/** Cards deleted or brought back whole in what is pending: their parts' comings and goings are not news of their own. */
+	const wholeCard = new Set<string>();
+	/** The stage each card whose place went in what is pending was in (the place store reports before the cards map). */
+	const deletedStages = new Map<string, string>();
 	// A deleted stage's map is emptied by Yjs, so remember what each stage last looked like.
 	const knownStages = new Map(currentStages(doc, now()).map((r) => [r.stageId, r]));
 	let flushQueued = false;
@@ -110,9 +114,20 @@ export function recordHistory(
 		for (const event of events) {
 			if (event.target === cards) {
 				for (const [cardId, change] of (event as Y.YMapEvent<Y.Map<unknown>>).keys) {
-					if (change.action !== 'add' || policy) continue;
+					if (policy || change.action === 'update') continue;
+					if (change.action === 'delete') {
+						wholeCard.add(cardId);
+						push({ cardId, type: 'deleted', actorId, fromStageId: deletedStages.get(cardId) ?? null, data: { title: clipForHistory(removedValue(change.oldValue, 'title')) } });
+						continue;
+					}
 					const card = mapAt(cards, cardId);
 					if (!card) continue;
+					if (keyHeldBefore(cards, cardId)) {
+						// The id was on this board before: an undo brought a deleted card back, with its checklist and owners.
+						wholeCard.add(cardId);
+						push({ cardId, type: 'restored', actorId, toStageId: stageOf(cardId) });
+						continue;
+					}
 					// Type observers (the places store) ran before this deep observer: the new card's place is known.
 					push({ cardId, type: 'created', actorId, toStageId: stageOf(cardId), data: { title: clipForHistory(card.get('title')) } });
 					checkSoftLimit(cardId, stageOf(cardId), actorId);
@@ -145,6 +160,7 @@ export function recordHistory(
 		const policy = originKind(tr.origin) === 'policy';
 		const actorId = actorOf(tr.origin);
 		for (const [cardId, change] of changes) {
+			if (change.action === 'delete') deletedStages.set(cardId, change.oldValue.stageId);
 			if (change.action !== 'update' || change.oldValue.stageId === change.newValue.stageId) continue;
 			if (policy) {
 				revertMove(cardId, change.newValue.stageId);
@@ -176,7 +192,7 @@ export function recordHistory(
 				pending.splice(i, 1);
 				return;
 			}
-			if (event.type === 'created') {
+			if (event.type === 'created' || event.type === 'restored') {
 				event.toStageId = restoredStage;
 				return;
 			}
@@ -265,10 +281,15 @@ export function recordHistory(
 
 	function flush() {
 		flushQueued = false;
-		const events = pending;
-		const activity = pendingActivity;
+		// A deleted card's owners, checklist and description went with it (and come back with an undo): recording each
+		// would tell of owners removed and added, and notify people, for what was one deletion or one restore.
+		const ownEvent = (e: { cardId: string | null; type: string }) => !wholeCard.has(e.cardId ?? '') || e.type === 'deleted' || e.type === 'restored';
+		const events = pending.filter(ownEvent);
+		const activity = pendingActivity.filter(ownEvent);
 		pending = [];
 		pendingActivity = [];
+		wholeCard.clear();
+		deletedStages.clear();
 		if (events.length > 0 || activity.length > 0) {
 			const ordered = stageList();
 			const position = new Map(ordered.map((s, i) => [s.id, i]));
@@ -318,4 +339,23 @@ export function recordHistory(
 			stopProcess();
 		}
 	};
+}
+
+/**
+ * Whether a map's key held a value before the one it holds now (since deleted). Yjs keeps a deleted key's item, and a
+ * key set again links its new item to the old one; Yjs has no public call for this, so it reads Y.Map's item table.
+ */
+function keyHeldBefore(map: Y.Map<unknown>, key: string): boolean {
+	const item = (map as unknown as { _map: Map<string, { left: unknown }> })._map.get(key);
+	return Boolean(item?.left);
+}
+
+/**
+ * A field of a map deleted in the transaction being observed. Its entries are already marked deleted (so `get` answers
+ * undefined) but their content is only dropped after the observers ran; read from Y.Map's item table, as above.
+ */
+function removedValue(map: unknown, key: string): unknown {
+	if (!(map instanceof Y.Map)) return undefined;
+	const item = (map as unknown as { _map: Map<string, { content?: { getContent?: () => unknown[] } }> })._map.get(key);
+	return item?.content?.getContent?.().at(-1);
 }

@@ -3,6 +3,7 @@ import type { Card } from '../../src/lib/board/types.ts';
 import type { Db } from '../../src/lib/server/db/client.ts';
 import { classifyFailure } from '../../src/lib/server/db/failures.ts';
 import { cardEntry, markBoardIndexed, reconcileCards, removeSearchEntries, upsertSearchEntries, type IndexedCard } from '../../src/lib/server/search/projection.ts';
+import { reindexCardComments } from '../../src/lib/server/search/card-comments.ts';
 import type { RoomExtensionContext, RoomExtensionFactory } from '../sync/room-extension.ts';
 import type { WriterLog } from '../persistence/board-writer.ts';
 
@@ -32,7 +33,7 @@ export const DEFAULT_SEARCH_TIMINGS: SearchTimings = { soonMs: 250, soonMaxMs: 1
  * Not in the same turn: on PGlite every query runs on the main thread, and writing between the frames of a burst
  * of edits would split the burst's own stored batch.
  */
-const AT_ONCE = new Set<BoardChange['type']>(['created', 'title_changed', 'archived', 'restored']);
+const AT_ONCE = new Set<BoardChange['type']>(['created', 'title_changed', 'archived', 'restored', 'deleted']);
 /** Past this many cards at once, one read of the whole board is cheaper than a read per card. */
 const READ_ALL_ABOVE = 40;
 
@@ -49,6 +50,8 @@ const indexed = (card: Card): IndexedCard => ({ id: card.id, title: card.title, 
  */
 export class CardProjector {
 	private readonly dirty = new Set<string>();
+	/** Cards restored since the last write: a deleted card's comments left the index with it and come back with it. */
+	private readonly restored = new Set<string>();
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private timerAt = 0;
 	/** Whether the timer waits for a quiet spell (and may be pushed back), not for a description's delay. */
@@ -87,6 +90,7 @@ export class CardProjector {
 			if (!cardId) continue;
 			if (AT_ONCE.has(change.type)) {
 				this.dirty.add(cardId);
+				if (change.type === 'restored') this.restored.add(cardId);
 				this.scheduleQuiet();
 			} else if (change.type === 'description_edited') {
 				this.dirty.add(cardId);
@@ -107,6 +111,7 @@ export class CardProjector {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
 		this.dirty.clear();
+		this.restored.clear();
 	}
 
 	/** Runs the write after `ms` unless one is due sooner already (a later edit never postpones an earlier one). */
@@ -141,11 +146,13 @@ export class CardProjector {
 		this.firstAt = null;
 		if (this.stopped || this.dirty.size === 0) return;
 		const ids = [...this.dirty];
+		const restored = ids.filter((id) => this.restored.has(id));
 		this.dirty.clear();
-		this.enqueue(() => this.write(ids), ids);
+		this.restored.clear();
+		this.enqueue(() => this.write(ids, restored), ids, restored);
 	}
 
-	private async write(ids: readonly string[]): Promise<void> {
+	private async write(ids: readonly string[], restored: readonly string[] = []): Promise<void> {
 		const { db } = this.deps;
 		const boardId = this.room.boardId;
 		let cards: (Card | null)[];
@@ -158,12 +165,13 @@ export class CardProjector {
 		}
 		const present = cards.filter((c): c is Card => c !== null);
 		await upsertSearchEntries(db, present.map((card) => cardEntry(boardId, indexed(card))));
-		// Cards never leave a document today; should one, its rows (and its comments') leave the results too.
+		await reindexCardComments(db, boardId, restored.filter((id) => present.some((c) => c.id === id)));
+		// A deleted card: its rows and its comments' leave the results (an undo writes them again, above).
 		for (const [i, card] of cards.entries()) if (!card) await removeSearchEntries(db, { boardId, cardId: ids[i]! });
 	}
 
 	/** Queues work after the board's earlier writes; a failure is logged once per outage and the cards tried again. */
-	private enqueue(work: () => Promise<void>, ids: readonly string[]): void {
+	private enqueue(work: () => Promise<void>, ids: readonly string[], restored: readonly string[] = []): void {
 		this.chain = this.chain.then(async () => {
 			if (this.stopped) return;
 			try {
@@ -177,6 +185,7 @@ export class CardProjector {
 				this.failing = true;
 				if (ids.length === 0) return void setTimeout(() => !this.stopped && this.reconcile(), this.timings.retryMs);
 				for (const id of ids) this.dirty.add(id);
+				for (const id of restored) this.restored.add(id);
 				this.schedule(this.timings.retryMs);
 			}
 		});

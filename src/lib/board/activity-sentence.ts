@@ -136,6 +136,8 @@ function describeCardEvent(e: SentenceInput, names: SentenceNames): string {
 			return 'archived it';
 		case 'restored':
 			return 'restored it';
+		case 'deleted':
+			return 'deleted it';
 		case 'wip_breach':
 			return `pushed ${to} over its WIP limit (${String(d.count)} / ${String(d.limit)})`;
 		case 'target_changed':

@@ -74,6 +74,7 @@ export const CARD_EVENT_TYPES = [
 	'due_changed',
 	'archived',
 	'restored',
+	'deleted',
 	'owner_added',
 	'owner_removed',
 	'exit_checked',

@@ -48,6 +48,8 @@ export const boardChangeSchema = z.discriminatedUnion('type', [
 	cardChange('due_changed', z.object({ due: z.unknown(), previous: z.unknown() })),
 	cardChange('archived', empty),
 	cardChange('restored', empty),
+	// Deleted from the board (an undo brings it back as `restored`); the title, since the card is gone from the document.
+	cardChange('deleted', z.object({ title: z.unknown() })),
 	cardChange('owner_added', z.object({ userId: z.string(), via: viaProcess })),
 	cardChange('owner_removed', z.object({ userId: z.string(), via: viaProcess })),
 	cardChange('exit_checked', z.object({ criterionId: z.string().optional() })),

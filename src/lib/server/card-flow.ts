@@ -26,7 +26,7 @@ function deadlineSql(due: SQL): SQL {
 /**
  * The replay of a board's events (or some of its cards'), as rows of `card_flow`: each card's visits from its
  * latest `created`, in (at, id) order as `buildTimelines` does, with the end of each visit and the card's own
- * figures, and a row for each archive and restore after it. Every row starts a stretch of the cumulative flow that
+ * figures, and a row for each archive, deletion and restore after it (a deleted card counts as an archived one). Every row starts a stretch of the cumulative flow that
  * lasts until the card's next row (`flow_end_t`), in the stage, due date and archived state in force then. The
  * stages' kinds are read now, so the rows must be rebuilt when a kind changes (`upsertStages` does).
  */
@@ -37,7 +37,7 @@ function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 	with ev as (
 		-- Times as epoch milliseconds (the recorder stores JavaScript dates), so all arithmetic is exact; and only the
 		-- details the figures read: a created card's title, a due date, the checklist on a finishing move.
-		select id, card_id, type, (date_part('epoch', at) * 1000)::bigint as t, visit, type in ('archived', 'restored') as toggle,
+		select id, card_id, type, (date_part('epoch', at) * 1000)::bigint as t, visit, type in ('archived', 'deleted', 'restored') as toggle,
 			coalesce(from_stage_id, '') as from_id, to_id, stage_kind,
 			case type when 'created' then coalesce(data->>'title', 'Untitled') when 'due_changed' then data->>'due' end as detail,
 			case when type = 'due_changed' then ${deadlineSql(sql`(data->>'due')`)} end as due_deadline,
@@ -50,7 +50,7 @@ function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 				when to_stage_id = any(${kindOf('wait')}) then 'wait'
 			end as stage_kind
 			from card_events
-			where board_id = ${boardId} and type in ('created', 'moved', 'archived', 'restored', 'due_changed')${cards}
+			where board_id = ${boardId} and type in ('created', 'moved', 'archived', 'deleted', 'restored', 'due_changed')${cards}
 		) rows
 	), ordered as (
 		-- One sort of the events by card, newest first, serves the windows here; (t, id) is the replay's order.
@@ -72,7 +72,7 @@ function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 			max(to_id) filter (where visit) over (partition by card_id, later_created, later_visits) as stage_id,
 			max(stage_kind) filter (where visit) over (partition by card_id, later_created, later_visits) as kind_now,
 			max(detail) filter (where type = 'due_changed') over (partition by card_id, later_created, later_dues) as due_now,
-			coalesce(max(type) filter (where toggle) over (partition by card_id, later_created, later_toggles) = 'archived', false) as archived_now,
+			coalesce(max(type) filter (where toggle) over (partition by card_id, later_created, later_toggles) in ('archived', 'deleted'), false) as archived_now,
 			min(due_deadline) over held <> max(due_deadline) over held as due_moved_now
 		from ordered
 		window held as (partition by card_id, later_created order by t, id rows between unbounded preceding and current row)
@@ -113,7 +113,7 @@ function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 		due, ${deadlineSql(sql`due`)}, title, first_t, first_id, archived_now, finishing, pre_finish_ms,
 		case when finishing then card_active_ms end, case when finishing then card_wait_ms end,
 		case when finishing then coalesce(due_moved_now, false) end,
-		-- Archived, a card is out of every figure until restored; finished work archived from a done stage stays counted.
+		-- Archived (or deleted), a card is out of every figure until restored; finished work archived from a done stage stays counted.
 		coalesce(kind_now = 'done', false) or not archived_now, next_t, floor(t / 86400000.0)::int, floor(next_t / 86400000.0)::int
 	from judged`;
 }

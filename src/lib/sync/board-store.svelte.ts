@@ -49,6 +49,8 @@ export class BoardStore {
 	presence = $state.raw<PresenceState[]>([]);
 	/** The latest message for the user (a refused move, a rejected input); cleared by `dismissNotice`. */
 	notice = $state<string | null>(null);
+	/** A button offered with the notice it names (Undo after a deletion); shown only while that notice is. */
+	noticeAction = $state.raw<{ notice: string; label: string; run: () => void } | null>(null);
 	/** Set when the server ended the session for good (signed out, access removed). */
 	fatal = $state<string | null>(null);
 	/** Set when the server serves this board read-only for now (why, for the user): edits are refused here. */
@@ -68,6 +70,8 @@ export class BoardStore {
 	private refreshQueued = false;
 	private readonly cleanups: (() => void)[] = [];
 	private readonly onDemoted: ((message: string) => void) | undefined;
+	/** The undo step the notice's Undo button takes back. */
+	private undoTarget: unknown = null;
 
 	constructor(options: BoardStoreOptions) {
 		this.canEdit = options.canEdit;
@@ -84,6 +88,8 @@ export class BoardStore {
 		const onStack = () => {
 			this.canUndo = this.undoManager.undoStack.length > 0;
 			this.canRedo = this.undoManager.redoStack.length > 0;
+			// The notice's Undo takes back one deletion: once something else would be undone first, it is withdrawn.
+			if (this.undoTarget && this.undoManager.undoStack.at(-1) !== this.undoTarget) this.withdrawUndo();
 		};
 		this.undoManager.on('stack-item-added', onStack);
 		this.undoManager.on('stack-item-popped', onStack);
@@ -209,6 +215,30 @@ export class BoardStore {
 		return null;
 	}
 
+	/**
+	 * Deletes a card with everything it holds; the notice says so and offers Undo (as do Ctrl+Z and the toolbar), which
+	 * brings it back whole in one step. Returns whether it was deleted (if not, the notice says why).
+	 */
+	deleteCard(cardId: string): boolean {
+		const title = this.snapshot.cards[cardId]?.title ?? '';
+		// Its own undo step: an edit made just before must not be undone with it, nor one made just after merge into it.
+		this.undoManager.stopCapturing();
+		if (!this.act((c) => (c.deleteCard(cardId), true))) return false;
+		this.undoManager.stopCapturing();
+		const notice = title ? `Card deleted: “${title}”.` : 'Card deleted.';
+		this.notice = notice;
+		this.undoTarget = this.undoManager.undoStack.at(-1) ?? null;
+		this.noticeAction = {
+			notice,
+			label: 'Undo',
+			run: () => {
+				if (this.undoTarget && this.undoManager.undoStack.at(-1) === this.undoTarget) this.undo();
+				this.dismissNotice();
+			}
+		};
+		return true;
+	}
+
 	/** Undoes this user's last change on this board. */
 	undo(): void {
 		if (this.canEdit && !this.readOnly) this.undoManager.undo();
@@ -242,6 +272,12 @@ export class BoardStore {
 	/** Clears the notice. */
 	dismissNotice(): void {
 		this.notice = null;
+		this.withdrawUndo();
+	}
+
+	private withdrawUndo(): void {
+		this.undoTarget = null;
+		this.noticeAction = null;
 	}
 
 	/** Disconnects and releases everything (the offline copy stays on disk). */

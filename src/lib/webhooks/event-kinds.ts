@@ -11,7 +11,8 @@ export const WEBHOOK_EVENT_KINDS = {
 	'card.unblocked': 'A card was unblocked',
 	'card.checklist_completed': 'A card’s checklist was completed',
 	'card.archived': 'A card was archived',
-	'card.restored': 'An archived card was restored',
+	'card.deleted': 'A card was deleted (an undo sends card.restored)',
+	'card.restored': 'An archived or deleted card was restored',
 	'approval.decided': 'A sign-off was decided (approved, changes requested, rejected)',
 	'stage.changed': 'A stage was added, renamed, moved, deleted or reconfigured',
 	'wip.breached': 'A stage went over its WIP limit'
@@ -44,6 +45,7 @@ const KIND_OF_CHANGE: Partial<Record<BoardChange['type'], WebhookEventKind>> = {
 	unblocked: 'card.unblocked',
 	checklist_completed: 'card.checklist_completed',
 	archived: 'card.archived',
+	deleted: 'card.deleted',
 	restored: 'card.restored',
 	signoff_decided: 'approval.decided',
 	stage_added: 'stage.changed',

@@ -13,6 +13,7 @@ import { CommandError } from './command-error.ts';
 import { cardMapOf, stageMapOf } from './lookup.ts';
 import { liveCardsIn as liveCardsOf } from './live-cards.ts';
 import { processCommands } from './process-commands.ts';
+import { removeCardEntries } from './card-removal.ts';
 
 export { CommandError };
 
@@ -189,6 +190,15 @@ export function boardCommands(doc: Y.Doc, actor: Actor, origin: TxOrigin = LOCAL
 					}
 				}
 			});
+		},
+
+		/**
+		 * Deletes a card with its place, checklist, owners, step dates and description, in one transaction: an undo
+		 * brings all of it back in one step. (What only the server writes stays until the grace period ends: card-removal.ts.)
+		 */
+		deleteCard(cardId: string): void {
+			cardMap(cardId);
+			tx(() => removeCardEntries(doc, cardId));
 		},
 
 		/** Adds a checklist item at the end; returns its id. */

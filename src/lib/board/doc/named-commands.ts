@@ -4,6 +4,7 @@ import '../zod-jitless.ts';
 import { STAGE_KINDS, type Actor } from '../types.ts';
 import { boardCommands, CommandError, type BoardCommands } from './commands.ts';
 import { serverProcessCommands } from './process-commands.ts';
+import { serverCardCommands } from './card-removal.ts';
 import type { ServerOrigin } from './origins.ts';
 
 const id = z.string().min(1).max(64);
@@ -26,6 +27,7 @@ const ARGUMENTS = {
 	removeOwner: z.tuple([id, id]),
 	setBlocked: z.tuple([id, text.nullable()]),
 	setArchived: z.tuple([id, z.boolean()]),
+	deleteCard: z.tuple([id]),
 	addChecklistItem: z.tuple([id, text]),
 	setChecklistDone: z.tuple([id, id, z.boolean()]),
 	renameChecklistItem: z.tuple([id, id, text]),
@@ -46,11 +48,12 @@ const ARGUMENTS = {
 	// Only the server writes these (a browser's write to their roots is reverted).
 	setTeamRoles: z.tuple([z.record(z.string(), z.array(z.string()))]),
 	setHandoffs: z.tuple([id, z.boolean()]),
+	purgeDeletedCard: z.tuple([id]),
 	recordDecision: z.tuple([id, id, z.enum(['approve', 'changes', 'reject']), z.string().max(10_000)])
 } satisfies { [K in keyof ServerCommands]?: z.ZodType };
 
 /** Every command the server may run: a browser's and the server's own. */
-type ServerCommands = BoardCommands & ReturnType<typeof serverProcessCommands>;
+type ServerCommands = BoardCommands & ReturnType<typeof serverProcessCommands> & ReturnType<typeof serverCardCommands>;
 
 /** The name of a command the server may run. */
 export type CommandName = keyof typeof ARGUMENTS;
@@ -82,7 +85,7 @@ export class NamedCommandError extends CommandError {
  * transaction, so the commands before it stay applied (callers check what they can first; the error says which).
  */
 export function runNamedCommands(doc: Y.Doc, actor: Actor, origin: ServerOrigin, commands: readonly NamedCommand[]): unknown[] {
-	const run = { ...boardCommands(doc, actor, origin), ...serverProcessCommands(doc, actor, origin) } as unknown as Record<CommandName, (...args: unknown[]) => unknown>;
+	const run = { ...boardCommands(doc, actor, origin), ...serverProcessCommands(doc, actor, origin), ...serverCardCommands(doc, actor, origin) } as unknown as Record<CommandName, (...args: unknown[]) => unknown>;
 	const results: unknown[] = [];
 	doc.transact(() => {
 		commands.forEach((command, index) => {

@@ -68,6 +68,17 @@ export class PlaceStore {
 		});
 	}
 
+	/** Removes the card's place (within the caller's transaction, if any); a card without one is left as it is. */
+	delete(cardId: string): void {
+		this.kv.doc.transact(() => {
+			if (this.written.delete(cardId)) {
+				// Set earlier in this transaction: YKeyValue's index does not know that entry yet, so find it by key.
+				const entries = this.kv.yarray.toArray();
+				for (let i = entries.length - 1; i >= 0; i--) if (entries[i]?.key === cardId) this.kv.yarray.delete(i, 1);
+			} else this.kv.delete(cardId);
+		});
+	}
+
 	/** Calls `listener` after each transaction that changed places; returns a function that stops it. */
 	onChange(listener: (changes: Map<string, PlaceChange>, tr: Y.Transaction) => void): () => void {
 		const relay = (stored: Map<string, StoredChange>, tr: Y.Transaction) => {

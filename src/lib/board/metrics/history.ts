@@ -14,7 +14,8 @@ export interface StageInfo {
 export type FlowEvent =
 	| { type: 'created'; cardId: string; at: number; stageId: string; due?: string | null }
 	| { type: 'moved'; cardId: string; at: number; fromStageId: string; toStageId: string; checklist?: { done: number; total: number } }
-	| { type: 'archived' | 'restored'; cardId: string; at: number }
+	// A deleted card counts as archived (out of the figures, finished work kept) until an undo restores it.
+	| { type: 'archived' | 'deleted' | 'restored'; cardId: string; at: number }
 	| { type: 'due_changed'; cardId: string; at: number; due: string | null };
 
 /** A stretch of time a card spent in one stage; `end` null while it is still there. */
@@ -104,9 +105,10 @@ export function buildTimelines(events: readonly FlowEvent[], stages: readonly St
 			enter(card, event.toStageId, event.at);
 			if (!wasFinished && card.finishedAt !== null) card.checklistAtFinish = event.checklist ?? null;
 			if ((order.get(event.toStageId) ?? 0) < (order.get(event.fromStageId) ?? 0)) card.backwardFrom.push({ stageId: event.fromStageId, at: event.at });
-		} else if (event.type === 'archived' || event.type === 'restored') {
-			card.archivedAt = event.type === 'archived' ? event.at : null;
-			card.archives.push({ at: event.at, archived: event.type === 'archived' });
+		} else if (event.type === 'archived' || event.type === 'deleted' || event.type === 'restored') {
+			const archived = event.type !== 'restored';
+			card.archivedAt = archived ? event.at : null;
+			card.archives.push({ at: event.at, archived });
 		} else if (event.type === 'due_changed') {
 			card.due = event.due;
 			holdDue(card, event.due);

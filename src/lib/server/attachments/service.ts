@@ -120,8 +120,8 @@ export async function removeAttachment(deps: AttachmentDeps, boardId: string, us
 }
 
 /**
- * Deletes every file of a card for good, rows and bytes: for the path where a card leaves its board's document for
- * good (none exists yet: cards are archived, and archived cards keep their files).
+ * Deletes every file of a card for good, rows and bytes: for a card deleted from its board's document once its
+ * grace period for an undo is over (server/cards/card-purge.ts). Archived cards keep their files.
  */
 export async function deleteCardFiles(db: Db, uploads: UploadSettings, boardId: string, cardId: string): Promise<void> {
 	const rows = await db

@@ -13,7 +13,7 @@ export interface CardStay {
 }
 
 /** The events a card's stays and owners are replayed from. */
-const STAY_EVENTS = ['created', 'moved', 'archived', 'restored', 'owner_added', 'owner_removed'];
+const STAY_EVENTS = ['created', 'moved', 'archived', 'deleted', 'restored', 'owner_added', 'owner_removed'];
 
 /** What a stay replay reads of an event (in `(at, id)` order). */
 export interface StayEvent {
@@ -59,7 +59,9 @@ export function replayStays(events: readonly StayEvent[]): CardStay[] {
 				close(event.at);
 				enter(event.toStageId, event.at);
 				break;
+			// A deleted card, like an archived one, is in no stage until it is restored.
 			case 'archived':
+			case 'deleted':
 				close(event.at);
 				break;
 			case 'restored':

@@ -69,9 +69,11 @@ function apply(state: Map<string, CardThen>, e: ReplayEvent): void {
 		case 'due_changed':
 			if (card) state.set(e.cardId, { ...card, due: (e.data.due as string | null | undefined) ?? null });
 			return;
+		// A deleted card is out of reach like an archived one until an undo restores it.
 		case 'archived':
+		case 'deleted':
 		case 'restored':
-			if (card) state.set(e.cardId, { ...card, archived: e.type === 'archived' });
+			if (card) state.set(e.cardId, { ...card, archived: e.type !== 'restored' });
 			return;
 	}
 }

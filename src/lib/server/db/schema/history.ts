@@ -14,7 +14,7 @@ export const cardEvents = pgTable(
 			.notNull()
 			.references(() => boards.id, { onDelete: 'cascade' }),
 		cardId: text('card_id').notNull(),
-		/** created | moved | blocked | unblocked | owner_added | owner_removed | due_changed | checklist_completed | exit_checked | archived | restored | wip_breach */
+		/** created | moved | blocked | unblocked | owner_added | owner_removed | due_changed | checklist_completed | exit_checked | archived | deleted | restored | wip_breach, and the process's (all: CARD_EVENT_TYPES in src/lib/board/activity.ts) */
 		type: text('type').notNull(),
 		at: timestamp('at', { withTimezone: true }).notNull(),
 		/** The user whose change it was (null for the server's own). */
