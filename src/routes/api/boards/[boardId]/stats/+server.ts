@@ -1,7 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { statsForRequest } from '$lib/server/stats-request';
-import { FilterQueryError } from '$lib/server/filter/card-filter';
+import { filterRefusal } from '$lib/server/filter/refusal';
 import { DomainError, statusForCode } from '$lib/server/errors';
 
 /**
@@ -14,7 +14,8 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	try {
 		return json(await statsForRequest(db, documents, params.boardId, locals.user.id, url.searchParams, clock.now()), { headers: { 'cache-control': 'private, no-store' } });
 	} catch (err) {
-		if (err instanceof FilterQueryError) return json({ message: err.message, start: err.start, end: err.end }, { status: 400, headers: { 'cache-control': 'no-store' } });
+		const refused = filterRefusal(err);
+		if (refused) return refused;
 		if (err instanceof DomainError) error(statusForCode[err.code], err.message);
 		throw err;
 	}
