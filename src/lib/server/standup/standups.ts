@@ -2,6 +2,7 @@ import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import type { BoardDocuments } from '../board-documents.ts';
 import { standups } from '../db/schema/standups.ts';
+import { boards } from '../db/schema/boards.ts';
 import { requireBoardAction } from '../boards/boards.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -105,7 +106,9 @@ export async function summarize(db: Db, documents: BoardDocuments, boardId: stri
 		stageNames: new Map([...history.stages].map(([id, s]) => [id, s.name])),
 		filter: scope.query
 	});
-	return { summary, text: summaryText(summary, `Standup on ${reading.name || 'the board'}`) };
+	// The board's name as its members see it (the settings page renames the row; the document's copy can lag or be empty).
+	const [board] = await db.select({ name: boards.name }).from(boards).where(eq(boards.id, boardId)).limit(1);
+	return { summary, text: summaryText(summary, `Standup on ${board?.name || reading.name || 'the board'}`) };
 }
 
 /**
