@@ -116,6 +116,7 @@ export class StandupSession {
 	buildSteps(mode: 'board' | 'person'): Step[] {
 		const snap = this.store.snapshot;
 		const since = Date.parse(this.view?.since ?? '');
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup built and dropped here, not reactive state
 		const scope = this.walked?.cardIds ? new Set(this.walked.cardIds) : null;
 		const cards = Object.values(snap.cards)
 			.filter((c) => !c.archived && (!scope || scope.has(c.id)))

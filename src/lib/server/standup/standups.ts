@@ -111,18 +111,24 @@ export async function summarize(db: Db, documents: BoardDocuments, boardId: stri
 	return { summary, text: summaryText(summary, `Standup on ${board?.name || reading.name || 'the board'}`) };
 }
 
-/**
- * Ends the running standup `standupId` (its facilitator only): stores its end, which starts the next standup's
- * window, and its summary; with `post`, the summary goes to the board's activity as a `standup_summary` entry.
- */
-export async function endStandup(db: Db, documents: BoardDocuments, boardId: string, userId: string, standupId: string, post: boolean, now: Date): Promise<{ standup: StandupInfo; summary: StandupSummary; text: string }> {
-	await requireBoardAction(db, boardId, userId, 'edit_content');
+/** Standup `standupId` of the board as stored; not_found when the board has none by that id. */
+export async function standupRow(db: Db, boardId: string, standupId: string): Promise<typeof standups.$inferSelect> {
 	const [row] = await db
 		.select()
 		.from(standups)
 		.where(and(eq(standups.id, standupId), eq(standups.boardId, boardId)))
 		.limit(1);
 	if (!row) throw new DomainError('not_found', 'That standup does not exist on this board.');
+	return row;
+}
+
+/**
+ * Ends the running standup `standupId` (its facilitator only): stores its end, which starts the next standup's
+ * window, and its summary; with `post`, the summary goes to the board's activity as a `standup_summary` entry.
+ */
+export async function endStandup(db: Db, documents: BoardDocuments, boardId: string, userId: string, standupId: string, post: boolean, now: Date): Promise<{ standup: StandupInfo; summary: StandupSummary; text: string }> {
+	await requireBoardAction(db, boardId, userId, 'edit_content');
+	const row = await standupRow(db, boardId, standupId);
 	if (row.facilitatorId !== userId) throw new DomainError('forbidden', 'Only the person running the standup can end it.');
 	if (row.endedAt) throw new DomainError('conflict', 'This standup has already ended.');
 	if (row.abandonedAt) throw new DomainError('conflict', 'Someone started a newer standup on this board; this one can no longer end.');

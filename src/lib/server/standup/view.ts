@@ -4,9 +4,7 @@ import type { BoardDocuments } from '../board-documents.ts';
 import { requireBoardAction } from '../boards/boards.ts';
 import { DomainError } from '../errors.ts';
 import { changesByCard, type StandupChange } from '../../board/standup/changes.ts';
-import { runningStandup, summarize, windowStartFor, type StandupInfo } from './standups.ts';
-import { and, eq } from 'drizzle-orm';
-import { standups } from '../db/schema/standups.ts';
+import { runningStandup, standupRow, summarize, windowStartFor, type StandupInfo } from './standups.ts';
 import { summaryText, type StandupSummary } from '../../board/standup/summary.ts';
 import { readWindowHistory } from './window-history.ts';
 
@@ -42,12 +40,7 @@ export interface SummaryReading {
  */
 export async function readStandupSummary(db: Db, documents: BoardDocuments, boardId: string, userId: string, standupId: string, now: Date): Promise<SummaryReading> {
 	await requireBoardAction(db, boardId, userId, 'view');
-	const [row] = await db
-		.select()
-		.from(standups)
-		.where(and(eq(standups.id, standupId), eq(standups.boardId, boardId)))
-		.limit(1);
-	if (!row) throw new DomainError('not_found', 'That standup does not exist on this board.');
+	const row = await standupRow(db, boardId, standupId);
 	if (row.endedAt && row.summary) {
 		const { text, ...summary } = row.summary as unknown as StandupSummary & { text?: string };
 		return { summary, text: text ?? summaryText(summary, 'Standup'), final: true };
