@@ -141,6 +141,11 @@ test('a standup started from a filtered board walks only the matching cards; the
 	await expect(field).toHaveValue('owner:@nobody');
 	await expect(facilitator.getByTestId('standup-filter-input-error').locator('mark')).toHaveText('owner:@nobody');
 	await expect(facilitator.getByRole('button', { name: 'Start standup' })).toBeDisabled();
+	// The start screen fits a phone, mistake and all.
+	await owner.page.setViewportSize({ width: 390, height: 800 });
+	expect(await owner.page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(390);
+	await owner.page.screenshot({ path: '/tmp/standup-start-390.png' });
+	await owner.page.setViewportSize({ width: 1280, height: 720 });
 	await field.fill('owner:@olivia');
 	await expect(facilitator.getByTestId('standup-filter-count')).toHaveText('1 card match.');
 	await facilitator.getByRole('button', { name: 'Start standup' }).click();

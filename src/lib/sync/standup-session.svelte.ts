@@ -73,6 +73,8 @@ export class StandupSession {
 	private seq = 0;
 	private refetching: string | null = null;
 	private summaryAsked = '';
+	/** The filter of the standup being started (the field's, or a taken-over standup's). */
+	private starting = '';
 
 	constructor(
 		private readonly store: BoardStore,
@@ -141,8 +143,8 @@ export class StandupSession {
 	}
 
 	/** Starts a standup with this person facilitating, over the cards `query` matches (all of them when it is empty). */
-	async start(): Promise<void> {
-		const query = this.query;
+	async start(query = this.query): Promise<void> {
+		this.starting = query;
 		const res = await this.call('POST', `/api/boards/${this.boardId}/standup`, { q: query });
 		if (!res) return;
 		this.queryRefused = null;
@@ -248,8 +250,8 @@ export class StandupSession {
 			const data: unknown = await res.json().catch(() => ({}));
 			if (!res.ok) {
 				const refusal = data as { message?: string; start?: unknown; end?: unknown };
-				// A refused filter is marked in its field, where it can be fixed.
-				if (typeof refusal.start === 'number' && typeof refusal.end === 'number') this.queryRefused = { message: refusal.message ?? 'This filter has a mistake.', start: refusal.start, end: refusal.end, query: this.query };
+				// A refused filter is marked in its field, where it can be fixed (a taken-over standup's filter has no field).
+				if (typeof refusal.start === 'number' && typeof refusal.end === 'number' && this.starting === this.query) this.queryRefused = { message: refusal.message ?? 'This filter has a mistake.', start: refusal.start, end: refusal.end, query: this.query };
 				else this.problem = refusal.message ?? `The server answered ${res.status}.`;
 				return null;
 			}
