@@ -57,6 +57,11 @@ test('a standup walks the board right to left while another member follows, and 
 	await expect(follower.getByTestId('standup-wrapping-up')).toBeVisible();
 
 	const wrapup = facilitator.getByTestId('standup-wrapup');
+	// Before ending, the facilitator sees the summary as a preview; followers see it too.
+	await expect(wrapup.getByTestId('standup-summary')).toHaveAttribute('data-final', 'false');
+	await expect(wrapup.getByTestId('summary-finished')).toContainText('Shipped post (Done)');
+	await expect(follower.getByTestId('standup-summary')).toHaveAttribute('data-final', 'false');
+	await expect(follower.getByTestId('summary-finished')).toContainText('Shipped post (Done)');
 	await expect(wrapup.getByRole('checkbox', { name: 'Post the summary to the board’s activity' })).toBeChecked();
 	await wrapup.getByRole('button', { name: 'End standup' }).click();
 	const summary = facilitator.getByTestId('standup-summary');
@@ -64,6 +69,9 @@ test('a standup walks the board right to left while another member follows, and 
 	await expect(summary.getByTestId('summary-posted')).toBeVisible();
 	await expect(summary.getByTestId('summary-text')).toHaveValue(/Finished \(1\):\n- Shipped post \(Done\)/);
 	await expect(follower.getByTestId('standup-over')).toBeVisible();
+	// The follower sees the summary the standup ended with.
+	await expect(follower.getByTestId('standup-summary')).toHaveAttribute('data-final', 'true');
+	await expect(follower.getByTestId('summary-text')).toHaveValue(/Finished \(1\):\n- Shipped post \(Done\)/);
 
 	// The summary is in the board's activity, as the facilitator's.
 	const activity = await editor.page.request.get(`/api/boards/${boardUrl.split('/b/')[1]}/activity?kind=board`);
@@ -114,4 +122,57 @@ test('by person (in a standup picked up again): each owner’s cards in turn wit
 	await expect(follower.getByTestId('standup-card')).toContainText('Draft post');
 	await follower.getByRole('button', { name: `Follow ${owner.name}` }).click();
 	await expect(follower.getByTestId('standup-card')).toContainText('Draft post');
+});
+
+test('a standup started from a filtered board walks only the matching cards; the follower follows it and sees the summary, also on a phone', async () => {
+	const boardId = boardUrl.split('/b/')[1]!;
+	// End the standup the last test left running, through the API as the facilitator's page does.
+	const running = (await (await owner.page.request.get(`/api/boards/${boardId}/standup`)).json()) as { running: { id: string } | null };
+	if (running.running) {
+		const origin = new URL(boardUrl).origin;
+		expect((await owner.page.request.post(`/api/boards/${boardId}/standup/${running.running.id}/end`, { data: { post: false }, headers: { origin } })).status()).toBe(200);
+	}
+
+	// Coming from a board filtered by a person nobody is: the mistake is marked in place and nothing starts.
+	await owner.page.goto(`${boardUrl}/standup?q=${encodeURIComponent('owner:@nobody')}`);
+	const facilitator = owner.page.getByTestId('standup');
+	await expect(facilitator).toHaveAttribute('data-ready', 'true');
+	const field = facilitator.getByTestId('standup-filter-input');
+	await expect(field).toHaveValue('owner:@nobody');
+	await expect(facilitator.getByTestId('standup-filter-input-error').locator('mark')).toHaveText('owner:@nobody');
+	await expect(facilitator.getByRole('button', { name: 'Start standup' })).toBeDisabled();
+	// The start screen fits a phone, mistake and all.
+	await owner.page.setViewportSize({ width: 390, height: 800 });
+	expect(await owner.page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(390);
+	await owner.page.screenshot({ path: '/tmp/standup-start-390.png' });
+	await owner.page.setViewportSize({ width: 1280, height: 720 });
+	await field.fill('owner:@olivia');
+	await expect(facilitator.getByTestId('standup-filter-count')).toHaveText('1 card match.');
+	await facilitator.getByRole('button', { name: 'Start standup' }).click();
+	await expect(facilitator).toHaveAttribute('data-role', 'facilitator');
+	await expect(facilitator.getByTestId('standup-filter')).toContainText('owner:@olivia');
+	await expect(facilitator.getByTestId('standup-card')).toContainText('Draft post');
+	await expect(facilitator.getByTestId('standup-position')).toHaveText('Card 1 of 1');
+
+	// The follower (on a phone) gets the facilitator's filter and card.
+	await editor.page.setViewportSize({ width: 390, height: 800 });
+	await editor.page.goto(`${boardUrl}/standup`);
+	const follower = editor.page.getByTestId('standup');
+	await expect(follower).toHaveAttribute('data-role', 'follower');
+	await expect(follower.getByTestId('standup-filter')).toContainText('owner:@olivia');
+	await expect(follower.getByTestId('standup-card')).toContainText('Draft post');
+	await editor.page.screenshot({ path: '/tmp/standup-follower-390.png' });
+
+	// The next card is the wrap-up: Shipped post does not match the filter and is never walked.
+	await owner.page.keyboard.press('ArrowRight');
+	await expect(facilitator.getByTestId('standup-wrapup').getByTestId('summary-filter')).toContainText('owner:@olivia');
+	await expect(follower.getByTestId('standup-summary')).toHaveAttribute('data-final', 'false');
+	await expect(follower.getByTestId('summary-finished')).toContainText('None.');
+	await facilitator.getByRole('button', { name: 'End standup' }).click();
+	await expect(facilitator.getByTestId('standup-summary')).toHaveAttribute('data-final', 'true');
+	await expect(facilitator.getByTestId('summary-text')).toHaveValue(/^Standup on Standup board, cards matching owner:@olivia\n/);
+	await expect(follower.getByTestId('standup-summary')).toHaveAttribute('data-final', 'true');
+	await expect(follower.getByTestId('summary-filter')).toContainText('owner:@olivia');
+	expect(await editor.page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(390);
+	await editor.page.screenshot({ path: '/tmp/standup-summary-390.png', fullPage: true });
 });

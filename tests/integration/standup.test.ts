@@ -10,7 +10,8 @@ import { createBoard } from '../../src/lib/server/boards/boards.ts';
 import { acceptInvite, createInvite } from '../../src/lib/server/boards/invites.ts';
 import { DomainError } from '../../src/lib/server/errors.ts';
 import { endStandup, lastStandupEnd, runningStandup, startStandup } from '../../src/lib/server/standup/standups.ts';
-import { standupView } from '../../src/lib/server/standup/view.ts';
+import { readStandupSummary, standupView } from '../../src/lib/server/standup/view.ts';
+import { FilterQueryError } from '../../src/lib/server/filter/card-filter.ts';
 
 /** The domain error code a promise rejects with. */
 const refusal = (p: Promise<unknown>) =>
@@ -117,5 +118,59 @@ describe.each(dbKinds())('standups (%s)', (kind) => {
 		await endStandup(db, documents, boardId, editor.id, took.id, false, new Date());
 		// Without `post`, nothing more in the activity.
 		expect(await queryRows(fd.app.database, sql`select 1 from board_activity where board_id = ${boardId} and kind = 'standup_summary'`)).toHaveLength(1);
+	});
+
+	it('a standup started with a filter walks and sums up only the matching cards; followers read the preview, then the stored summary', async () => {
+		const { db, documents } = fd.app.ctx;
+		const [owner, viewer, outsider] = [await fd.user('Lead'), await fd.user('Watcher'), await fd.user('Stranger')];
+		const boardId = await createBoard(db, owner.id, 'Filtered', new Date());
+		const { token } = await createInvite(db, boardId, owner.id, { role: 'viewer', days: 7 }, new Date());
+		await acceptInvite(db, token, viewer.id, new Date());
+		const client = connectBoard(fd.url, boardId, { cookie: owner.cookie });
+		clients.push(client);
+		await client.synced();
+		const cmd = boardCommands(client.doc, { userId: owner.id, now: () => new Date() });
+		const stage = (name: string) => readSnapshot(client.doc).stages.find((s) => s.name === name)!.id;
+		const seoPost = cmd.addCard(stage('To do'), 'SEO post');
+		const social = cmd.addCard(stage('To do'), 'Social post');
+		const seoDraft = cmd.addCard(stage('To do'), 'SEO draft');
+		cmd.setLabels(seoPost, [{ name: 'SEO', color: 'sky' }]);
+		cmd.setLabels(seoDraft, [{ name: 'SEO', color: 'sky' }]);
+		expect(cmd.moveCard(seoPost, stage('Done'), 0)).toBeNull();
+		expect(cmd.moveCard(social, stage('Done'), 0)).toBeNull();
+		cmd.setBlocked(seoDraft, 'Waiting for data');
+		await waitFor('the edits are in history', async () => (await standupView(db, documents, boardId, owner.id, new Date())).changes[seoDraft]?.some((c) => c.kind === 'blocked'));
+		await waitFor('the labels reached the server', async () => (await documents.readBoard(boardId, { kind: 'cards' })).cards.filter((c) => c.labels.length > 0).length === 2);
+
+		const standup = await startStandup(db, documents, boardId, owner.id, new Date(), ' label:seo ');
+		expect(standup.query).toBe('label:seo');
+		expect([...standup.cardIds!].sort()).toEqual([seoPost, seoDraft].sort());
+		// Followers learn the filter and its cards from the running standup.
+		expect((await standupView(db, documents, boardId, viewer.id, new Date())).running).toMatchObject({ id: standup.id, query: 'label:seo' });
+
+		// A filter with a mistake is refused with its place and changes nothing: the running standup stays.
+		const bad = await startStandup(db, documents, boardId, owner.id, new Date(), 'label:seo lable:x').catch((err: unknown) => err);
+		expect(bad).toBeInstanceOf(FilterQueryError);
+		expect(bad).toMatchObject({ code: 'invalid_input', start: 10, end: 16 });
+		expect((await runningStandup(db, boardId))?.id).toBe(standup.id);
+
+		// The preview (what the facilitator and followers see at the wrap-up) covers the filter's cards only.
+		const preview = await readStandupSummary(db, documents, boardId, viewer.id, standup.id, new Date());
+		expect(preview.final).toBe(false);
+		expect(preview.summary.finished.map((c) => c.title)).toEqual(['SEO post']);
+		expect(preview.summary.newlyBlocked.map((c) => c.title)).toEqual(['SEO draft']);
+		expect(preview.summary.filter).toBe('label:seo');
+		expect(preview.text.split('\n')[0]).toBe('Standup on Filtered, cards matching label:seo');
+		expect(await refusal(readStandupSummary(db, documents, boardId, outsider.id, standup.id, new Date()))).toBe('not_found');
+
+		const ended = await endStandup(db, documents, boardId, owner.id, standup.id, true, new Date());
+		expect(ended.summary.finished.map((c) => c.title)).toEqual(['SEO post']);
+		expect(ended.text).not.toContain('Social post');
+		// After the end, everyone reads the stored summary, not a new one.
+		cmd.setBlocked(seoDraft, null);
+		const stored = await readStandupSummary(db, documents, boardId, viewer.id, standup.id, new Date());
+		expect(stored).toEqual({ summary: ended.summary, text: ended.text, final: true });
+		const posted = await queryRows<{ data: { filter?: string; finished: number } }>(fd.app.database, sql`select data from board_activity where board_id = ${boardId} and kind = 'standup_summary'`);
+		expect(posted.map((p) => p.data)).toMatchObject([{ filter: 'label:seo', finished: 1 }]);
 	});
 });

@@ -145,4 +145,22 @@ describe.each(dbKinds())('flow-history endpoints: access and times.csv (%s)', (k
 			expect(shown).toContain(message);
 		}
 	});
+
+	it('the stats API and times.csv take a filter (q): figures for the matching cards only, a mistake refused with its place', async () => {
+		const all = JSON.parse((await get(server.url, `/api/boards/${boardId}/stats`, viewerCookie)).body) as { leadTime: { count: number }; filter: unknown };
+		expect(all).toMatchObject({ leadTime: { count: 2 }, filter: null });
+		// The board's document has no cards (its history was written straight to the database): no card matches.
+		const none = JSON.parse((await get(server.url, `/api/boards/${boardId}/stats?q=is%3Adone`, viewerCookie)).body) as { leadTime: { count: number }; filter: unknown };
+		expect(none).toMatchObject({ leadTime: { count: 0 }, filter: { query: 'is:done', cards: 0 } });
+		const bad = await get(server.url, `/api/boards/${boardId}/stats?q=${encodeURIComponent('is:done lable:x')}`, viewerCookie);
+		expect(bad.status).toBe(400);
+		expect(JSON.parse(bad.body)).toEqual({ message: expect.stringContaining('Unknown field “lable”') as unknown, start: 8, end: 14 });
+		const csv = await get(server.url, `/api/boards/${boardId}/times.csv?q=is%3Adone`, viewerCookie);
+		expect(csv.body.trim().split('\r\n')).toHaveLength(1);
+		expect((await get(server.url, `/api/boards/${boardId}/times.csv?q=lable%3Ax`, viewerCookie)).status).toBe(400);
+		// The tab shows a link's bad filter in place, with every card's figures.
+		const tab = await get(server.url, `/b/${boardId}/stats?q=lable%3Ax`, viewerCookie);
+		expect(tab.status).toBe(200);
+		expect(tab.body).toContain('The figures below count every card.');
+	});
 });

@@ -38,6 +38,9 @@ describe('activity sentences', () => {
 		expect(say(entry('stage_renamed', { from: 'Review', to: 'Legal review' }))).toBe('Priya renamed the stage Review to Legal review');
 		expect(say(entry('stage_moved', { name: 'QA', from: 6, to: 1 }))).toBe('Priya moved the stage QA from position 6 to 1');
 		expect(say(entry('stage_kind_changed', { name: 'QA', from: 'active', to: 'done' }))).toBe('Priya made QA a done stage (was active)');
+		const standup = { standupId: 'st1', finished: 2, newlyBlocked: 1, overdue: 0, wipBreaches: 0, waitingForApproval: 3, text: '…' };
+		expect(say(entry('standup_summary', standup))).toBe('Priya ran a standup: 2 finished, 1 newly blocked, 0 overdue, 0 WIP breaches, 3 waiting for approval');
+		expect(say(entry('standup_summary', { ...standup, filter: 'label:seo' }))).toBe('Priya ran a standup on the cards matching label:seo: 2 finished, 1 newly blocked, 0 overdue, 0 WIP breaches, 3 waiting for approval');
 		expect(say(entry('exit_criterion_removed', { name: 'QA', criterionId: 'x', text: 'Tested' }))).toBe('Priya removed the exit criterion “Tested” from QA');
 	});
 

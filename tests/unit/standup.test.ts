@@ -145,6 +145,12 @@ describe('what changed and the summary', () => {
 		expect(text).toContain('Finished (1):\n- FIN (Done)');
 		expect(text).toContain('Doing: up to 2 over, 2 times');
 		expect(summaryText(standupSummary({ stages, cards: [], changes: [], breaches: [], today: '2027-03-10', teamRoles: {} }), 'S')).toMatch(/Nothing finished/);
+		// Without a filter the heading is as given; with one, the summary and its text say which.
+		expect(summary.filter).toBeNull();
+		expect(text.split('\n')[0]).toBe('Standup');
+		const filtered = standupSummary({ stages, cards: [], changes: [], breaches: [], today: '2027-03-10', teamRoles: {}, filter: 'label:seo owner:@sam' });
+		expect(filtered.filter).toBe('label:seo owner:@sam');
+		expect(summaryText(filtered, 'Standup on Blog').split('\n')[0]).toBe('Standup on Blog, cards matching label:seo owner:@sam');
 	});
 });
 

@@ -175,7 +175,7 @@ const RENDER: { [K in ActivityKind]: (d: ActivityData<K>, names: SentenceNames) 
 	member_removed: (d, names) => `removed ${names.person(d.userId)} from the board`,
 	member_left: () => 'left the board',
 	board_renamed: (d) => `renamed the board ${q(d.from)} to ${q(d.to)}`,
-	standup_summary: (d) => `ran a standup: ${d.finished} finished, ${d.newlyBlocked} newly blocked, ${d.overdue} overdue, ${d.wipBreaches} WIP breaches, ${d.waitingForApproval} waiting for approval`,
+	standup_summary: (d) => `ran a standup${d.filter ? ` on the cards matching ${d.filter}` : ''}: ${d.finished} finished, ${d.newlyBlocked} newly blocked, ${d.overdue} overdue, ${d.wipBreaches} WIP breaches, ${d.waitingForApproval} waiting for approval`,
 	comment_added: () => 'commented',
 	comment_edited: () => 'edited a comment',
 	comment_deleted: () => 'deleted a comment',

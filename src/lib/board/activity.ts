@@ -43,8 +43,8 @@ export const relationalActivityData = {
 	member_removed: z.object({ userId: text, role }),
 	member_left: z.object({ role }),
 	board_renamed: z.object({ from: text, to: text }),
-	/** A standup's summary, posted by its facilitator when it ended (src/lib/server/standup/). */
-	standup_summary: z.object({ standupId: text, finished: z.number(), newlyBlocked: z.number(), overdue: z.number(), wipBreaches: z.number(), waitingForApproval: z.number(), text }),
+	/** A standup's summary, posted by its facilitator when it ended (src/lib/server/standup/), with the filter it walked. */
+	standup_summary: z.object({ standupId: text, finished: z.number(), newlyBlocked: z.number(), overdue: z.number(), wipBreaches: z.number(), waitingForApproval: z.number(), text, filter: text.optional() }),
 	// Comments and files on a card (written by their services; no text kept, so a deleted comment leaves none here).
 	comment_added: z.object({ commentId: text }),
 	comment_edited: z.object({ commentId: text }),

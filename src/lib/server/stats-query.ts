@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Db } from './db/client.ts';
+import { inCards } from './card-subset.ts';
 
 /** Where and how finely to count: epoch ms throughout, as the pure metrics use them. */
 export interface FlowWindow {
@@ -61,10 +62,12 @@ const iso = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
  * Reads a board's flow figures from `card_flow`, each card's replayed visits with their figures worked out on
  * write (see card-flow.ts): every part is a count or sum along one of its indexes, so only aggregates and the
  * cards the response lists travel back. Four statements run side by side on their own connections (PostgreSQL),
- * so together they take about the longest; PGlite runs them in turn, serving sockets in between.
+ * so together they take about the longest; PGlite runs them in turn, serving sockets in between. `cardIds` limits
+ * every part to those cards (a filter's matches); null reads them all.
  */
-export async function readFlowAggregates(db: Db, boardId: string, w: FlowWindow): Promise<FlowAggregates> {
-	const statements = [flowStatement(boardId, w), stageTimesStatement(boardId, w), finishedStatement(boardId, w), nowStatement(boardId, w)];
+export async function readFlowAggregates(db: Db, boardId: string, w: FlowWindow, cardIds: readonly string[] | null = null): Promise<FlowAggregates> {
+	const cards = inCards(cardIds);
+	const statements = [flowStatement(boardId, w, cards), stageTimesStatement(boardId, w, cards), finishedStatement(boardId, w, cards), nowStatement(boardId, w, cards)];
 	const bodies = await Promise.all(statements.map((statement) => readJson(db, statement)));
 	return parseAggregates(Object.assign({}, ...bodies) as RawAggregates);
 }
@@ -84,7 +87,7 @@ function readJson(db: Db, statement: SQL): Promise<object> {
 }
 
 /** Cumulative flow: net changes per (stage, bucket) as `cfd`. */
-function flowStatement(boardId: string, w: FlowWindow): SQL {
+function flowStatement(boardId: string, w: FlowWindow, cards: SQL): SQL {
 	const end = w.firstBucket + w.bucketMs * w.buckets;
 	// Daily buckets group by the stored day numbers, in index order; hourly ones (short ranges) by the hour.
 	const daily = w.bucketMs === DAY_MS;
@@ -97,11 +100,11 @@ function flowStatement(boardId: string, w: FlowWindow): SQL {
 		select stage_id, ${bucket} as bucket, sum(n) as delta
 		from (
 			select to_id as stage_id, ${bucketOf(sql`t`, sql`start_day`)} as k, count(*) as n from card_flow
-			where board_id = ${boardId} and counted and t <= ${ms(w.now)} and t < ${ms(end)}
+			where board_id = ${boardId}${cards} and counted and t <= ${ms(w.now)} and t < ${ms(end)}
 			group by 1, 2
 			union all
 			select to_id, ${bucketOf(sql`flow_end_t`, sql`flow_end_day`)}, -count(*) from card_flow
-			where board_id = ${boardId} and counted and flow_end_t <= ${ms(w.now)} and flow_end_t < ${ms(end)}
+			where board_id = ${boardId}${cards} and counted and flow_end_t <= ${ms(w.now)} and flow_end_t < ${ms(end)}
 			group by 1, 2
 		) change
 		group by 1, 2
@@ -110,14 +113,14 @@ function flowStatement(boardId: string, w: FlowWindow): SQL {
 }
 
 /** Time in stage of the visits that ended in the range, and the moves made in it: `tis`, `moves`. */
-function stageTimesStatement(boardId: string, w: FlowWindow): SQL {
+function stageTimesStatement(boardId: string, w: FlowWindow, cards: SQL): SQL {
 	return sql`
 	with tis as (
 		select to_id as stage_id, count(*) as visits, percentile_disc(array[0.5, 0.85]) within group (order by end_t - t) as p
-		from card_flow where board_id = ${boardId} and end_t >= ${ms(w.from)} and end_t < ${ms(w.to)} group by to_id
+		from card_flow where board_id = ${boardId}${cards} and end_t >= ${ms(w.from)} and end_t < ${ms(w.to)} group by to_id
 	), moves as (
 		select from_id, to_id, count(*) as n from card_flow
-		where board_id = ${boardId} and type = 'moved' and t >= ${ms(w.from)} and t < ${ms(w.to)} group by 1, 2
+		where board_id = ${boardId}${cards} and type = 'moved' and t >= ${ms(w.from)} and t < ${ms(w.to)} group by 1, 2
 	)
 	select json_build_object(
 		'tis', (select coalesce(json_agg(json_build_array(stage_id, visits, p[1], p[2])), '[]') from tis),
@@ -126,16 +129,16 @@ function stageTimesStatement(boardId: string, w: FlowWindow): SQL {
 }
 
 /** The cards finished in the range, their sums and the late ones' time per stage: `done`, `sums`, `late`. */
-function finishedStatement(boardId: string, w: FlowWindow): SQL {
+function finishedStatement(boardId: string, w: FlowWindow, cards: SQL): SQL {
 	return sql`
 	with done as (
 		-- One row per card finished in the range: its first arrival in done.
 		select card_id, title, created_t, started_t, finished_t, checklist, first_t, first_id, active_ms, wait_ms, deadline_t, due_moved from card_flow
-		where board_id = ${boardId} and finishing and finished_t >= ${ms(w.from)} and finished_t < ${ms(w.to)}
+		where board_id = ${boardId}${cards} and finishing and finished_t >= ${ms(w.from)} and finished_t < ${ms(w.to)}
 	), late as (
 		-- Time per stage before they finished, of the cards finished in the range after their due date.
 		select to_id, sum(pre_finish_ms) as ms from card_flow
-		where board_id = ${boardId} and finished_t > deadline_t and pre_finish_ms is not null and finished_t >= ${ms(w.from)} and finished_t < ${ms(w.to)}
+		where board_id = ${boardId}${cards} and finished_t > deadline_t and pre_finish_ms is not null and finished_t >= ${ms(w.from)} and finished_t < ${ms(w.to)}
 		group by to_id
 	)
 	select json_build_object(
@@ -147,23 +150,23 @@ function finishedStatement(boardId: string, w: FlowWindow): SQL {
 }
 
 /** Work on the board now, recent daily throughput and the range's WIP breaches: `ageing`, `daily`, `breaches`. */
-function nowStatement(boardId: string, w: FlowWindow): SQL {
+function nowStatement(boardId: string, w: FlowWindow, cards: SQL): SQL {
 	return sql`
 	with breaches as (
 		-- A missing figure reads as NaN, as Number(undefined) does in the replay.
 		select (date_part('epoch', at) * 1000)::bigint as t, to_stage_id, card_id, actor_id,
 			coalesce(data->'count', '"NaN"') as count, coalesce(data->'limit', '"NaN"') as lim, id
 		from card_events
-		where board_id = ${boardId} and type = 'wip_breach' and at >= ${iso(w.from)} and at < ${iso(w.to)}
+		where board_id = ${boardId}${cards} and type = 'wip_breach' and at >= ${iso(w.from)} and at < ${iso(w.to)}
 	)
 	select json_build_object(
 		'ageing', (select coalesce(json_agg(json_build_array(card_id, title, to_id, created_t, started_t) order by first_t, first_id), '[]') from card_flow
 			-- Where each card is now, outside done and not archived now: a card reopened after finishing is unfinished
 			-- work again, and one restored is back.
-			where board_id = ${boardId} and (flow_end_t is null or flow_end_t > ${ms(w.now)}) and t <= ${ms(w.now)} and counted and stage_kind is distinct from 'done'),
+			where board_id = ${boardId}${cards} and (flow_end_t is null or flow_end_t > ${ms(w.now)}) and t <= ${ms(w.now)} and counted and stage_kind is distinct from 'done'),
 		'daily', (select coalesce(json_agg(json_build_array(k, n)), '[]') from (
 			select (finished_t - ${ms(w.forecastFrom)}) / ${DAY_MS}::bigint as k, count(*) as n from card_flow
-			where board_id = ${boardId} and finishing and finished_t >= ${ms(w.forecastFrom)} and finished_t <= ${ms(w.now)} group by 1) f),
+			where board_id = ${boardId}${cards} and finishing and finished_t >= ${ms(w.forecastFrom)} and finished_t <= ${ms(w.now)} group by 1) f),
 		'breaches', (select coalesce(json_agg(json_build_array(t, to_stage_id, card_id, actor_id, count, lim) order by t, id), '[]') from breaches)
 	)::text as body`;
 }

@@ -63,14 +63,15 @@ export type BoardStats = Awaited<ReturnType<typeof boardStats>>;
 /**
  * Every flow figure of a board over a date range (durations in hours), computed from its recorded history: the
  * database does the per-event work (see stats-query.ts) and the same figures as the pure metrics come back.
+ * `cardIds` restricts every figure to those cards (a filter's matches); null counts every card.
  */
-export async function boardStats(db: Db, boardId: string, query: StatsQuery & { range: Range }, now: Date) {
+export async function boardStats(db: Db, boardId: string, query: StatsQuery & { range: Range }, now: Date, cardIds: readonly string[] | null = null) {
 	const nowMs = now.getTime();
 	const buckets = bucketsFor(query.range);
 	const forecastDays = FORECAST_WEEKS * 7;
 	const forecastFrom = Math.floor(nowMs / DAY) * DAY - (forecastDays - 1) * DAY;
 	const window = { ...query.range, firstBucket: buckets[0]!.start, bucketMs: bucketSize(query.range), buckets: buckets.length, now: nowMs, forecastFrom };
-	const [agg, stageRows, automation] = await Promise.all([readFlowAggregates(db, boardId, window), readStages(db, boardId), readAutomationShare(db, boardId, query.range)]);
+	const [agg, stageRows, automation] = await Promise.all([readFlowAggregates(db, boardId, window, cardIds), readStages(db, boardId), readAutomationShare(db, boardId, query.range, cardIds)]);
 	// Building the response is the next long stretch of this thread's time; the server's sockets go first.
 	await setImmediate();
 	const stages: StageInfo[] = stageRows.map((s, order) => ({ id: s.stageId, name: s.name, kind: s.kind as StageKind, order }));

@@ -3,6 +3,7 @@ import type { StandupChange } from '$lib/board/standup/changes';
 import { announcedStandups, facilitatorFocus, type StandupFocus } from '$lib/board/standup/focus';
 import { standupOrder, turnsByPerson } from '$lib/board/standup/order';
 import type { StandupSummary } from '$lib/board/standup/summary';
+import type { FilterError } from '$lib/board/filter/syntax';
 
 /** A standup as the API answers it. */
 export interface StandupInfo {
@@ -11,6 +12,9 @@ export interface StandupInfo {
 	startedAt: string;
 	since: string;
 	endedAt: string | null;
+	/** The filter it walks (null: every card) and the cards that matched when it started. */
+	query: string | null;
+	cardIds: string[] | null;
 }
 
 /** GET /api/boards/<id>/standup. */
@@ -34,6 +38,13 @@ export interface Ended {
 	posted: boolean;
 }
 
+/** GET /api/boards/<id>/standup/<standupId>/summary: the final summary, or a preview while the standup runs. */
+export interface SummaryReading {
+	summary: StandupSummary;
+	text: string;
+	final: boolean;
+}
+
 /**
  * The standup page's state: the walk (order frozen when it starts, so cards moved meanwhile do not reshuffle it), the
  * facilitator's steering (shared in their presence) and a follower's view of it. Talks to the standup API; never to
@@ -53,8 +64,17 @@ export class StandupSession {
 	busy = $state(false);
 	/** When the current speaker's turn started (this browser's clock). */
 	turnStartedAt = $state(Date.now());
+	/** The filter to start the next standup with (the board's filter language). */
+	query = $state('');
+	/** The server's objection to `query` when starting, with its place (the page marks it until the text changes). */
+	queryRefused = $state.raw<(FilterError & { query: string }) | null>(null);
+	/** The summary on screen before or after the end: the facilitator's preview, or what a follower is shown. */
+	summaryShown = $state.raw<(SummaryReading & { standupId: string }) | null>(null);
 	private seq = 0;
 	private refetching: string | null = null;
+	private summaryAsked = '';
+	/** The filter of the standup being started (the field's, or a taken-over standup's). */
+	private starting = '';
 
 	constructor(
 		private readonly store: BoardStore,
@@ -89,12 +109,19 @@ export class StandupSession {
 		return this.steps[this.index] ?? null;
 	}
 
-	/** Builds the walk from the live board as it is now. */
+	/** The standup walked here (this person's, else the running one): its filter and cards. */
+	get walked(): StandupInfo | null {
+		return this.mine ?? this.view?.running ?? null;
+	}
+
+	/** Builds the walk from the live board as it is now, over the cards the standup's filter matched when it started. */
 	buildSteps(mode: 'board' | 'person'): Step[] {
 		const snap = this.store.snapshot;
 		const since = Date.parse(this.view?.since ?? '');
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup built and dropped here, not reactive state
+		const scope = this.walked?.cardIds ? new Set(this.walked.cardIds) : null;
 		const cards = Object.values(snap.cards)
-			.filter((c) => !c.archived)
+			.filter((c) => !c.archived && (!scope || scope.has(c.id)))
 			.map((c) => ({ id: c.id, stageId: c.stageId, blocked: c.blocked !== null, movedAt: Date.parse(c.movedAt), owners: c.owners }));
 		// Board order within a stage is the snapshot's (rank, id).
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup built and dropped here, not reactive state
@@ -115,13 +142,16 @@ export class StandupSession {
 		this.share();
 	}
 
-	/** Starts a standup with this person facilitating. */
-	async start(): Promise<void> {
-		const res = await this.call('POST', `/api/boards/${this.boardId}/standup`, {});
+	/** Starts a standup with this person facilitating, over the cards `query` matches (all of them when it is empty). */
+	async start(query = this.query): Promise<void> {
+		this.starting = query;
+		const res = await this.call('POST', `/api/boards/${this.boardId}/standup`, { q: query });
 		if (!res) return;
+		this.queryRefused = null;
 		this.mine = (res as { standup: StandupInfo }).standup;
 		this.view = { ...this.view!, running: this.mine, since: this.mine.since };
 		this.ended = null;
+		this.summaryShown = null;
 		this.following = false;
 		this.setMode(this.mode);
 		await this.refresh();
@@ -135,6 +165,7 @@ export class StandupSession {
 		else if (this.mine) {
 			this.phase = 'wrapup';
 			this.share();
+			void this.loadSummary(this.mine.id, 'wrapup');
 		}
 	}
 
@@ -161,6 +192,7 @@ export class StandupSession {
 		if (!res) return;
 		const { summary, text } = res as { summary: StandupSummary; text: string };
 		this.ended = { summary, text, posted: post };
+		this.summaryShown = { standupId: this.mine.id, summary, text, final: true };
 		this.phase = 'ended';
 		// Followers see the end before this page forgets it runs the standup.
 		this.share();
@@ -178,6 +210,19 @@ export class StandupSession {
 	async refresh(): Promise<void> {
 		const res = await this.call('GET', `/api/boards/${this.boardId}/standup`);
 		if (res) this.view = res as StandupViewData;
+	}
+
+	/**
+	 * Reads standup `standupId`'s summary once per stage of it (`when`: the wrap-up gives a preview, the end the final
+	 * one): the facilitator's preview, and what followers see when the facilitator wraps up or ends.
+	 */
+	async loadSummary(standupId: string, when: 'wrapup' | 'ended'): Promise<void> {
+		const key = `${standupId}:${when}`;
+		if (this.summaryAsked === key) return;
+		this.summaryAsked = key;
+		const res = await this.call('GET', `/api/boards/${this.boardId}/standup/${standupId}/summary`);
+		// A final summary already shown is never replaced by a preview that arrives late.
+		if (res && !(this.summaryShown?.final && this.summaryShown.standupId === standupId)) this.summaryShown = { ...(res as SummaryReading), standupId };
 	}
 
 	/** A standup announced in someone's presence that this page does not know yet: learn it from the server. */
@@ -204,7 +249,10 @@ export class StandupSession {
 			const res = await fetch(url, method === 'GET' ? {} : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 			const data: unknown = await res.json().catch(() => ({}));
 			if (!res.ok) {
-				this.problem = (data as { message?: string }).message ?? `The server answered ${res.status}.`;
+				const refusal = data as { message?: string; start?: unknown; end?: unknown };
+				// A refused filter is marked in its field, where it can be fixed (a taken-over standup's filter has no field).
+				if (typeof refusal.start === 'number' && typeof refusal.end === 'number' && this.starting === this.query) this.queryRefused = { message: refusal.message ?? 'This filter has a mistake.', start: refusal.start, end: refusal.end, query: this.query };
+				else this.problem = refusal.message ?? `The server answered ${res.status}.`;
 				return null;
 			}
 			return data;

@@ -1,4 +1,5 @@
 import type { Card, Stage } from '../types.ts';
+import { addDays, dayInZone } from '../plan/working-days.ts';
 import { FILTER_FIELDS, IS_FLAGS, parseFilter, type FilterError, type FilterField, type FilterTerm } from './syntax.ts';
 
 /** What a query is checked and matched against: the board as the viewer sees it. */
@@ -12,6 +13,8 @@ export interface FilterContext {
 	/** Every label name used on the board. */
 	labels: Iterable<string>;
 	now: Date;
+	/** The zone whose calendar days `due:`, `target:` and `is:overdue` compare (the server passes the board's); unset: this machine's. */
+	timeZone?: string;
 }
 
 /** A card with the facts a query needs that the card itself does not say. */
@@ -46,7 +49,8 @@ const handlesOf = (name: string) => {
 };
 
 /** The local calendar day `days` after `now`'s, as YYYY-MM-DD (tiles read due dates in local time too). */
-function localDay(now: Date, days = 0): string {
+function localDay(now: Date, days = 0, timeZone?: string): string {
+	if (timeZone) return addDays(dayInZone(now, timeZone), days);
 	const d = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days);
 	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
@@ -58,14 +62,14 @@ function durationMs(term: FilterTerm): number {
 }
 
 /** A day test for `due:` and `target:` values. */
-function dayTest(term: FilterTerm, now: Date): (day: string | null) => boolean {
+function dayTest(term: FilterTerm, now: Date, timeZone?: string): (day: string | null) => boolean {
 	const value = fold(term.value);
 	if (value === 'none') return (day) => day === null;
-	if (term.field === 'due' && value === 'today') return (day) => day === localDay(now);
-	if (term.field === 'due' && value === 'tomorrow') return (day) => day === localDay(now, 1);
+	if (term.field === 'due' && value === 'today') return (day) => day === localDay(now, 0, timeZone);
+	if (term.field === 'due' && value === 'tomorrow') return (day) => day === localDay(now, 1, timeZone);
 	if (DURATION.test(value)) {
 		const days = Math.ceil(durationMs(term) / (24 * HOUR));
-		const limit = localDay(now, days);
+		const limit = localDay(now, days, timeZone);
 		// "Due within 7 days" includes what is already late; ">7d" is further out than that.
 		return term.op === '>' ? (day) => day !== null && day > limit : (day) => day !== null && day <= limit;
 	}
@@ -112,11 +116,11 @@ function compileTerm(term: FilterTerm, ctx: FilterContext): CardPredicate {
 		case 'is':
 			return isTest(term, ctx);
 		case 'due': {
-			const test = dayTest(term, ctx.now);
+			const test = dayTest(term, ctx.now, ctx.timeZone);
 			return ({ due }) => test(due);
 		}
 		case 'target': {
-			const test = dayTest(term, ctx.now);
+			const test = dayTest(term, ctx.now, ctx.timeZone);
 			return ({ card }) => test(card.target?.day ?? null);
 		}
 		case 'age':
@@ -134,7 +138,7 @@ function isTest(term: FilterTerm, ctx: FilterContext): CardPredicate {
 		case 'blocked':
 			return ({ card }) => card.blocked !== null;
 		case 'overdue': {
-			const today = localDay(ctx.now);
+			const today = localDay(ctx.now, 0, ctx.timeZone);
 			return ({ card, due }) => due !== null && due < today && !doneStages.has(card.stageId);
 		}
 		case 'waiting-approval':

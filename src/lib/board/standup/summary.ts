@@ -25,6 +25,8 @@ export interface StandupSummary {
 	overdue: SummaryCard[];
 	wipBreaches: SummaryBreach[];
 	waitingForApproval: SummaryCard[];
+	/** The filter the standup walked (its cards are the only ones named); null or absent: every card. */
+	filter?: string | null;
 }
 
 /** A `wip_breach` card event of the window. */
@@ -45,6 +47,8 @@ export interface SummaryInput {
 	teamRoles: Readonly<Record<string, readonly string[]>>;
 	/** Names of stages that no longer exist (from history), for breaches in them. */
 	stageNames?: ReadonlyMap<string, string>;
+	/** The filter the cards were chosen by, said in the summary (null: every card). */
+	filter?: string | null;
 }
 
 /**
@@ -75,7 +79,8 @@ export function standupSummary(input: SummaryInput): StandupSummary {
 		newlyBlocked: live.filter((c) => blockedIds.has(c.id) && c.blocked).map(ref),
 		overdue: live.filter((c) => c.due !== null && c.due < input.today && stageById.get(c.stageId)!.kind !== 'done').map(ref),
 		wipBreaches: [...breaches.values()].sort((a, b) => (stageIndex.get(a.stageId) ?? Infinity) - (stageIndex.get(b.stageId) ?? Infinity)),
-		waitingForApproval: live.filter((c) => signoffState(stageById.get(c.stageId)!, c, input.teamRoles)?.status === 'pending').map(ref)
+		waitingForApproval: live.filter((c) => signoffState(stageById.get(c.stageId)!, c, input.teamRoles)?.status === 'pending').map(ref),
+		filter: input.filter ?? null
 	};
 }
 
@@ -84,9 +89,9 @@ export function summaryIsEmpty(s: StandupSummary): boolean {
 	return s.finished.length + s.newlyBlocked.length + s.overdue.length + s.wipBreaches.length + s.waitingForApproval.length === 0;
 }
 
-/** The summary as plain text (markdown list style), for the clipboard and the board's activity. */
+/** The summary as plain text (markdown list style), for the clipboard and the board's activity; the heading names its filter. */
 export function summaryText(s: StandupSummary, heading: string): string {
-	const lines = [heading];
+	const lines = [s.filter ? `${heading}, cards matching ${s.filter}` : heading];
 	const section = (title: string, items: string[]) => {
 		if (items.length === 0) return;
 		lines.push('', `${title} (${items.length}):`, ...items.map((i) => `- ${i}`));

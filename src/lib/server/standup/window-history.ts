@@ -17,7 +17,8 @@ const MAX_ROWS = 5000;
 /** The history of a standup's window, ready for the page and the summary. */
 export interface WindowHistory {
 	changes: StandupChange[];
-	breaches: BreachRow[];
+	/** The window's WIP breaches, each with the card that pushed its stage over. */
+	breaches: (BreachRow & { cardId: string })[];
 	/** Every stage the board has had, by id (deleted ones too). */
 	stages: Map<string, HistoryStage>;
 }

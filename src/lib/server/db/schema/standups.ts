@@ -21,7 +21,11 @@ export const standups = pgTable(
 		since: timestamp('since', { withTimezone: true }).notNull(),
 		endedAt: timestamp('ended_at', { withTimezone: true }),
 		abandonedAt: timestamp('abandoned_at', { withTimezone: true }),
-		/** The summary worked out when it ended (src/lib/board/standup/summary.ts). */
+		/** The filter (the board's filter language) it was started with; null: every card. */
+		query: text('query'),
+		/** The cards that filter matched when it started: the walk and the summary cover only these (null: every card). */
+		cardIds: jsonb('card_ids').$type<string[]>(),
+		/** The summary worked out when it ended (src/lib/board/standup/summary.ts), with its text. */
 		summary: jsonb('summary').$type<Record<string, unknown>>()
 	},
 	(t) => [index('standups_board_started_idx').on(t.boardId, t.startedAt), index('standups_board_ended_idx').on(t.boardId, t.endedAt)]

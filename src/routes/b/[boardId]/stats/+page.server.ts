@@ -1,19 +1,36 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { boardStats, parseStatsQuery } from '$lib/server/stats';
+import { statsForRequest } from '$lib/server/stats-request';
+import { FilterQueryError, readFilterBoard } from '$lib/server/filter/card-filter';
+import { filterNames } from '$lib/board/filter/apply';
 import { DomainError } from '$lib/server/errors';
 import { requireUser } from '$lib/server/http';
 
 export const load: PageServerLoad = async (event) => {
-	requireUser(event);
+	const user = requireUser(event);
 	const { board } = await event.parent();
-	const { db, clock } = event.locals.ctx;
+	const { db, documents, clock } = event.locals.ctx;
 	const now = clock.now();
+	const params = event.url.searchParams;
 	try {
-		const query = parseStatsQuery(event.url.searchParams, now);
-		return { stats: await boardStats(db, board.id, query, now), now: now.toISOString() };
+		const read = await readFilterBoard(db, documents, board.id, user.id);
+		// What the page checks a filter against as it is typed: the same names the server checks (and the board's zone).
+		const filterContext = { ...filterNames(read), userId: user.id, timeZone: read.process.timeZone };
+		let filterError: { message: string; start: number; end: number; query: string } | null = null;
+		let stats;
+		try {
+			stats = await statsForRequest(db, documents, board.id, user.id, params, now, read);
+		} catch (err) {
+			if (!(err instanceof FilterQueryError)) throw err;
+			// A link with a bad filter: say where the mistake is and show every card's figures, saying so.
+			filterError = { message: err.message, start: err.start, end: err.end, query: params.get('q') ?? '' };
+			const rest = new URLSearchParams(params);
+			rest.delete('q');
+			stats = await statsForRequest(db, documents, board.id, user.id, rest, now, read);
+		}
+		return { stats, filterError, filterContext, now: now.toISOString() };
 	} catch (err) {
-		if (err instanceof DomainError) error(400, err.message);
+		if (err instanceof DomainError) error(err.code === 'not_found' ? 404 : 400, err.message);
 		throw err;
 	}
 };

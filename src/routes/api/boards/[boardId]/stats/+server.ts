@@ -1,19 +1,21 @@
 import { error, json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { requireBoardAction } from '$lib/server/boards/boards';
-import { boardStats, parseStatsQuery } from '$lib/server/stats';
+import { statsForRequest } from '$lib/server/stats-request';
+import { filterRefusal } from '$lib/server/filter/refusal';
 import { DomainError, statusForCode } from '$lib/server/errors';
 
-/** GET /api/boards/<id>/stats?from=YYYY-MM-DD&to=YYYY-MM-DD — the board's flow figures as JSON (members only). */
+/**
+ * GET /api/boards/<id>/stats?from=YYYY-MM-DD&to=YYYY-MM-DD[&q=<filter>] — the board's flow figures as JSON (members
+ * only), restricted to the cards the filter matches now; a bad filter answers 400 `{ message, start, end }`.
+ */
 export const GET: RequestHandler = async ({ locals, params, url }) => {
 	if (!locals.user) error(401, 'Log in to see board statistics.');
-	const { db, clock } = locals.ctx;
+	const { db, documents, clock } = locals.ctx;
 	try {
-		await requireBoardAction(db, params.boardId, locals.user.id, 'view');
-		const now = clock.now();
-		const query = parseStatsQuery(url.searchParams, now);
-		return json(await boardStats(db, params.boardId, query, now), { headers: { 'cache-control': 'private, no-store' } });
+		return json(await statsForRequest(db, documents, params.boardId, locals.user.id, url.searchParams, clock.now()), { headers: { 'cache-control': 'private, no-store' } });
 	} catch (err) {
+		const refused = filterRefusal(err);
+		if (refused) return refused;
 		if (err instanceof DomainError) error(statusForCode[err.code], err.message);
 		throw err;
 	}

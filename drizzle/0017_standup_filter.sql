@@ -1,0 +1,2 @@
+ALTER TABLE "standups" ADD COLUMN "query" text;--> statement-breakpoint
+ALTER TABLE "standups" ADD COLUMN "card_ids" jsonb;
