@@ -47,6 +47,15 @@ test('typing a filter fades the other cards, counts what is shown and puts the f
 	await expect(page.getByTestId('filter-input')).toHaveValue('label:seo owner:me');
 	await expect(page.getByTestId('filter-count')).toHaveText('1 of 4 cards shown');
 	await expect(page.getByTestId('quick-filter').filter({ hasText: 'My cards' })).toHaveAttribute('aria-pressed', 'true');
+
+	// The filter goes along to the stats tab, and back to the board.
+	await expect(page).toHaveURL(/[?&]q=label%3Aseo\+owner%3Ame/);
+	await page.getByRole('link', { name: 'Stats', exact: true }).click();
+	await expect(page.getByTestId('stats-filter')).toHaveValue('label:seo owner:me');
+	await expect(page.getByTestId('stats-scope')).toHaveText(/Figures for 1 card matching/);
+	await page.getByRole('link', { name: 'Board', exact: true }).click();
+	await expect(page.getByTestId('filter-input')).toHaveValue('label:seo owner:me');
+	await expect(page.getByTestId('filter-count')).toHaveText('1 of 4 cards shown');
 });
 
 test('a mistake is shown at its place and the board keeps the last good filter', async () => {
