@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import { access, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,7 +8,7 @@ import { formatBytes } from '../../comments/file-kinds.ts';
 
 /** Where attachments live and how large one may be. */
 export interface UploadSettings {
-	/** The folder holding `<boardId>/<attachmentId>` files (and `.incoming/` while uploads arrive). */
+	/** The folder holding `<boardId>/<attachmentId>` files, their thumbnails, and `.incoming/` while uploads arrive. */
 	dir: string;
 	maxBytes: number;
 }
@@ -41,6 +41,12 @@ export function storedPath(settings: UploadSettings, key: string): string {
 	if (!board || !file || rest.length > 0) throw new DomainError('not_found', 'This file does not exist.');
 	return join(settings.dir, checked(board), checked(file));
 }
+
+// A thumbnail sits beside its file under the same name, so whatever removes a board's folder removes it too.
+const THUMBNAIL_SUFFIX = '.thumb.webp';
+
+/** The thumbnail of a stored file (or of an upload still in `.incoming/`): `<boardId>/<attachmentId>.thumb.webp`. */
+export const thumbnailOf = (path: string): string => `${path}${THUMBNAIL_SUFFIX}`;
 
 /**
  * Writes an upload's bytes to a file in `.incoming/`, counting them as they arrive: past `maxBytes` it stops reading,
@@ -89,11 +95,19 @@ export async function readHead(path: string, bytes: number): Promise<Uint8Array>
 	}
 }
 
-/** Moves a received upload to its place under its board's folder. */
-export async function keepUpload(settings: UploadSettings, incomingPath: string, key: string): Promise<void> {
+/** Moves a received upload, and its thumbnail when one was made, to their place under the board's folder. */
+export async function keepUpload(settings: UploadSettings, incomingPath: string, key: string, withThumbnail: boolean): Promise<void> {
 	const path = storedPath(settings, key);
 	await mkdir(join(path, '..'), { recursive: true });
+	// The thumbnail first: a file in place always has the thumbnail its row will promise.
+	if (withThumbnail) await rename(thumbnailOf(incomingPath), thumbnailOf(path));
 	await rename(incomingPath, path);
+}
+
+/** Removes a stored file and its thumbnail (either already gone is fine). */
+export async function removeStored(settings: UploadSettings, key: string): Promise<void> {
+	const path = storedPath(settings, key);
+	await Promise.all([removeFile(path), removeFile(thumbnailOf(path))]);
 }
 
 /** Removes a file (an incoming one, or a stored one by key); a file already gone is fine. */
@@ -109,6 +123,14 @@ export async function readStored(settings: UploadSettings, key: string): Promise
 		throw new DomainError('not_found', 'This file is missing from the server’s storage. Ask an admin to restore it from a backup.');
 	});
 	return Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+}
+
+/** A stored file's thumbnail as a web stream with its size, or null when it has none on disk. */
+export async function readThumbnail(settings: UploadSettings, key: string): Promise<{ body: ReadableStream<Uint8Array>; size: number } | null> {
+	const path = thumbnailOf(storedPath(settings, key));
+	const found = await stat(path).catch(() => null);
+	if (!found?.isFile()) return null;
+	return { body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>, size: found.size };
 }
 
 /** Removes every file of a board (its folder). */

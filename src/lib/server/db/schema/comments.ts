@@ -1,4 +1,4 @@
-import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { boards } from './boards.ts';
 
 /**
@@ -42,6 +42,11 @@ export const cardAttachments = pgTable(
 		mimeType: text('mime_type').notNull(),
 		size: bigint('size', { mode: 'number' }).notNull(),
 		storageKey: text('storage_key').notNull(),
+		/**
+		 * An image's thumbnail: true when a WebP copy is stored beside the file, false when the image could not be
+		 * decoded (the page shows a plain icon); null for other files, and for images attached before thumbnails were made.
+		 */
+		thumbnail: boolean('thumbnail'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull()
 	},
 	(t) => [index('card_attachments_card_idx').on(t.boardId, t.cardId, t.createdAt)]

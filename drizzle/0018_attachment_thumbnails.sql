@@ -1,0 +1,1 @@
+ALTER TABLE "card_attachments" ADD COLUMN "thumbnail" boolean;
