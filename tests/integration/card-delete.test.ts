@@ -14,13 +14,13 @@ import { createBoard } from '../../src/lib/server/boards/boards.ts';
 import { acceptInvite, createInvite } from '../../src/lib/server/boards/invites.ts';
 import { addComment } from '../../src/lib/server/comments/service.ts';
 import { uploadAttachment } from '../../src/lib/server/attachments/service.ts';
-import { storedPath } from '../../src/lib/server/attachments/storage.ts';
+import { storedPath, thumbnailOf } from '../../src/lib/server/attachments/storage.ts';
 import { cardAttachments, cardComments } from '../../src/lib/server/db/schema/comments.ts';
 import { cardEvents, cardFlow } from '../../src/lib/server/db/schema/history.ts';
 import { searchCards } from '../../src/lib/server/search/query.ts';
 import { DEFAULT_CARD_PURGE_DELAY_MS } from '../../server/cards/card-purge.ts';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d6b1e40000000049454e44ae426082', 'hex');
 
 describe.each(dbKinds())('deleting a card (%s)', (kind) => {
 	let fd: InProcessFlowdeck;
@@ -38,16 +38,18 @@ describe.each(dbKinds())('deleting a card (%s)', (kind) => {
 	const searchTitles = async (q: string) => (await searchCards(db(), people.alice.id, q)).map((r) => r.title);
 	const files = (cardId: string) => db().select().from(cardAttachments).where(eq(cardAttachments.cardId, cardId));
 	const comments = (cardId: string) => db().select().from(cardComments).where(eq(cardComments.cardId, cardId));
+	/** Whether a file's bytes and its thumbnail are on disk. */
+	const onDisk = (key: string) => [existsSync(storedPath(fd.app.ctx.uploads, key)), existsSync(thumbnailOf(storedPath(fd.app.ctx.uploads, key)))];
 
-	/** A card with an owner, a checklist, a comment and a file. */
+	/** A card with an owner, a checklist, a comment and an image (which has a thumbnail). */
 	async function richCard(title: string, commentText: string): Promise<{ id: string; fileKey: string }> {
 		const id = cmd().addCard(firstStage(), title);
 		cmd().addOwner(id, people.alice.id);
 		cmd().addChecklistItem(id, 'Proofread');
 		await waitFor('the card on the server', () => onServer(id));
 		await addComment(fd.app.ctx, boardId, people.alice.id, id, { body: commentText });
-		const body = new Blob([new Uint8Array(PDF)]).stream();
-		await uploadAttachment(fd.app.ctx, boardId, people.alice.id, id, { fileName: 'brief.pdf', contentLength: PDF.length, body });
+		const body = new Blob([new Uint8Array(PNG)]).stream();
+		await uploadAttachment(fd.app.ctx, boardId, people.alice.id, id, { fileName: 'cover.png', contentLength: PNG.length, body });
 		const [file] = await files(id);
 		return { id, fileKey: file!.storageKey };
 	}
@@ -108,7 +110,7 @@ describe.each(dbKinds())('deleting a card (%s)', (kind) => {
 		clock.advance(DEFAULT_CARD_PURGE_DELAY_MS + 1_000);
 		await fd.app.jobs.runDue();
 		expect(await files(id)).toHaveLength(1);
-		expect(existsSync(storedPath(fd.app.ctx.uploads, fileKey))).toBe(true);
+		expect(onDisk(fileKey)).toEqual([true, true]);
 		expect(await comments(id)).toHaveLength(1);
 	});
 
@@ -124,11 +126,12 @@ describe.each(dbKinds())('deleting a card (%s)', (kind) => {
 		clock.advance(DEFAULT_CARD_PURGE_DELAY_MS - 60_000);
 		await fd.app.jobs.runDue();
 		expect(await files(id)).toHaveLength(1);
+		expect(onDisk(fileKey)).toEqual([true, true]);
 		expect(checkKeys()).toHaveLength(1);
 		clock.advance(120_000);
 		await fd.app.jobs.runDue();
 		expect(await files(id)).toEqual([]);
-		expect(existsSync(storedPath(fd.app.ctx.uploads, fileKey))).toBe(false);
+		expect(onDisk(fileKey)).toEqual([false, false]);
 		expect(await comments(id)).toEqual([]);
 		await waitFor('its exit check leaves the document', () => checkKeys().length === 0);
 		expect(await searchTitles('recording')).toEqual([]);

@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchPostgres, dbKinds } from '../helpers/db.ts';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
@@ -15,6 +17,29 @@ const MAX = 64 * 1024;
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d6b1e40000000049454e44ae426082', 'hex');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+/** A 2000 × 1500 photo-like JPEG (a gradient and a sun) taken with the camera turned: EXIF orientation 6, to be shown upright as 1500 × 2000. */
+const turnedPhoto = () => {
+	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="1500"><defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="#f97316"/><stop offset="1" stop-color="#4f46e5"/></linearGradient></defs><rect width="2000" height="1500" fill="url(#g)"/><circle cx="1400" cy="500" r="300" fill="#fde047"/></svg>`;
+	return sharp(Buffer.from(svg)).jpeg({ quality: 80 }).withMetadata({ orientation: 6 }).toBuffer();
+};
+
+/** A PNG of a few hundred bytes whose header says 20,000 × 20,000 pixels (400 megapixels): a decompression bomb's shape. */
+function pixelBomb(): Buffer {
+	const chunk = (type: string, data: Buffer) => {
+		const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+		const frame = Buffer.alloc(8 + body.length);
+		frame.writeUInt32BE(data.length, 0);
+		body.copy(frame, 4);
+		frame.writeUInt32BE(crc32(body), 4 + body.length);
+		return frame;
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(20_000, 0);
+	header.writeUInt32BE(20_000, 4);
+	header[8] = 1; // 1-bit greyscale: the smallest rows there are
+	return Buffer.concat([PNG.subarray(0, 8), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(2501 * 64))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 /** Reads Server-Sent Events from a response until `until` holds for one of them (event name and data). */
 async function readEvents(res: Response, until: (event: string, data: string) => boolean, timeoutMs = 10_000): Promise<void> {
@@ -188,7 +213,7 @@ describe.each(dbKinds())('comments and attachments on cards (%s)', (kind) => {
 		expect((await send('outsider', `/attachments/${image.id}`)).status).toBe(404);
 		expect((await send('anonymous', `/attachments/${image.id}`)).status).toBe(404);
 		expect((await upload('viewer', 'mine.png', PNG)).status).toBe(403);
-		expect(storedFiles().sort()).toEqual([image.id, pdf.id].sort());
+		expect(storedFiles().sort()).toEqual([image.id, `${image.id}.thumb.webp`, pdf.id].sort());
 		await waitFor('the upload is in the activity', async () => (await activity()).some((e) => e.text.endsWith('attached “cover.png”')));
 	});
 
@@ -237,8 +262,72 @@ describe.each(dbKinds())('comments and attachments on cards (%s)', (kind) => {
 		expect((await attachments()).map((a) => a.fileName).sort()).toEqual(['brief.pdf', 'cover.png']);
 	});
 
-	it('deleting the board deletes its files', async () => {
-		expect(storedFiles().length).toBe(2);
+	it('an image gets a small, upright WebP thumbnail without its metadata, served to members only and kept by their browser', async () => {
+		const photo = await turnedPhoto();
+		const res = await upload('editor', 'beach.jpg', photo);
+		expect(res.status).toBe(201);
+		const attached = (await res.json()) as { id: string; image: boolean; thumbnail: boolean };
+		expect(attached).toMatchObject({ image: true, thumbnail: true });
+
+		const onDisk = readFileSync(join(uploads.dir, boardId, `${attached.id}.thumb.webp`));
+		const meta = await sharp(onDisk).metadata();
+		// Turned upright (the 2000 × 1500 original is a portrait photo) and within 320 × 320.
+		expect([meta.format, meta.width, meta.height]).toEqual(['webp', 240, 320]);
+		expect([meta.orientation, meta.exif]).toEqual([undefined, undefined]);
+		expect(onDisk.length).toBeLessThan(photo.length / 10);
+
+		const thumb = await send('viewer', `/attachments/${attached.id}?size=thumb`);
+		expect(thumb.status).toBe(200);
+		expect(Buffer.from(await thumb.arrayBuffer())).toEqual(onDisk);
+		expect(Object.fromEntries(['content-type', 'x-content-type-options', 'content-security-policy', 'cache-control'].map((h) => [h, thumb.headers.get(h)]))).toEqual({
+			'content-type': 'image/webp',
+			'x-content-type-options': 'nosniff',
+			'content-security-policy': "default-src 'none'; sandbox",
+			'cache-control': 'private, max-age=31536000, immutable'
+		});
+		expect(thumb.headers.get('content-disposition')).toMatch(/^inline; filename="beach.webp"/);
+		// The file itself is unchanged, metadata and all.
+		expect(Buffer.from(await (await send('viewer', `/attachments/${attached.id}`)).arrayBuffer())).toEqual(photo);
+
+		expect((await send('outsider', `/attachments/${attached.id}?size=thumb`)).status).toBe(404);
+		expect((await send('anonymous', `/attachments/${attached.id}?size=thumb`)).status).toBe(404);
+		expect((await send('viewer', `/attachments/${attached.id}?size=huge`)).status).toBe(400);
+
+		// Removing the file removes its thumbnail.
+		expect((await send('editor', `/attachments/${attached.id}`, { method: 'DELETE' })).status).toBe(204);
+		expect(storedFiles().filter((f) => f.startsWith(attached.id))).toEqual([]);
+	});
+
+	it('a PDF, and an image that cannot be decoded, have no thumbnail: asked for one, the file itself is served', async () => {
+		const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('not really a photo')]);
+		const [pdf, jpeg] = await Promise.all([upload('editor', 'plan.pdf', PDF), upload('editor', 'broken.jpg', broken)]);
+		expect([pdf.status, jpeg.status]).toEqual([201, 201]);
+		const files = [(await pdf.json()) as { id: string; thumbnail: boolean; image: boolean }, (await jpeg.json()) as { id: string; thumbnail: boolean; image: boolean }];
+		expect(files.map((f) => [f.image, f.thumbnail])).toEqual([[false, false], [true, false]]);
+		expect(storedFiles().filter((f) => f.endsWith('.thumb.webp') && files.some((file) => f.startsWith(file.id)))).toEqual([]);
+
+		const asked = await Promise.all(files.map((f) => send('viewer', `/attachments/${f.id}?size=thumb`)));
+		expect(asked.map((r) => [r.status, r.headers.get('content-type'), r.headers.get('cache-control')])).toEqual([
+			[200, 'application/pdf', 'private, no-cache'],
+			[200, 'image/jpeg', 'private, no-cache']
+		]);
+		expect(asked[0]!.headers.get('content-disposition')).toMatch(/^attachment; filename="plan.pdf"/);
+		expect(Buffer.from(await asked[1]!.arrayBuffer())).toEqual(broken);
+		for (const f of files) expect((await send('editor', `/attachments/${f.id}`, { method: 'DELETE' })).status).toBe(204);
+	});
+
+	it('refuses an image of too many pixels (a decompression bomb) with its size, and keeps nothing', async () => {
+		const before = { stored: storedFiles(), listed: await attachments() };
+		const res = await upload('editor', 'poster.png', pixelBomb());
+		expect(res.status).toBe(413);
+		expect(((await res.json()) as { message: string }).message).toBe('“poster.png” is 20,000 × 20,000 pixels (400 megapixels); a card takes images up to 100 megapixels. Scale it down and attach it again.');
+		expect(storedFiles()).toEqual(before.stored);
+		expect(incoming()).toEqual([]);
+		expect(await attachments()).toEqual(before.listed);
+	});
+
+	it('deleting the board deletes its files and thumbnails', async () => {
+		expect(storedFiles().length).toBe(3);
 		const res = await clients.owner.post(`/b/${boardId}/settings?/delete`, { confirm: 'Campaigns' });
 		expect(res.status).toBe(303);
 		expect(existsSync(join(uploads.dir, boardId))).toBe(false);

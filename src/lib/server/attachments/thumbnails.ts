@@ -34,16 +34,17 @@ export async function makeThumbnail(input: string, output: string, fileName: str
 	let width: number;
 	let height: number;
 	try {
-		// The header alone: says the size before a pixel is decoded.
-		({ width, height } = await sharp(input).metadata());
+		// The header alone, which says the size before a pixel is decoded; unlimited, or sharp's own default limit
+		// would hide a bomb's size behind an error that reads like a corrupt file.
+		({ width, height } = await sharp(input, { limitInputPixels: false }).metadata());
 	} catch {
 		return false;
 	}
 	if (width * height > MAX_IMAGE_PIXELS) throw tooManyPixels(fileName, { width, height });
 	try {
-		// failOn 'error': a photo with a harmless flaw (a camera's trailing bytes) still gets a thumbnail; metadata
-		// is dropped because sharp keeps none unless asked.
-		await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
+		// failOn 'none': as lenient as browsers, which show an image with a flaw (a bad checksum, a cut-off end) as best
+		// they can, so the thumbnail shows what opening the file would. Metadata is dropped: sharp keeps none unless asked.
+		await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'none' })
 			.autoOrient()
 			.resize(THUMBNAIL_BOX, THUMBNAIL_BOX, { fit: 'inside', withoutEnlargement: true })
 			.webp({ quality: 80 })
