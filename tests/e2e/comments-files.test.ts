@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { expect, test } from './fixtures.ts';
 import { addCard, boardWithPeople, card, type Person } from './board-helpers.ts';
 
@@ -6,7 +7,8 @@ test.describe.configure({ mode: 'serial' });
 let owner: Person;
 let editor: Person;
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d6b1e40000000049454e44ae426082', 'hex');
+/** A 1200 × 800 PNG: its thumbnail is 320 × 213. */
+const cover = () => sharp({ create: { width: 1200, height: 800, channels: 3, background: '#4f46e5' } }).png().toBuffer();
 
 test.beforeAll(async ({ browser }) => {
 	test.setTimeout(120_000);
@@ -70,18 +72,31 @@ test('authors edit (marked edited) and delete their own comments, live for the o
 	await expect(editor.page.getByTestId('card-dialog').getByTestId('activity').locator('li', { hasText: 'deleted a comment' })).toContainText(owner.name);
 });
 
-test('an attached image shows as a thumbnail for everyone with the card open; a file that is not what it says is refused', async () => {
+test('an attached image shows as a thumbnail for everyone with the card open and opens whole; a file that is not what it says is refused', async () => {
 	const files = owner.page.getByTestId('card-attachments');
-	await files.getByLabel('Attach files').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: PNG });
+	await files.getByLabel('Attach files').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: await cover() });
 	for (const page of [owner.page, editor.page]) {
 		const thumbnail = page.getByTestId('card-attachments').getByTestId('attachment-thumbnail');
 		await expect(thumbnail).toHaveAttribute('alt', 'Thumbnail of cover.png');
-		// Loaded, not a broken image: the file is served to members as an image.
-		await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+		await expect(thumbnail).toHaveAttribute('src', /\/attachments\/[a-z0-9]+\?size=thumb$/);
+		// Loaded, not a broken image, and the small copy: 320 pixels wide, not the original's 1200.
+		await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
 	}
+	// Clicking the thumbnail opens the image itself.
+	const thumbnail = files.getByTestId('attachment-thumbnail');
+	const original = (await thumbnail.getAttribute('src'))!.replace('?size=thumb', '');
+	const [tab] = await Promise.all([owner.page.context().waitForEvent('page'), thumbnail.click()]);
+	await expect.poll(() => tab.url()).toBe(new URL(original, owner.page.url()).href);
+	await tab.close();
 	await files.getByLabel('Attach files').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
 	await expect(files.getByTestId('attachment-problem')).toHaveText('“notes.png” is named as a PNG image, but its contents are a PDF document. Check the file and try again.');
 	await expect(files.getByTestId('attachment')).toHaveCount(1);
+	// A JPEG by its bytes that no decoder can read is kept, shown with a plain icon rather than a broken image.
+	await files.getByLabel('Attach files').setInputFiles({ name: 'scan.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00]) });
+	const scan = files.getByTestId('attachment').filter({ hasText: 'scan.jpg' });
+	await expect(scan.locator('span[aria-hidden="true"]')).toHaveText('jpg');
+	await expect(scan.getByRole('img')).toHaveCount(0);
+	await expect(files.getByTestId('attachment-thumbnail')).toHaveCount(1);
 
 	// On a phone the comments and files fit the dialog's width.
 	await owner.page.setViewportSize({ width: 390, height: 844 });
