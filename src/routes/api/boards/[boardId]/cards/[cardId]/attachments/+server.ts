@@ -16,8 +16,9 @@ export const GET: RequestHandler = ({ locals, params }) =>
 /**
  * POST /api/boards/<id>/cards/<id>/attachments?name=<file name> with the file's bytes as the body (any Content-Type;
  * the type is found from the bytes) — attaches a file (members who may edit). 413 past the size limit (told by
- * Content-Length before anything is read, or by counting), 415 for a kind cards do not take or bytes that are not
- * what the name says; nothing is stored then. Answers 201 with the attachment.
+ * Content-Length before anything is read, or by counting) and for an image over 100 megapixels, 415 for a kind cards
+ * do not take or bytes that are not what the name says; nothing is stored then. Answers 201 with the attachment (an
+ * image with its thumbnail made).
  */
 export const POST: RequestHandler = (event) =>
 	jsonApi(async () => {
