@@ -101,17 +101,18 @@ export function chanceOnTime(input: ChanceInput): number {
 	if (budget < 0) return 0;
 	const trials = input.trials ?? TRIALS;
 	const random = seededRandom(input.seed);
-	const stages = input.ahead.map((s) => (s.samples.length < MIN_SAMPLES && s.allowanceMs !== null ? { ...s, samples: [s.allowanceMs] } : s));
-	const current = stages[0];
-	const from = current ? firstAbove(current.samples, input.elapsedMs) : 0;
+	const pools = input.ahead.map((s) => (s.samples.length < MIN_SAMPLES && s.allowanceMs !== null ? [s.allowanceMs] : s.samples)).filter((p, i) => i === 0 || p.length > 0);
+	const current = pools[0] ?? [];
+	const from = firstAbove(current, input.elapsedMs);
+	// The current stage's draws: only stays longer than the time spent, counting the rest; none that long: whole ones.
+	const restFrom = from < current.length ? from : 0;
+	const restLess = from < current.length ? input.elapsedMs : 0;
 	let onTime = 0;
 	for (let trial = 0; trial < trials; trial++) {
-		let total = 0;
-		for (let i = 0; i < stages.length && total <= budget; i++) {
-			const { samples } = stages[i]!;
-			if (samples.length === 0) continue;
-			if (i === 0 && from < samples.length) total += samples[from + Math.floor(random() * (samples.length - from))]! - input.elapsedMs;
-			else total += samples[Math.floor(random() * samples.length)]!;
+		let total = current.length === 0 ? 0 : current[restFrom + Math.floor(random() * (current.length - restFrom))]! - restLess;
+		for (let i = 1; i < pools.length && total <= budget; i++) {
+			const samples = pools[i]!;
+			total += samples[Math.floor(random() * samples.length)]!;
 		}
 		if (total <= budget) onTime++;
 	}
