@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { selectRows, type Db } from '../db/client.ts';
 import { dayEndIn } from '../../board/metrics/deadlines/day-end.ts';
 import { allowances, chanceOnTime, riskLevel, seedOf, type RiskLevel, type StageAhead } from '../../board/metrics/deadlines/risk.ts';
-import type { Card } from '../../board/types.ts';
 import type { CardsReading } from '../../../../server/engine/board-reading.ts';
 
 /** How far back the board's past stays are sampled from. */
@@ -14,6 +13,7 @@ export interface CardRisk {
 	cardId: string;
 	title: string;
 	stageId: string;
+	stageName: string;
 	owners: string[];
 	target: string;
 	/** Share of the Monte Carlo's trials that finished by the end of the target day (0–1). */
@@ -56,13 +56,10 @@ export function risksOf(board: Pick<CardsReading, 'stages' | 'process' | 'cards'
 		const ahead = aheadOf.get(card.stageId);
 		if (card.archived || !card.target || !ahead) continue;
 		const chance = chanceOnTime({ now, deadline: dayEndIn(card.target.day, board.process.timeZone), ahead, elapsedMs: Math.max(0, now - Date.parse(card.movedAt)), seed: seedOf(card.id) });
-		risks.push(riskOf(card, card.target.day, chance));
+		const stageName = stages.find((s) => s.id === card.stageId)?.name ?? '';
+		risks.push({ cardId: card.id, title: card.title, stageId: card.stageId, stageName, owners: [...card.owners], target: card.target.day, chance, level: riskLevel(chance) });
 	}
 	return risks.sort((a, b) => a.chance - b.chance || a.target.localeCompare(b.target) || a.cardId.localeCompare(b.cardId));
-}
-
-function riskOf(card: Card, target: string, chance: number): CardRisk {
-	return { cardId: card.id, title: card.title, stageId: card.stageId, owners: [...card.owners], target, chance, level: riskLevel(chance) };
 }
 
 /** The delivery risk of every open card with a target date on the board, riskiest first. */
