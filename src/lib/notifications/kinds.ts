@@ -6,6 +6,7 @@ export const NOTIFICATION_KINDS = {
 	due_soon: { label: 'Your step or card is due soon', channel: 'both' },
 	overdue: { label: 'Overdue', channel: 'both' },
 	blocked_long: { label: 'A card blocked too long', channel: 'both' },
+	delivery_risk: { label: 'A card’s chance of meeting its target date changed (at risk, likely late, back on track)', channel: 'both' },
 	unstaffed: { label: 'No one holds the team role a step needs', channel: 'both' },
 	rule_message: { label: 'Messages from automation rules', channel: 'both' },
 	mention: { label: 'Mentioned in a comment', channel: 'both' },
