@@ -1,30 +1,8 @@
 import { duration, percent, type Column } from './sortable';
+import type { NamedHandoffLane, PortfolioFigures } from '$lib/board/portfolio';
 
 /** A board's row as the portfolio API sends it (src/lib/server/portfolio/portfolio.ts). */
-export interface PortfolioRow {
-	id: string;
-	name: string;
-	throughput: number;
-	onTimeShare: number | null;
-	withDue: number;
-	automationShare: number | null;
-	leadTimeP50: number | null;
-}
-
-/** A lane of hand-offs between two boards as the API sends it (src/lib/server/portfolio/handoffs.ts). */
-export interface HandoffRow {
-	fromBoardId: string;
-	toBoardId: string;
-	fromBoard: string;
-	toBoard: string;
-	handedOff: number;
-	pickedUp: number;
-	done: number;
-	pickupP50: number | null;
-	pickupP85: number | null;
-	doneP50: number | null;
-	doneP85: number | null;
-}
+export type PortfolioRow = PortfolioFigures & { id: string; name: string };
 
 /**
  * The portfolio's columns, in order: one entry per figure (compliance and cards at risk will be one entry each).
@@ -48,7 +26,7 @@ export function boardColumns(range: { from: string; to: string }): Column<Portfo
 }
 
 /** The hand-off table's columns: the lane, how many, and how fast the receiving team picked them up and finished them. */
-export const handoffColumns: Column<HandoffRow>[] = [
+export const handoffColumns: Column<NamedHandoffLane>[] = [
 	{ key: 'lane', label: 'From → to', value: (h) => `${h.fromBoard} → ${h.toBoard}` },
 	{ key: 'handedOff', label: 'Handed off', title: 'Linked cards rules created on the receiving board in the range', value: (h) => h.handedOff },
 	{ key: 'pickedUp', label: 'Picked up', title: 'Moved on or given an owner by someone on the receiving board', value: (h) => h.pickedUp, format: (h) => `${h.pickedUp} of ${h.handedOff}` },

@@ -2,22 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows, type Db } from '../db/client.ts';
 import { idSet } from '../card-subset.ts';
 import type { Range } from '../../board/metrics/flow.ts';
-
-/** Hand-offs from one board to another over a range, and how fast the receiving team took them up and finished them. */
-export interface HandoffLane {
-	fromBoardId: string;
-	toBoardId: string;
-	/** Linked cards rules created in the range. */
-	handedOff: number;
-	/** Of those, picked up so far (see `readHandoffs`) and finished so far. */
-	pickedUp: number;
-	done: number;
-	/** Hours from the hand-off to pick-up and to done, nearest-rank p50 and p85 of those that got there; null: none. */
-	pickupP50: number | null;
-	pickupP85: number | null;
-	doneP50: number | null;
-	doneP85: number | null;
-}
+import type { HandoffLane } from '../../board/portfolio.ts';
 
 const HOUR = 3_600_000;
 

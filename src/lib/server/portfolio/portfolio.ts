@@ -5,20 +5,8 @@ import { automationShare } from '../../board/metrics/automation.ts';
 import type { Range } from '../../board/metrics/flow.ts';
 import type { Role } from '../auth/permissions.ts';
 import { readFlowFigures } from './flow-figures.ts';
-import { readHandoffs, type HandoffLane } from './handoffs.ts';
-
-/** A board's figures on the portfolio; null where there is nothing to measure (no card with a due date, no work). */
-export interface PortfolioFigures {
-	/** Cards finished in the range. */
-	throughput: number;
-	/** Of the finished cards with a due date, the share finished by it (the stats tab's "Deadlines"). */
-	onTimeShare: number | null;
-	withDue: number;
-	/** The stats tab's automation share. */
-	automationShare: number | null;
-	/** Median lead time, hours. */
-	leadTimeP50: number | null;
-}
+import { readHandoffs } from './handoffs.ts';
+import type { NamedHandoffLane, PortfolioFigures } from '../../board/portfolio.ts';
 
 /** One board of the portfolio. */
 export interface PortfolioBoard extends PortfolioFigures {
@@ -30,7 +18,7 @@ export interface PortfolioBoard extends PortfolioFigures {
 /** The portfolio answer: every board the caller belongs to, and the hand-offs between them. */
 export interface Portfolio {
 	boards: PortfolioBoard[];
-	handoffs: (HandoffLane & { fromBoard: string; toBoard: string })[];
+	handoffs: NamedHandoffLane[];
 }
 
 /** What a board shows when nothing happened on it in the range. */
