@@ -8,6 +8,7 @@ import { getProcessOwner } from '../../src/lib/server/boards/team-roles.ts';
 import { canEditOtherBoard, type RuleRecord } from '../../src/lib/server/rules/store.ts';
 import { RuleActionError, fillPlaceholders, type RuleEffect } from '../../src/lib/board/rules/plan-actions.ts';
 import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
+import { recordCardLink } from '../../src/lib/server/portfolio/card-links.ts';
 
 /** What an effect knows about where it runs. */
 export interface EffectScope {
@@ -65,6 +66,8 @@ export async function runEffect(ctx: AppContext, rule: RuleRecord, effect: RuleE
 			const stageId = effect.stageId && other.stages.some((x) => x.id === effect.stageId) ? effect.stageId : other.stages[0]?.id;
 			if (!stageId) throw new RuleActionError('The other board has no stage to put the card in.');
 			const newCardId = String((await ctx.documents.applyAsServer(effect.boardId, s.origin, [{ name: 'addCard', args: [stageId, effect.title] }]))[0]);
+			// The hand-off as a relation too, so the portfolio can time the receiving team's pick-up.
+			await recordCardLink(ctx.db, { fromBoardId: s.boardId, fromCardId: s.card.id, toBoardId: effect.boardId, toCardId: newCardId, ruleId: rule.id }, ctx.clock.now());
 			// Both cards link each other in their descriptions: visible, searchable, and no new document shape.
 			await ctx.documents.applyAsServer(effect.boardId, s.origin, [{ name: 'setDescription', args: [newCardId, `Linked from [${s.card.title}](${cardUrl(ctx, s.boardId, s.card.id)}) on ${s.boardName}.`] }]);
 			const [otherBoard] = await ctx.db.select({ name: boards.name }).from(boards).where(eq(boards.id, effect.boardId));

@@ -6,5 +6,10 @@ import { sql, type SQL } from 'drizzle-orm';
  */
 export function inCards(cardIds: readonly string[] | null, column: SQL = sql`card_id`): SQL {
 	if (cardIds === null) return sql``;
-	return sql` and ${column} in (select jsonb_array_elements_text(${JSON.stringify(cardIds)}::jsonb))`;
+	return sql` and ${column} in ${idSet(cardIds)}`;
+}
+
+/** `(select …the ids…)` for `x in …`: any number of ids (cards, boards) as one JSON bind parameter. */
+export function idSet(ids: readonly string[]): SQL {
+	return sql`(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
 }

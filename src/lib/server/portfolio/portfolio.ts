@@ -1,0 +1,59 @@
+import type { Db } from '../db/client.ts';
+import { listBoardsForUser } from '../boards/boards.ts';
+import { readAutomationDays } from '../automation-share.ts';
+import { automationShare } from '../../board/metrics/automation.ts';
+import type { Range } from '../../board/metrics/flow.ts';
+import type { Role } from '../auth/permissions.ts';
+import { readFlowFigures } from './flow-figures.ts';
+import { readHandoffs } from './handoffs.ts';
+import type { NamedHandoffLane, PortfolioFigures } from '../../board/portfolio.ts';
+
+/** One board of the portfolio. */
+export interface PortfolioBoard extends PortfolioFigures {
+	id: string;
+	name: string;
+	role: Role;
+}
+
+/** The portfolio answer: every board the caller belongs to, and the hand-offs between them. */
+export interface Portfolio {
+	boards: PortfolioBoard[];
+	handoffs: NamedHandoffLane[];
+}
+
+/** What a board shows when nothing happened on it in the range. */
+const NOTHING: PortfolioFigures = { throughput: 0, onTimeShare: null, withDue: 0, automationShare: null, leadTimeP50: null };
+
+/**
+ * Reads some figures for all the boards at once (one statement, however many boards). A new column (compliance, cards
+ * at risk) is one more source here and one more entry in the page's column list.
+ */
+type FigureSource = (db: Db, boardIds: readonly string[], range: Range) => Promise<Map<string, Partial<PortfolioFigures>>>;
+
+const SOURCES: FigureSource[] = [
+	async (db, boardIds, range) => {
+		const flow = await readFlowFigures(db, boardIds, range);
+		return new Map(
+			[...flow].map(([id, f]) => [id, { throughput: f.throughput, withDue: f.withDue, onTimeShare: f.withDue ? f.onTime / f.withDue : null, leadTimeP50: f.leadTimeP50 }])
+		);
+	},
+	async (db, boardIds, range) => {
+		const days = await readAutomationDays(db, boardIds, range);
+		return new Map([...days].map(([id, d]) => [id, { automationShare: automationShare(d, range).share }]));
+	}
+];
+
+/**
+ * The portfolio of `userId` over `range`: for each board they are a member of (and only those), the figures its stats
+ * tab shows for the same range, computed for all the boards together; and the cross-team hand-offs between them.
+ */
+export async function portfolio(db: Db, userId: string, range: Range): Promise<Portfolio> {
+	const boards = await listBoardsForUser(db, userId);
+	const ids = boards.map((b) => b.id);
+	const [parts, lanes] = await Promise.all([Promise.all(SOURCES.map((source) => source(db, ids, range))), readHandoffs(db, ids, range)]);
+	const names = new Map(boards.map((b) => [b.id, b.name]));
+	return {
+		boards: boards.map((b) => Object.assign({ id: b.id, name: b.name, role: b.role }, NOTHING, ...parts.map((p) => p.get(b.id) ?? {})) as PortfolioBoard),
+		handoffs: lanes.map((l) => ({ ...l, fromBoard: names.get(l.fromBoardId)!, toBoard: names.get(l.toBoardId)! }))
+	};
+}

@@ -1,0 +1,19 @@
+import { error, json } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { portfolioForRequest } from '$lib/server/portfolio/request';
+import { DomainError, statusForCode } from '$lib/server/errors';
+
+/**
+ * GET /api/portfolio?from=YYYY-MM-DD&to=YYYY-MM-DD — per board the caller belongs to: throughput, on-time share,
+ * automation share, median lead time; and the cross-team hand-offs between those boards (see docs/portfolio.md).
+ */
+export const GET: RequestHandler = async ({ locals, url }) => {
+	if (!locals.user) error(401, 'Log in to see your portfolio.');
+	const { db, clock } = locals.ctx;
+	try {
+		return json(await portfolioForRequest(db, locals.user.id, url.searchParams, clock.now()), { headers: { 'cache-control': 'private, no-store' } });
+	} catch (err) {
+		if (err instanceof DomainError) error(statusForCode[err.code], err.message);
+		throw err;
+	}
+};

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { duration, nextSort, percent, sortRows, type Column } from '../../src/lib/components/portfolio/sortable.ts';
+import { boardColumns, type PortfolioRow } from '../../src/lib/components/portfolio/columns.ts';
+
+const board = (name: string, throughput: number, onTimeShare: number | null): PortfolioRow => ({ id: name.toLowerCase(), name, throughput, onTimeShare, withDue: onTimeShare === null ? 0 : 4, automationShare: null, leadTimeP50: null });
+const rows = [board('Blog', 12, 0.5), board('ads', 3, null), board('Events', 12, 1), board('Video', 0, 0.25)];
+const columns = boardColumns({ from: '2026-11-01', to: '2026-11-30' });
+const names = (sorted: PortfolioRow[]) => sorted.map((r) => r.name);
+
+describe('sorting the portfolio table', () => {
+	it('sorts names A to Z and back, whatever their case', () => {
+		expect(names(sortRows(rows, columns, { key: 'name', direction: 'ascending' }))).toEqual(['ads', 'Blog', 'Events', 'Video']);
+		expect(names(sortRows(rows, columns, { key: 'name', direction: 'descending' }))).toEqual(['Video', 'Events', 'Blog', 'ads']);
+	});
+
+	it('sorts figures either way, keeping ties in their order and boards with nothing to measure last', () => {
+		expect(names(sortRows(rows, columns, { key: 'throughput', direction: 'descending' }))).toEqual(['Blog', 'Events', 'ads', 'Video']);
+		expect(names(sortRows(rows, columns, { key: 'onTime', direction: 'descending' }))).toEqual(['Events', 'Blog', 'Video', 'ads']);
+		expect(names(sortRows(rows, columns, { key: 'onTime', direction: 'ascending' }))).toEqual(['Video', 'Blog', 'Events', 'ads']);
+	});
+
+	it('turns the same column around and starts a new one its natural way', () => {
+		expect(nextSort({ key: 'name', direction: 'ascending' }, 'name', 'ascending')).toEqual({ key: 'name', direction: 'descending' });
+		expect(nextSort({ key: 'name', direction: 'descending' }, 'throughput', 'descending')).toEqual({ key: 'throughput', direction: 'descending' });
+	});
+
+	it('links each board to its stats tab for the same dates, and says what a share is out of', () => {
+		const [name, , onTime] = columns as [Column<PortfolioRow>, Column<PortfolioRow>, Column<PortfolioRow>];
+		expect(name.href!(rows[0]!)).toBe('/b/blog/stats?from=2026-11-01&to=2026-11-30');
+		expect(onTime.format!(rows[0]!)).toBe('50 % of 4');
+		expect(onTime.format!(rows[1]!)).toBe('–');
+		expect([percent(null), percent(0.666), duration(null), duration(47.94), duration(72)]).toEqual(['–', '67 %', '–', '47.9 h', '3.0 d']);
+	});
+});
