@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { duration, nextSort, percent, sortRows, type Column } from '../../src/lib/components/portfolio/sortable.ts';
 import { boardColumns, type PortfolioRow } from '../../src/lib/components/portfolio/columns.ts';
 
-const board = (name: string, throughput: number, onTimeShare: number | null): PortfolioRow => ({ id: name.toLowerCase(), name, throughput, onTimeShare, withDue: onTimeShare === null ? 0 : 4, automationShare: null, leadTimeP50: null });
+const board = (name: string, throughput: number, onTimeShare: number | null): PortfolioRow => ({ id: name.toLowerCase(), name, throughput, onTimeShare, withDue: onTimeShare === null ? 0 : 4, automationShare: null, leadTimeP50: null, atRisk: 0 });
 const rows = [board('Blog', 12, 0.5), board('ads', 3, null), board('Events', 12, 1), board('Video', 0, 0.25)];
 const columns = boardColumns({ from: '2026-11-01', to: '2026-11-30' });
 const names = (sorted: PortfolioRow[]) => sorted.map((r) => r.name);

@@ -11,6 +11,8 @@ export interface PortfolioFigures {
 	automationShare: number | null;
 	/** Median lead time, hours. */
 	leadTimeP50: number | null;
+	/** Open cards the last delivery-risk check found at risk or likely late. */
+	atRisk: number;
 }
 
 /** Hand-offs from one board to another over a range, and how fast the receiving team took them up and finished them. */

@@ -21,6 +21,7 @@ export function boardColumns(range: { from: string; to: string }): Column<Portfo
 			format: (b) => (b.withDue ? `${percent(b.onTimeShare)} of ${b.withDue}` : '–')
 		},
 		{ key: 'automation', label: 'Automated', title: 'Share of the routine work (assignments, moves, due dates, messages) rules and the process did', value: (b) => b.automationShare, format: (b) => percent(b.automationShare) },
+		{ key: 'atRisk', label: 'At risk', title: 'Open cards at risk of missing their target date, or likely to (from the last hourly check)', value: (b) => b.atRisk },
 		{ key: 'lead', label: 'Lead time', title: 'Median time from a card’s creation to done', value: (b) => b.leadTimeP50, format: (b) => duration(b.leadTimeP50) }
 	];
 }

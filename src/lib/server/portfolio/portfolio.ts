@@ -6,6 +6,7 @@ import type { Range } from '../../board/metrics/flow.ts';
 import type { Role } from '../auth/permissions.ts';
 import { readFlowFigures } from './flow-figures.ts';
 import { readHandoffs } from './handoffs.ts';
+import { readAtRiskCounts } from './risk-counts.ts';
 import type { NamedHandoffLane, PortfolioFigures } from '../../board/portfolio.ts';
 
 /** One board of the portfolio. */
@@ -22,7 +23,7 @@ export interface Portfolio {
 }
 
 /** What a board shows when nothing happened on it in the range. */
-const NOTHING: PortfolioFigures = { throughput: 0, onTimeShare: null, withDue: 0, automationShare: null, leadTimeP50: null };
+const NOTHING: PortfolioFigures = { throughput: 0, onTimeShare: null, withDue: 0, automationShare: null, leadTimeP50: null, atRisk: 0 };
 
 /**
  * Reads some figures for all the boards at once (one statement, however many boards). A new column (compliance, cards
@@ -40,7 +41,9 @@ const SOURCES: FigureSource[] = [
 	async (db, boardIds, range) => {
 		const days = await readAutomationDays(db, boardIds, range);
 		return new Map([...days].map(([id, d]) => [id, { automationShare: automationShare(d, range).share }]));
-	}
+	},
+	// Cards at risk are a state now, not a figure over the range.
+	async (db, boardIds) => new Map([...(await readAtRiskCounts(db, boardIds))].map(([id, n]) => [id, { atRisk: n }]))
 ];
 
 /**
