@@ -61,7 +61,7 @@ test('the Process section: compliance against a target the owner sets, and a sug
 	await expect(drafting.locator('td').nth(3)).toHaveText(`${days} d`);
 	await expect(drafting.getByTestId('suggestion')).toHaveCount(0);
 
-	// A phone: the section fits, its tables scroll inside their cards.
+	// A phone: the section fits, its tables scroll inside their cards (hidden labels too: they are placed in them).
 	await page.setViewportSize({ width: 390, height: 844 });
 	await expect(page.getByTestId('chart-compliance').locator('svg').first()).toBeVisible();
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -83,7 +83,7 @@ test('the Process section: compliance against a target the owner sets, and a sug
 		const step = dialog.getByTestId('step-settings');
 		await step.getByLabel('Due, in days before the target date').fill('');
 		await step.getByRole('button', { name: 'Save step' }).click();
-		await expect(step.getByRole('status')).toHaveText('Step saved.');
+		await expect(step.getByRole('status')).toHaveText('This is a plain stage now.');
 		await dialog.getByRole('button', { name: 'Close' }).click();
 	}
 	expect(errors).toEqual([]);
