@@ -124,6 +124,17 @@ describe.each(dbKinds())('the process review from recorded history (%s)', (kind)
 		expect(answer.mayChange).toBe(true);
 	});
 
+	it('counts only the cards the board filter matches now (q)', async () => {
+		const filtered = await processReviewForRequest(fd.app.ctx.db, fd.app.rooms, boardId, people.Alex!.id, new URLSearchParams([...params, ['q', '"Sent back"']]), new Date());
+		expect(filtered.filter).toEqual({ query: '"Sent back"', cards: 1 });
+		expect(filtered.compliance).toMatchObject({ exits: 1, clean: 0, sentBack: 1 });
+		expect(filtered.planVsActual.steps.map((s) => [s.name, s.left])).toEqual([
+			['Brief', 1],
+			['Approve outline', 0],
+			['Write', 0]
+		]);
+	});
+
 	it('compares Approve outline with its plan and suggests 7 working days instead of 5', async () => {
 		const { planVsActual } = await review();
 		const outline = planVsActual.steps.find((s) => s.name === 'Approve outline')!;

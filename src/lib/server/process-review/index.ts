@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../db/client.ts';
 import { readStages } from '../history.ts';
 import { DomainError } from '../errors.ts';
@@ -42,7 +43,7 @@ export async function processReview(db: Db, boardId: string, range: Range, optio
 	const cardIds = options.cardIds ?? null;
 	const until = Math.max(range.to, baseline.to);
 	const [events, stageRows, settings, automation] = await Promise.all([
-		readReviewEvents(db, boardId, until, cardIds),
+		readReviewEvents(db, boardId, Math.min(range.from, baseline.from), until, cardIds),
 		readStages(db, boardId),
 		readProcessSettings(db, boardId),
 		automationTrend(db, boardId, range, cardIds)
@@ -51,11 +52,15 @@ export async function processReview(db: Db, boardId: string, range: Range, optio
 	const names = new Map(stages.map((s) => [s.id, s.name]));
 	for (const s of options.workflow.stages) names.set(s.id, s.name);
 	const criteria = new Map(options.workflow.stages.map((s) => [s.id, s.exitCriteria.map((c) => c.id)]));
+	// Each replay below holds the thread for a while on a big board: the server's sockets go first, between them.
+	await setImmediate();
 	const attempts = stageAttempts(events, stages, criteria);
+	await setImmediate();
 	const timelines = buildTimelines(
 		events.filter((e): e is FlowEvent => e.type === 'created' || e.type === 'moved'),
 		stages
 	);
+	await setImmediate();
 	const figures = compliance(attempts, timelines, range, stages.map((s) => s.id), settings.target);
 	const times = cardTimes(timelines, { from: Math.min(range.from, baseline.from), to: until });
 	const day = (t: number) => new Date(t).toISOString().slice(0, 10);
