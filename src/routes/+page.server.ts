@@ -39,7 +39,7 @@ export const actions: Actions = {
 				const roleHolders = Object.fromEntries(template.teamRoles.map((role, n) => [role, picked(n)]));
 				const timeZone = String(form.get('timeZone') ?? '').trim();
 				try {
-					return { boardId: await createBoardFromTemplate(db, user.id, { name, template, timeZone, roleHolders }, clock.now()) };
+					return { boardId: await createBoardFromTemplate(db, user.id, { name, template, timeZone, roleHolders, templateId }, clock.now()) };
 				} catch (err) {
 					if (!(err instanceof TemplateProblemsError)) throw err;
 					// A team template stored by an older version that today's rules refuse: say what is wrong with it.

@@ -28,6 +28,8 @@ export interface NewBoardFromTemplate {
 	timeZone: string;
 	/** Team role name → the people who hold it (may be empty or missing: the role stays unstaffed). */
 	roleHolders: Record<string, readonly string[]>;
+	/** The template's id (built-in or team), kept on the board so the process review can name it and update it. */
+	templateId?: string;
 }
 
 /** `userId` first, then everyone who shares at least one board with them, by name. */
@@ -71,7 +73,7 @@ export async function createBoardFromTemplate(db: Db, userId: string, input: New
 	const id = newId();
 	await db.transaction(async (tx) => {
 		const t = tx as unknown as Db;
-		await tx.insert(boards).values({ id, name, createdBy: userId, createdAt: now, processOwnerId: userId });
+		await tx.insert(boards).values({ id, name, createdBy: userId, createdAt: now, processOwnerId: userId, templateId: input.templateId ?? null });
 		await tx.insert(boardMembers).values({ boardId: id, userId, role: 'owner', joinedAt: now });
 		const joining = people.filter((p) => p !== userId);
 		if (joining.length > 0) {

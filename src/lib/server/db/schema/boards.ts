@@ -12,7 +12,14 @@ export const boards = pgTable('boards', {
 	/** Hours before a step or card is due when its owner is reminded (a board setting; default 48 and 24). */
 	reminderHours: jsonb('reminder_hours').$type<number[]>().notNull().default([48, 24]),
 	/** Hours a card may stay blocked before its owners and the process owner are told. */
-	blockedAlertHours: integer('blocked_alert_hours').notNull().default(24)
+	blockedAlertHours: integer('blocked_alert_hours').notNull().default(24),
+	/** The compliance the process owner aims for, in whole per cent (the process review's target line; 95 unless set). */
+	complianceTargetPercent: integer('compliance_target_percent').notNull().default(95),
+	/**
+	 * The template the board was created from (a built-in's id or a team template's; null: a blank board). Not a
+	 * foreign key: built-ins live in code, and a deleted team template just stops being found.
+	 */
+	templateId: text('template_id')
 });
 
 /** Who may open a board, and with which role ('owner' | 'editor' | 'viewer'). */

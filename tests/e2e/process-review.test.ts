@@ -1,0 +1,90 @@
+import { expect, test, type Page } from './fixtures.ts';
+import { logIn } from './helpers.ts';
+import { newPerson, openStageSettings, waitForBoard } from './board-helpers.ts';
+
+/** Opens the demo board's stats tab (its owner: the demo user) and returns the board id. */
+async function demoStats(page: Page): Promise<string> {
+	await logIn(page, 'demo@flowdeck.local', 'flowdeck-demo-2026');
+	await page.getByRole('link', { name: /Content publishing/ }).click();
+	await waitForBoard(page);
+	const boardId = new URL(page.url()).pathname.split('/')[2]!;
+	await page.getByRole('link', { name: 'Stats' }).click();
+	await expect(page.getByTestId('process-section')).toBeVisible();
+	return boardId;
+}
+
+test('the Process section: compliance against a target the owner sets, and a suggested allowance applied with one click', async ({ page, browser }) => {
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(String(e)));
+	const boardId = await demoStats(page);
+	const compliance = page.getByTestId('process-compliance');
+	// The demo sends a fifth of its posts back from Review: below the 95 % default.
+	await expect(compliance.getByTestId('chart-compliance').locator('svg').first()).toBeVisible();
+	await expect(compliance).toContainText('Target: 95 % (not met)');
+	const api = (await (await page.request.get(`/api/boards/${boardId}/process`)).json()) as { compliance: { rate: number; exits: number; clean: number } };
+	await expect(compliance.getByTestId('compliance-figure')).toHaveText(`${Math.round(api.compliance.rate * 100)} %`);
+	await expect(compliance).toContainText(`${api.compliance.clean} of ${api.compliance.exits} stage exits were clean`);
+	await expect(compliance.getByTestId('compliance-stages')).toContainText('Review');
+
+	await compliance.getByLabel('Compliance target (%)').fill('10');
+	await compliance.getByRole('button', { name: 'Save target' }).click();
+	await expect(compliance).toContainText('Target: 10 % (met)');
+
+	// No steps yet: the plan part says how to get one. Give Outline and Drafting due offsets (30 days apart).
+	await expect(page.getByTestId('process-plan')).toContainText('no steps with due dates');
+	await page.getByRole('link', { name: 'Board' }).click();
+	await waitForBoard(page);
+	for (const [name, offset] of [
+		['Outline', '40'],
+		['Drafting', '10']
+	] as const) {
+		const dialog = await openStageSettings(page, name);
+		const step = dialog.getByTestId('step-settings');
+		await step.getByLabel('Due, in days before the target date').fill(offset);
+		await step.getByLabel('Calendar days').check();
+		await step.getByRole('button', { name: 'Save step' }).click();
+		await expect(step.getByRole('status')).toHaveText('Step saved.');
+		await dialog.getByRole('button', { name: 'Close' }).click();
+	}
+	await page.getByRole('link', { name: 'Stats' }).click();
+	const plan = page.getByTestId('process-plan');
+	const drafting = plan.getByTestId('plan-steps').locator('tr').filter({ hasText: 'Drafting' });
+	await expect(drafting.locator('td').nth(3)).toHaveText('30 d');
+	// Drafting takes far less than 30 days at p85: the suggestion names the p85, and one click applies it.
+	const suggestion = await drafting.getByTestId('suggestion').innerText();
+	const days = Number(/change it to (\d+)\?/.exec(suggestion)![1]);
+	expect(days).toBeLessThan(30);
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await page.getByTestId('process-section').screenshot({ path: '/tmp/process-review-desktop.png' });
+	await drafting.getByRole('button', { name: `Change to ${days}` }).click();
+	await expect(plan.getByRole('status')).toContainText(`“Drafting” now allows ${days} days`);
+	await expect(drafting.locator('td').nth(3)).toHaveText(`${days} d`);
+	await expect(drafting.getByTestId('suggestion')).toHaveCount(0);
+
+	// A phone: the section fits, its tables scroll inside their cards (hidden labels too: they are placed in them).
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect(page.getByTestId('chart-compliance').locator('svg').first()).toBeVisible();
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	await page.getByTestId('process-section').screenshot({ path: '/tmp/process-review-phone.png' });
+
+	// Someone who is not a member gets "not found" from the API; so do their writes.
+	const stranger = await newPerson(browser, 'Stranger');
+	expect((await stranger.page.request.get(`/api/boards/${boardId}/process`)).status()).toBe(404);
+	const origin = new URL(page.url()).origin;
+	expect((await stranger.page.request.put(`/api/boards/${boardId}/process/target`, { data: { percent: 50 }, headers: { origin } })).status()).toBe(404);
+	await stranger.context.close();
+
+	// Put the demo back as the other tests expect it: the default target, and no steps.
+	expect((await page.request.put(`/api/boards/${boardId}/process/target`, { data: { percent: 95 }, headers: { origin } })).status()).toBe(200);
+	await page.getByRole('link', { name: 'Board' }).click();
+	await waitForBoard(page);
+	for (const name of ['Outline', 'Drafting']) {
+		const dialog = await openStageSettings(page, name);
+		const step = dialog.getByTestId('step-settings');
+		await step.getByLabel('Due, in days before the target date').fill('');
+		await step.getByRole('button', { name: 'Save step' }).click();
+		await expect(step.getByRole('status')).toHaveText('This is a plain stage now.');
+		await dialog.getByRole('button', { name: 'Close' }).click();
+	}
+	expect(errors).toEqual([]);
+});
