@@ -20,6 +20,8 @@ export interface AwarenessOwners {
 	ownerOf(clientId: number): AwarenessSpeaker | undefined;
 	/** Records that `owner` speaks for `clientId` from now on. */
 	claim(clientId: number, owner: AwarenessSpeaker): void;
+	/** The last clock the room took for `clientId`, if it holds one. */
+	clockOf(clientId: number): number | undefined;
 }
 
 /**
@@ -45,7 +47,7 @@ export function gateAwarenessUpdate(
 			const json = decoding.readVarString(decoder);
 			if (json.length > MAX_AWARENESS_STATE) throw new ProtocolError(`Presence state over ${MAX_AWARENESS_STATE} characters`, CLOSE.tooBig);
 			const state: unknown = JSON.parse(json);
-			if (!mayUpdate(clientId, conn, owners, reservedId)) continue;
+			if (!mayUpdate(clientId, clock, state === null, conn, owners, reservedId)) continue;
 			kept.push({ clientId, clock, state: JSON.stringify(stamp(state, conn.identity.user)) });
 		}
 	} catch (err) {
@@ -63,13 +65,21 @@ export function gateAwarenessUpdate(
 	return encoding.toUint8Array(encoder);
 }
 
-function mayUpdate(clientId: number, conn: AwarenessSpeaker, owners: AwarenessOwners, reservedId: number): boolean {
+function mayUpdate(clientId: number, clock: number, leaving: boolean, conn: AwarenessSpeaker, owners: AwarenessOwners, reservedId: number): boolean {
 	if (clientId === reservedId) return false;
 	const owner = owners.ownerOf(clientId);
 	if (owner === conn) return true;
+	// A connection only ever removes its own presence. Browsers echo the removals they hear (someone left, a state
+	// timed out): such an echo must not make them the owner of an id whose tab may come back.
+	if (leaving) return false;
 	// A socket whose network vanished lingers until a ping goes unanswered (up to two ping intervals); meanwhile its
 	// tab is back on a new one and must speak for its presence. Only as the same user: nobody else's is impersonated.
 	if (owner && owner.identity.user.id !== conn.identity.user.id) return false;
+	// Browsers echo every presence change they receive (y-websocket relays all of them), at the clock the room sent:
+	// a second tab of the same person must not take the first tab's id over by echoing it. A tab that is back bumps
+	// its clock (see keepPresenceAcrossReconnects), so only a newer clock moves an id to another socket.
+	const known = owners.clockOf(clientId);
+	if (owner && known !== undefined && clock <= known) return false;
 	if (conn.awarenessIds.size >= MAX_IDS_PER_CONNECTION) return false;
 	// The old socket leaving later must not take the state along.
 	owner?.awarenessIds.delete(clientId);

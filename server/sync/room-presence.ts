@@ -30,7 +30,7 @@ export class RoomPresence {
 
 	/** Applies presence from `conn`, stamped with its identity and limited to its own ids; throws ProtocolError on bad bytes. */
 	apply(conn: Connection, update: Uint8Array): void {
-		const owners = { ownerOf: (id: number) => this.owners.get(id), claim: (id: number) => this.owners.set(id, conn) };
+		const owners = { ownerOf: (id: number) => this.owners.get(id), claim: (id: number) => this.owners.set(id, conn), clockOf: (id: number) => this.awareness.meta.get(id)?.clock };
 		const gated = gateAwarenessUpdate(update, conn, owners, this.awareness.clientID);
 		if (gated) applyAwarenessUpdate(this.awareness, gated, conn);
 	}

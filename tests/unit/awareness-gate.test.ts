@@ -33,10 +33,22 @@ function speaker(userId: string): AwarenessSpeaker {
 	return { awarenessIds: new Set(), identity: { user: { id: userId, name: userId, color: '#123456' } } };
 }
 
+/** A room that takes every entry that gets through, keeping its clock (as the server's awareness does). */
 function room() {
 	const owners = new Map<number, AwarenessSpeaker>();
-	const send = (conn: AwarenessSpeaker, u: Uint8Array) =>
-		entries(gateAwarenessUpdate(u, conn, { ownerOf: (id) => owners.get(id), claim: (id, owner) => owners.set(id, owner) }, SERVER_ID));
+	const clocks = new Map<number, number>();
+	const send = (conn: AwarenessSpeaker, u: Uint8Array) => {
+		const gated = gateAwarenessUpdate(u, conn, { ownerOf: (id) => owners.get(id), claim: (id, owner) => owners.set(id, owner), clockOf: (id) => clocks.get(id) }, SERVER_ID);
+		const decoder = decoding.createDecoder(u);
+		const taken = new Set((entries(gated) ?? []).map(([id]) => id));
+		for (let i = decoding.readVarUint(decoder); i > 0; i--) {
+			const id = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
+			decoding.readVarString(decoder);
+			if (taken.has(id)) clocks.set(id, Math.max(clock, clocks.get(id) ?? 0));
+		}
+		return entries(gated);
+	};
 	return { owners, send };
 }
 
@@ -61,5 +73,31 @@ describe('awareness gate', () => {
 		expect([...fresh.awarenessIds]).toEqual([100]);
 		// The old connection no longer speaks for it: closing it later must not remove the state.
 		expect([...stale.awarenessIds]).toEqual([]);
+	});
+
+	it('a second tab of the same person echoing the first tab’s presence (at the clock the room sent) takes nothing over', () => {
+		const { owners, send } = room();
+		const first = speaker('ann');
+		const second = speaker('ann');
+		send(first, update([100, 4, { openCardId: 'c1' }]));
+		send(second, update([200, 1, {}]));
+		// y-websocket relays every change it receives: the second tab sends the first tab's state back unchanged.
+		expect(send(second, update([100, 4, { openCardId: 'c1' }]))).toBeNull();
+		expect(owners.get(100)).toBe(first);
+		expect([...second.awarenessIds]).toEqual([200]);
+		expect(send(first, update([100, 5, { openCardId: null }]))).toEqual([[100, { openCardId: null, user: first.identity.user }]]);
+	});
+
+	it('an echoed removal of an id nobody speaks for any more claims nothing, so its tab can come back', () => {
+		const { owners, send } = room();
+		const ann = speaker('ann');
+		const bob = speaker('bob');
+		send(ann, update([100, 3, {}]));
+		owners.delete(100);
+		ann.awarenessIds.clear();
+		expect(send(bob, update([100, 3, null]))).toBeNull();
+		expect(owners.has(100)).toBe(false);
+		const annAgain = speaker('ann');
+		expect(send(annAgain, update([100, 4, {}]))).toEqual([[100, { user: annAgain.identity.user }]]);
 	});
 });
