@@ -21,7 +21,11 @@ test('the Process section: compliance against a target the owner sets, and a sug
 	// The demo sends a fifth of its posts back from Review: below the 95 % default.
 	await expect(compliance.getByTestId('chart-compliance').locator('svg').first()).toBeVisible();
 	await expect(compliance).toContainText('Target: 95 % (not met)');
-	const api = (await (await page.request.get(`/api/boards/${boardId}/process`)).json()) as { compliance: { rate: number; exits: number; clean: number } };
+	const api = (await (await page.request.get(`/api/boards/${boardId}/process`)).json()) as { compliance: { rate: number; exits: number; clean: number } } & Record<string, unknown>;
+	// One answer for programs: every part the issue names.
+	for (const part of ['compliance', 'planVsActual', 'missedDeadlines', 'risk', 'efficiency', 'automation']) expect(api, part).toHaveProperty(part);
+	expect(api.risk).toHaveProperty('cards');
+	expect(api.missedDeadlines).toHaveProperty('late');
 	await expect(compliance.getByTestId('compliance-figure')).toHaveText(`${Math.round(api.compliance.rate * 100)} %`);
 	await expect(compliance).toContainText(`${api.compliance.clean} of ${api.compliance.exits} stage exits were clean`);
 	await expect(compliance.getByTestId('compliance-stages')).toContainText('Review');
