@@ -28,18 +28,21 @@ export async function runRiskCheck(ctx: Pick<AppContext, 'db' | 'documents' | 'c
 }
 
 /**
- * Registers the risk jobs and queues this hour's sweep: it queues the next hour's, then one check per board whose
+ * Registers the risk jobs and queues the next hour's sweep: it queues the one after, then one check per board whose
  * history has target dates (one job each, so one board's failure retries only that board).
  */
 export function installRiskJobs(ctx: AppContext, jobs: Pick<JobRunner, 'handle' | 'enqueue'>, log: (message: string, err?: unknown) => void): void {
 	const queueSweep = (at: Date) => jobs.enqueue({ kind: RISK_SWEEP_JOB, runAt: at, key: `${RISK_SWEEP_JOB}:${at.toISOString()}` });
 	jobs.handle(RISK_SWEEP_JOB, async (job: ClaimedJob) => {
-		await queueSweep(slotOf(job.runAt.getTime() + RISK_EVERY_MS));
+		// The next top of the hour from now, not from when this one was due: after a long stop the server checks once,
+		// rather than once for every hour it missed.
+		await queueSweep(slotOf(ctx.clock.now().getTime() + RISK_EVERY_MS));
 		const boards = await selectRows<{ board_id: string }>(ctx.db, sql`select distinct board_id from card_events where type = 'target_changed'`);
 		for (const { board_id } of boards) await jobs.enqueue({ kind: RISK_BOARD_JOB, payload: { boardId: board_id }, key: `${RISK_BOARD_JOB}:${board_id}:${job.runAt.toISOString()}` });
 	});
 	jobs.handle(RISK_BOARD_JOB, async (job) => {
 		await runRiskCheck(ctx, String(job.payload.boardId));
 	});
-	void queueSweep(slotOf(ctx.clock.now().getTime())).catch((err: unknown) => log('Could not queue the delivery-risk check.', err));
+	// The first check at the next top of the hour: starting a server does no board-wide work at once.
+	void queueSweep(slotOf(ctx.clock.now().getTime() + RISK_EVERY_MS)).catch((err: unknown) => log('Could not queue the delivery-risk check.', err));
 }

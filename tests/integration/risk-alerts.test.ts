@@ -73,6 +73,9 @@ describe.each(dbKinds())('delivery-risk notifications (%s)', (kind) => {
 		await target(60);
 		// The sweep finds boards by their recorded target dates: wait until history has this one.
 		await waitFor('history has the target date', async () => (await selectRows<{ n: number }>(db(), sql`select count(*)::int as n from card_events where board_id = ${boardId} and type = 'target_changed'`))[0]!.n > 0);
+		// Starting the server queued nothing for now: the first sweep is at the next top of the hour.
+		expect(await fd.app.jobs.runDue()).toBe(0);
+		clock.advance(60 * MINUTE);
 		await fd.app.jobs.runDue();
 		const [row] = await db().select().from(cardRiskLevels).where(eq(cardRiskLevels.cardId, card));
 		expect(row).toMatchObject({ level: 'on_track', chance: 1 });
