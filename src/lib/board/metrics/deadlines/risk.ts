@@ -1,3 +1,4 @@
+import { seededRandom } from '../stats.ts';
 import type { PlanStep } from '../../plan/plan.ts';
 import { DAY } from './day-end.ts';
 
@@ -47,17 +48,8 @@ export function allowances(steps: readonly PlanStep[]): Map<string, number | nul
 	return result;
 }
 
-/** A small, fast, seeded generator (mulberry32): the same seed gives the same sequence, so a card's risk is reproducible. */
-export function seededRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The seeded generator the forecast uses too: the same seed gives the same sequence, so a card's risk is reproducible. */
+export { seededRandom };
 
 /** A 32-bit seed from a string (FNV-1a), so each card draws its own sequence whatever order cards come in. */
 export function seedOf(text: string): number {
