@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { openDatabase, type Database } from '../src/lib/server/db/client.ts';
 import { rebuildMissingCardFlow } from '../src/lib/server/card-flow.ts';
+import { rebuildMissingStageAttempts } from '../src/lib/server/stage-attempts.ts';
 import { installAppContext, type AppContext } from '../src/lib/server/context.ts';
 import { systemClock } from '../src/lib/server/clock.ts';
 import type { ServerConfig } from './config.ts';
@@ -76,6 +77,8 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	const log = (message: string, err?: unknown) => (err === undefined ? console.error(message) : console.error(message, err));
 	const rebuilt = await rebuildMissingCardFlow(database.db);
 	if (rebuilt.length > 0) log(`Flow history rebuilt for ${rebuilt.length} board(s) after an upgrade.`);
+	const attempts = await rebuildMissingStageAttempts(database.db);
+	if (attempts.length > 0) log(`Process review history built for ${attempts.length} board(s) after an upgrade.`);
 	const engines = new EnginePool(config.sync.engineThreads, log, config.sync.engineExtensions);
 	engines.warm();
 	const store = drizzleDocumentStore(database.db, clock);

@@ -9,7 +9,10 @@ import { boardStats, parseStatsQuery } from '../../src/lib/server/stats.ts';
 import { insertCardEvents } from '../../src/lib/server/history.ts';
 import { generateFlowHistory, insertFlowHistory, type FlowHistory } from '../helpers/flow-history.ts';
 import { createScratchDatabase } from './database.ts';
+import { timeProcess } from './process-api.ts';
+import { liveBoard } from '../helpers/process-board.ts';
 import { percentile, round1 } from './stats.ts';
+import { timeCalls, type RangeTiming } from './timed-calls.ts';
 
 const DAY = 86_400_000;
 
@@ -22,20 +25,6 @@ export interface StatsApiConfig {
 	postgresAdminUrl: string | undefined;
 	migrationsFolder: string;
 	log(message: string): void;
-}
-
-/** One range's timings on one database (ms). */
-export interface RangeTiming {
-	from: string;
-	to: string;
-	p50_ms: number;
-	p95_ms: number;
-	max_ms: number;
-	samples_ms: number[];
-	/** Size of the JSON the route would send. */
-	response_bytes: number;
-	/** The longest the server's thread went without serving anything else during a timed call (PGlite runs there). */
-	longest_event_loop_gap_ms: number;
 }
 
 /** `results.json`'s `stats` key. */
@@ -57,6 +46,8 @@ export interface DatabaseTimings {
 	whole_history: RangeTiming;
 	/** `insertCardEvents` with 10 moves of 10 cards (what the history writer sends), card_flow rebuild included. */
 	write_batch: { batches: number; p50_ms: number; p95_ms: number; max_ms: number };
+	/** What GET /api/boards/<id>/process computes (review, missed deadlines, delivery risk), same ranges. */
+	process: { open_cards: number; last_90_days: RangeTiming; whole_history: RangeTiming };
 }
 
 /** Generates the history once, then measures each database in turn. */
@@ -65,7 +56,7 @@ export async function statsApiPhase(cfg: StatsApiConfig): Promise<StatsApiResult
 	// A fixed "now" at a whole minute keeps runs comparable; the history ends there.
 	const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
 	const days = 365;
-	const history = generateFlowHistory({ boardId: 'bench-stats', seed: 2026, events: cfg.events, end: now.getTime(), days });
+	const history = generateFlowHistory({ boardId: 'bench-stats', seed: 2026, events: cfg.events, end: now.getTime(), days, targets: true });
 	cfg.log(`stats API: generated ${history.events.length.toLocaleString('en')} events for ${history.cards.toLocaleString('en')} cards over ${days} days`);
 	let postgresql: StatsApiResult['postgresql'] = { skipped: 'no BENCH_DATABASE_URL or TEST_DATABASE_URL' };
 	if (cfg.postgresAdminUrl) {
@@ -113,9 +104,16 @@ async function measure(cfg: StatsApiConfig, name: string, where: { url: string }
 		cfg.log(
 			`stats API on ${name}, whole history: p50 ${whole.p50_ms} / p95 ${whole.p95_ms} ms (${whole.response_bytes.toLocaleString('en')} bytes; event loop held ≤ ${whole.longest_event_loop_gap_ms} ms at a time)`
 		);
+		const board = liveBoard(history);
+		const process90 = await timeProcess(database, board, 'bench-stats', now, day(89), today, cfg);
+		cfg.log(`process API on ${name}, last 90 days: p50 ${process90.p50_ms} / p95 ${process90.p95_ms} ms (${process90.response_bytes.toLocaleString('en')} bytes)`);
+		const processWhole = await timeProcess(database, board, 'bench-stats', now, day(days), today, cfg);
+		cfg.log(
+			`process API on ${name}, whole history: p50 ${processWhole.p50_ms} / p95 ${processWhole.p95_ms} ms (${processWhole.response_bytes.toLocaleString('en')} bytes; event loop held ≤ ${processWhole.longest_event_loop_gap_ms} ms at a time)`
+		);
 		const writeBatch = await timeWriteBatches(database, history, now);
 		cfg.log(`stats API on ${name}: a history batch of 10 moves p50 ${writeBatch.p50_ms} / p95 ${writeBatch.p95_ms} ms`);
-		return { insert_ms: insertMs, last_90_days: last90, whole_history: whole, write_batch: writeBatch };
+		return { insert_ms: insertMs, last_90_days: last90, whole_history: whole, write_batch: writeBatch, process: { open_cards: board.cards.length, last_90_days: process90, whole_history: processWhole } };
 	} finally {
 		await database.close();
 	}
@@ -154,36 +152,5 @@ async function timeWriteBatches(database: Database, history: FlowHistory, now: D
  */
 async function timeRange(cfg: StatsApiConfig, database: Database, now: Date, from: string, to: string): Promise<RangeTiming> {
 	const call = async () => JSON.stringify(await boardStats(database.db, 'bench-stats', parseStatsQuery(new URLSearchParams({ from, to }), now), now));
-	let bytes = 0;
-	for (let i = 0; i < cfg.warmups; i++) bytes = (await call()).length;
-	const samples: number[] = [];
-	// A 1 ms ticker: the longest gap between its ticks is the longest the event loop was held.
-	let lastTick = performance.now();
-	let longestGap = 0;
-	const ticker = setInterval(() => {
-		const t = performance.now();
-		longestGap = Math.max(longestGap, t - lastTick);
-		lastTick = t;
-	}, 1);
-	try {
-		for (let i = 0; i < cfg.samples; i++) {
-			lastTick = performance.now();
-			const t = performance.now();
-			await call();
-			samples.push(performance.now() - t);
-		}
-	} finally {
-		clearInterval(ticker);
-	}
-	const sorted = [...samples].sort((a, b) => a - b);
-	return {
-		longest_event_loop_gap_ms: round1(longestGap),
-		from,
-		to,
-		p50_ms: round1(percentile(sorted, 50)),
-		p95_ms: round1(percentile(sorted, 95)),
-		max_ms: round1(sorted[sorted.length - 1]!),
-		samples_ms: samples.map(round1),
-		response_bytes: bytes
-	};
+	return timeCalls(call, cfg, from, to);
 }

@@ -49,6 +49,8 @@ export interface FlowHistoryOptions {
 	end: number;
 	days: number;
 	actors?: string[];
+	/** Give 70 % of cards a target (publish) date when they are created, as the process review reads them. */
+	targets?: boolean;
 }
 
 /** A skewed duration around `mean` hours (most work is quick, some takes far longer), at least 6 minutes. */
@@ -77,6 +79,8 @@ export function generateFlowHistory(options: FlowHistoryOptions): FlowHistory {
 		return true;
 	};
 	const order = new Map(WORKFLOW.map((s, i) => [s.id, i]));
+	// Targets draw from a generator of their own, so a history without them stays exactly what it was.
+	const planRng = mulberry32(options.seed + 1);
 	let cards = 0;
 	while (events.length < options.events) {
 		const cardId = `card-${cards.toString(36).padStart(4, '0')}`;
@@ -91,6 +95,10 @@ export function generateFlowHistory(options: FlowHistoryOptions): FlowHistory {
 		push(cardId, 'created', t, { toStageId: WORKFLOW[0]!.id, data: { title: `Card ${cards} ${rng.pick(['SEO guide', 'Case study', 'Newsletter', 'Launch post', 'Webinar recap'])}` } });
 		push(cardId, 'owner_added', t + 60_000, { data: { userId: rng.pick(['u-maya', 'u-leo', 'u-priya']) } });
 		if (due) push(cardId, 'due_changed', t + 120_000, { data: { due, previous: null } });
+		if (options.targets && planRng.chance(0.7) && t + 90_000 < end) {
+			const target = new Date(t + planRng.int(8, 24) * DAY).toISOString().slice(0, 10);
+			events.push({ boardId, cardId, type: 'target_changed', at: new Date(Math.round(t + 90_000)), actorId: null, fromStageId: null, toStageId: null, data: { target, previous: null } });
+		}
 		let at = 0;
 		let done = 0;
 		const path = WORKFLOW.filter((s) => s.visitShare === undefined || rng.chance(s.visitShare));

@@ -70,7 +70,7 @@ describe('first attempts at a stage', () => {
 
 	it('starts over when a card is created again', () => {
 		const again = [created('X', at(0)), move('X', at(1), 'draft', 'review'), created('X', at(2)), check('X', at(2), 'draft', 'c1'), check('X', at(2), 'draft', 'c2'), move('X', at(3), 'draft', 'review')];
-		expect(stageAttempts(again, stages, criteria)).toEqual([{ cardId: 'X', stageId: 'draft', enteredAt: at(2), leftAt: at(3), criteriaMet: true, sentBack: false, target: null }]);
+		expect(stageAttempts(again, stages, criteria)).toEqual([{ cardId: 'X', stageId: 'draft', enteredAt: at(2), leftAt: at(3), criteriaMet: true, checked: ['c1', 'c2'], sentBack: false, target: null }]);
 	});
 });
 
@@ -154,7 +154,7 @@ describe('plan against actual', () => {
 	const monday = Date.parse('2026-03-02T10:00:00Z');
 	// Left after 7, 7, 7, 5 and 3 working days: p85 is 7 (the 5th of 5).
 	const leftAfter = ['2026-03-11', '2026-03-11', '2026-03-11', '2026-03-09', '2026-03-05'];
-	const attempts: StageAttempt[] = leftAfter.map((day, i) => ({ cardId: `c${i}`, stageId: 'outline', enteredAt: monday, leftAt: Date.parse(`${day}T15:00:00Z`), criteriaMet: true, sentBack: false, target: null }));
+	const attempts: StageAttempt[] = leftAfter.map((day, i) => ({ cardId: `c${i}`, stageId: 'outline', enteredAt: monday, leftAt: Date.parse(`${day}T15:00:00Z`), criteriaMet: true, checked: [], sentBack: false, target: null }));
 
 	it('suggests the p85 as the new allowance, and applying it moves only the steps before', () => {
 		const [, step] = planVsActual(attempts, outline, range, 'UTC');

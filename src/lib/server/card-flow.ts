@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Db } from './db/client.ts';
 import { inChunks } from './db/batches.ts';
+import { refreshStageAttempts } from './stage-attempts.ts';
 
 /** Cards whose rows one statement rebuilds (a card is a bind parameter; a statement may have 65,534 at most). */
 export const CARDS_PER_STATEMENT = 5_000;
@@ -11,7 +12,7 @@ function cardFilter(cardIds: readonly string[] | null): SQL {
 }
 
 /** The end (epoch ms) of a due date's UTC day, or null when it is not a real calendar date: as `deadlineOf` does. */
-function deadlineSql(due: SQL): SQL {
+export function deadlineSql(due: SQL): SQL {
 	const part = (from: number, length: number) => sql`substr(${due}, ${sql.raw(String(from))}, ${sql.raw(String(length))})::int`;
 	const [year, month, day] = [part(1, 4), part(6, 2), part(9, 2)];
 	// Nested CASEs, not ANDs: make_date must only see a month and day that exist.
@@ -137,6 +138,8 @@ export async function refreshCardFlow(db: Db, boardId: string, cardIds: readonly
 	const cards = cardFilter(cardIds);
 	await db.execute(sql`delete from card_flow where board_id = ${boardId}${cards}`);
 	await db.execute(sql`insert into card_flow (${COLUMNS}) ${replay(boardId, cardIds)}`);
+	// The process review's first attempts are replayed from these rows.
+	await refreshStageAttempts(db, boardId, cardIds);
 }
 
 /**

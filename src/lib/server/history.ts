@@ -4,6 +4,7 @@ import { isActivityChange, type BoardChange } from '../board/changes.ts';
 import type { ActivityRow } from './activity/write.ts';
 import { boardStages, cardEvents } from './db/schema/history.ts';
 import { CARDS_PER_STATEMENT, refreshCardFlow } from './card-flow.ts';
+import { refreshStageAttempts } from './stage-attempts.ts';
 import { inChunks, MAX_BIND_PARAMETERS } from './db/batches.ts';
 
 /** Bind parameters one `card_events` row takes (every column but the generated id). */
@@ -75,10 +76,14 @@ export async function upsertStages(db: Db, rows: readonly StageRow[]): Promise<v
 	await db.transaction(async (tx) => {
 		const boardIds = [...new Set(rows.map((r) => r.boardId))];
 		const kindBefore = new Map<string, string>();
+		const orderBefore = new Map<string, string[]>();
+		for (const boardId of boardIds) orderBefore.set(boardId, (await readStages(tx, boardId)).map((s) => s.stageId));
 		for (const s of await tx.select().from(boardStages).where(inArray(boardStages.boardId, boardIds))) kindBefore.set(`${s.boardId}\u0000${s.stageId}`, s.kind);
 		await writeStages(tx, rows);
 		for (const boardId of boardIds) {
-			const after = await tx.select().from(boardStages).where(eq(boardStages.boardId, boardId));
+			const after = await readStages(tx, boardId);
+			// Which move is forward follows the workflow's order: a stage moved among the others replays the attempts.
+			if (reordered(orderBefore.get(boardId) ?? [], after.map((s) => s.stageId))) await refreshStageAttempts(tx, boardId, null);
 			const changed = after.filter((s) => kindBefore.get(`${boardId}\u0000${s.stageId}`) !== s.kind).map((s) => s.stageId);
 			if (changed.length === 0) continue;
 			const cards = await tx
@@ -89,6 +94,13 @@ export async function upsertStages(db: Db, rows: readonly StageRow[]): Promise<v
 			await refreshCardFlow(tx, boardId, cards.length > CARDS_PER_STATEMENT ? null : cards.map((c) => c.cardId));
 		}
 	});
+}
+
+/** Whether the stages in both lists come in a different order in `after` (stages only in `after` are new: no change). */
+function reordered(before: readonly string[], after: readonly string[]): boolean {
+	const known = new Set(before);
+	const kept = after.filter((id) => known.has(id));
+	return kept.some((id, i) => id !== before[i]);
 }
 
 async function writeStages(db: Db, rows: readonly StageRow[]): Promise<void> {

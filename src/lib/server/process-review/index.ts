@@ -1,16 +1,13 @@
-import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../db/client.ts';
 import { readStages } from '../history.ts';
 import { DomainError } from '../errors.ts';
 import { getTemplate } from '../templates/templates.ts';
-import { buildTimelines, type FlowEvent, type StageInfo } from '../../board/metrics/history.ts';
 import { cardTimes, type Range } from '../../board/metrics/flow.ts';
-import { stageAttempts } from '../../board/metrics/process/attempts.ts';
-import { compliance } from '../../board/metrics/process/compliance.ts';
-import { planVsActual } from '../../board/metrics/process/plan-actual.ts';
+import { complianceOf } from '../../board/metrics/process/compliance.ts';
+import { planVsActualOf } from '../../board/metrics/process/plan-actual.ts';
 import { efficiencyAgainst } from '../../board/metrics/process/efficiency.ts';
-import type { Stage, StageKind } from '../../board/types.ts';
-import { readReviewEvents } from './review-events.ts';
+import type { Stage } from '../../board/types.ts';
+import { readFinishedCards, readStoredAttempts } from './stored-attempts.ts';
 import { readProcessSettings } from './owner.ts';
 import { reviewSteps } from './plan-actual.ts';
 import { automationTrend } from './efficiency.ts';
@@ -34,42 +31,34 @@ export interface ReviewOptions {
 export type ProcessReview = Awaited<ReturnType<typeof processReview>>;
 
 /**
- * The process figures of a board over `range` from its recorded history: compliance (first attempts at each stage, and
+ * The process figures of a board over `range` from its recorded history (`stage_attempts` and `card_flow`, kept on
+ * write, so a request counts along indexes rather than replaying history): compliance (first attempts at each stage, and
  * quality) against the board's target, plan against actual per step with suggestions, lead and cycle time per month
  * against a baseline, and the automation share per month. Missed deadlines and due-date risk live in their own modules.
  */
 export async function processReview(db: Db, boardId: string, range: Range, options: ReviewOptions) {
 	const baseline = options.baseline ?? { from: range.from - (range.to - range.from), to: range.from };
 	const cardIds = options.cardIds ?? null;
-	const until = Math.max(range.to, baseline.to);
-	const [events, stageRows, settings, automation] = await Promise.all([
-		readReviewEvents(db, boardId, Math.min(range.from, baseline.from), until, cardIds),
+	const { stages, timeZone } = options.workflow;
+	const criteria = new Map(stages.map((s) => [s.id, s.exitCriteria.map((c) => c.id)]));
+	const both = { from: Math.min(range.from, baseline.from), to: Math.max(range.to, baseline.to) };
+	const [{ counts, days }, finished, stageRows, settings, automation] = await Promise.all([
+		readStoredAttempts(db, boardId, range, timeZone, criteria, cardIds),
+		readFinishedCards(db, boardId, both, cardIds),
 		readStages(db, boardId),
 		readProcessSettings(db, boardId),
 		automationTrend(db, boardId, range, cardIds)
 	]);
-	const stages: StageInfo[] = stageRows.map((s, order) => ({ id: s.stageId, name: s.name, kind: s.kind as StageKind, order }));
-	const names = new Map(stages.map((s) => [s.id, s.name]));
-	for (const s of options.workflow.stages) names.set(s.id, s.name);
-	const criteria = new Map(options.workflow.stages.map((s) => [s.id, s.exitCriteria.map((c) => c.id)]));
-	// Each replay below holds the thread for a while on a big board: the server's sockets go first, between them.
-	await setImmediate();
-	const attempts = stageAttempts(events, stages, criteria);
-	await setImmediate();
-	const timelines = buildTimelines(
-		events.filter((e): e is FlowEvent => e.type === 'created' || e.type === 'moved'),
-		stages
-	);
-	await setImmediate();
-	const figures = compliance(attempts, timelines, range, stages.map((s) => s.id), settings.target);
-	const times = cardTimes(timelines, { from: Math.min(range.from, baseline.from), to: until });
+	const names = new Map(stageRows.map((s) => [s.stageId, s.name]));
+	for (const s of stages) names.set(s.id, s.name);
+	const figures = complianceOf(counts, finished, range, stageRows.map((s) => s.stageId), settings.target);
 	const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 	return {
 		range: { from: day(range.from), to: day(range.to - 1) },
 		template: await templateOf(db, settings.templateId),
 		compliance: { ...figures, perStage: figures.perStage.map((s) => ({ ...s, name: names.get(s.stageId) ?? 'Deleted stage' })) },
-		planVsActual: { timeZone: options.workflow.timeZone, steps: planVsActual(attempts, reviewSteps(options.workflow.stages), range, options.workflow.timeZone) },
-		efficiency: efficiencyAgainst(times, range, baseline),
+		planVsActual: { timeZone, steps: planVsActualOf(days, reviewSteps(stages)) },
+		efficiency: efficiencyAgainst(cardTimes(finished, both), range, baseline),
 		automation
 	};
 }

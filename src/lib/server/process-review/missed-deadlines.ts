@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows, type Db } from '../db/client.ts';
 import { inCards } from '../card-subset.ts';
 import { replayStays } from '../process/card-stays.ts';
+import { deadlineSql } from '../card-flow.ts';
 import { latenessBreakdown, reviewMissedCard, type LatenessBreakdown, type MissedCard, type MissedCardInput, type ReviewStep } from '../../board/metrics/deadlines/missed.ts';
 import { isCalendarDate } from '../../board/limits.ts';
 import type { Range } from '../../board/metrics/flow.ts';
@@ -14,6 +15,9 @@ export interface MissedDeadlines {
 	late: MissedCard[];
 	breakdown: LatenessBreakdown;
 }
+
+/** The most a zone is ahead of UTC (UTC+14): a target day never ends earlier than 14 hours before its UTC end. */
+const LATEST_ZONE_MS = 14 * 3_600_000;
 
 type EventRow = { card_id: string; type: string; at: string | Date; to_stage_id: string | null; data: Record<string, unknown> | null };
 
@@ -58,17 +62,30 @@ function cardInput(cardId: string, title: string, finishedAt: number, events: re
  * steps and time zone); history gives the rest.
  */
 export async function missedDeadlineReview(db: Db, boardId: string, range: Range, workflow: Pick<WorkflowReading, 'stages' | 'process'>): Promise<MissedDeadlines> {
-	const finished = await selectRows<{ card_id: string; finished_t: string | number; title: string | null }>(
+	// The finished cards, each with the target date in force when it finished (in its latest life, as the replay
+	// reads it): a real date makes a card count; only cards done after that day's end in the latest zone (UTC+14) can be
+	// late, and only their history is read.
+	const finished = await selectRows<{ card_id: string; finished_t: string | number; title: string | null; candidate: boolean | null }>(
 		db,
-		sql`select card_id, finished_t, title from card_flow
-			where board_id = ${boardId} and finishing and finished_t >= ${range.from} and finished_t < ${range.to}`
+		sql`with f as (
+				select card_id, finished_t, created_t, title from card_flow
+				where board_id = ${boardId} and finishing and finished_t >= ${range.from} and finished_t < ${range.to}
+			), targets as (
+				select distinct on (e.card_id) e.card_id, ${deadlineSql(sql`(e.data->>'target')`)} as deadline
+				from card_events e join f on f.card_id = e.card_id
+				where e.board_id = ${boardId} and e.type = 'target_changed' and (date_part('epoch', e.at) * 1000)::bigint between f.created_t and f.finished_t
+				order by e.card_id, e.at desc, e.id desc
+			)
+			select f.card_id, f.finished_t, f.title, f.finished_t > t.deadline - ${LATEST_ZONE_MS} as candidate
+			from f join targets t using (card_id) where t.deadline is not null`
 	);
-	const empty: MissedDeadlines = { withTarget: 0, late: [], breakdown: latenessBreakdown([]) };
-	if (finished.length === 0) return empty;
+	const empty: MissedDeadlines = { withTarget: finished.length, late: [], breakdown: latenessBreakdown([]) };
+	const candidates = finished.filter((f) => f.candidate);
+	if (candidates.length === 0) return empty;
 	const events = await selectRows<EventRow>(
 		db,
 		sql`select card_id, type, at, to_stage_id, data from card_events
-			where board_id = ${boardId}${inCards(finished.map((f) => f.card_id))}
+			where board_id = ${boardId}${inCards(candidates.map((f) => f.card_id))}
 				and type in ('created', 'moved', 'archived', 'deleted', 'restored', 'owner_added', 'owner_removed', 'blocked', 'unblocked', 'target_changed', 'signoff_decided')
 			order by card_id, at, id`
 	);
@@ -79,15 +96,13 @@ export async function missedDeadlineReview(db: Db, boardId: string, range: Range
 		byCard.set(e.card_id, list);
 	}
 	const steps = reviewSteps(workflow);
-	let withTarget = 0;
 	const late: MissedCard[] = [];
-	for (const f of finished) {
+	for (const f of candidates) {
 		const input = cardInput(f.card_id, f.title ?? '', Number(f.finished_t), byCard.get(f.card_id) ?? []);
 		if (!input) continue;
-		withTarget++;
 		const review = reviewMissedCard(input, steps, workflow.process.timeZone);
 		if (review) late.push(review);
 	}
 	late.sort((a, b) => b.lateMs - a.lateMs || a.cardId.localeCompare(b.cardId));
-	return { withTarget, late, breakdown: latenessBreakdown(late) };
+	return { withTarget: finished.length, late, breakdown: latenessBreakdown(late) };
 }

@@ -19,6 +19,8 @@ export interface StageAttempt {
 	leftAt: number;
 	/** Every exit criterion the stage has was checked for this card before it left (history's `exit_checked`). */
 	criteriaMet: boolean;
+	/** The stage's criteria (ids) checked for this card before it left, in its latest life. */
+	checked: string[];
 	/** The card came back into the stage after leaving it (sent back, or reopened): the first attempt did not hold. */
 	sentBack: boolean;
 	/** The card's target date in force when it left (null: none then). */
@@ -64,12 +66,14 @@ export function stageAttempts(events: readonly ReviewEvent[], stages: readonly S
 			const left = event.fromStageId;
 			if (from !== undefined && to !== undefined && to > from && !card.attempts.has(left)) {
 				const needed = criteria.get(left) ?? [];
+				const checked = [...card.checked].flatMap((key) => (key.startsWith(`${left}:`) ? [key.slice(left.length + 1)] : []));
 				card.attempts.set(left, {
 					cardId: event.cardId,
 					stageId: left,
 					enteredAt: card.firstEntry.get(left) ?? event.at,
 					leftAt: event.at,
 					criteriaMet: needed.every((c) => card.checked.has(`${left}:${c}`)),
+					checked,
 					sentBack: false,
 					target: card.target
 				});

@@ -33,16 +33,45 @@ export interface Compliance extends ComplianceCount {
 	weekly: (ComplianceCount & { week: string; quality: QualityCount })[];
 }
 
-function count(attempts: readonly StageAttempt[]): ComplianceCount {
+/** First attempts of one stage that left in one week (Monday, UTC, epoch ms), counted: how the database hands them over. */
+export interface AttemptCount {
+	stageId: string;
+	monday: number;
+	exits: number;
+	clean: number;
+	criteriaMissed: number;
+	sentBack: number;
+}
+
+/** Counts the first attempts that left in `range` per stage and week (what the database's grouping gives). */
+export function countAttempts(attempts: readonly StageAttempt[], range: Range): AttemptCount[] {
+	const counts = new Map<string, AttemptCount>();
+	for (const a of attempts) {
+		if (a.leftAt < range.from || a.leftAt >= range.to) continue;
+		const monday = mondayOf(a.leftAt);
+		const key = `${a.stageId}\u0000${monday}`;
+		const c = counts.get(key) ?? { stageId: a.stageId, monday, exits: 0, clean: 0, criteriaMissed: 0, sentBack: 0 };
+		c.exits++;
+		if (isClean(a)) c.clean++;
+		if (!a.criteriaMet) c.criteriaMissed++;
+		if (a.sentBack) c.sentBack++;
+		counts.set(key, c);
+	}
+	return [...counts.values()];
+}
+
+function total(counts: readonly AttemptCount[]): ComplianceCount {
+	let exits = 0;
 	let clean = 0;
 	let criteriaMissed = 0;
 	let sentBack = 0;
-	for (const a of attempts) {
-		if (isClean(a)) clean++;
-		if (!a.criteriaMet) criteriaMissed++;
-		if (a.sentBack) sentBack++;
+	for (const c of counts) {
+		exits += c.exits;
+		clean += c.clean;
+		criteriaMissed += c.criteriaMissed;
+		sentBack += c.sentBack;
 	}
-	return { exits: attempts.length, clean, rate: attempts.length ? clean / attempts.length : null, criteriaMissed, sentBack };
+	return { exits, clean, rate: exits ? clean / exits : null, criteriaMissed, sentBack };
 }
 
 /**
@@ -57,25 +86,37 @@ export function compliance(
 	stageOrder: readonly string[],
 	target: number = DEFAULT_COMPLIANCE_TARGET
 ): Compliance {
-	const inRange = attempts.filter((a) => a.leftAt >= range.from && a.leftAt < range.to);
-	const total = count(inRange);
-	const byStage = new Map<string, StageAttempt[]>(stageOrder.map((id) => [id, []]));
-	for (const a of inRange) {
-		const list = byStage.get(a.stageId);
-		if (list) list.push(a);
-		else byStage.set(a.stageId, [a]);
+	return complianceOf(countAttempts(attempts, range), cards, range, stageOrder, target);
+}
+
+/** `compliance` from attempts already counted per stage and week (`countAttempts`, or the database's grouping of the range). */
+export function complianceOf(
+	counts: readonly AttemptCount[],
+	cards: readonly Pick<CardTimeline, 'finishedAt' | 'checklistAtFinish'>[],
+	range: Range,
+	stageOrder: readonly string[],
+	target: number = DEFAULT_COMPLIANCE_TARGET
+): Compliance {
+	const byStage = new Map<string, AttemptCount[]>(stageOrder.map((id) => [id, []]));
+	const byWeek = new Map<number, AttemptCount[]>();
+	for (const c of counts) {
+		const list = byStage.get(c.stageId);
+		if (list) list.push(c);
+		else byStage.set(c.stageId, [c]);
+		byWeek.set(c.monday, [...(byWeek.get(c.monday) ?? []), c]);
 	}
 	const weekly: Compliance['weekly'] = [];
 	for (let monday = mondayOf(range.from); monday < range.to; monday += WEEK) {
 		const week = { from: Math.max(monday, range.from), to: Math.min(monday + WEEK, range.to) };
-		weekly.push({ week: weekOf(monday), ...count(inRange.filter((a) => a.leftAt >= week.from && a.leftAt < week.to)), quality: quality(cards, week) });
+		weekly.push({ week: weekOf(monday), ...total(byWeek.get(monday) ?? []), quality: quality(cards, week) });
 	}
+	const all = total(counts);
 	return {
-		...total,
+		...all,
 		target,
-		met: total.rate === null ? null : total.rate >= target,
+		met: all.rate === null ? null : all.rate >= target,
 		quality: quality(cards, range),
-		perStage: [...byStage.entries()].filter(([, list]) => list.length > 0).map(([stageId, list]) => ({ stageId, ...count(list) })),
+		perStage: [...byStage.entries()].filter(([, list]) => list.length > 0).map(([stageId, list]) => ({ stageId, ...total(list) })),
 		weekly
 	};
 }

@@ -61,30 +61,82 @@ export function allowances(steps: readonly ReviewStep[]): Map<string, number | n
 	return out;
 }
 
+/** Days the first attempts of a range spent in each stage: from the day they entered to the day they left (local days). */
+export interface SpanCount {
+	stageId: string;
+	entered: Day;
+	left: Day;
+	count: number;
+}
+
+/** When first attempts with a target date left each stage: the target and the day they left (local days). */
+export interface LeftCount {
+	stageId: string;
+	target: Day;
+	left: Day;
+	count: number;
+}
+
+/** What plan against actual reads of a range's first attempts, in the board's time zone. */
+export interface AttemptDays {
+	spans: SpanCount[];
+	lefts: LeftCount[];
+}
+
+/** Counts a range's first attempts by their days in `timeZone` (what the database's grouping gives). */
+export function attemptDays(attempts: readonly StageAttempt[], range: Range, timeZone: string): AttemptDays {
+	const spans = new Map<string, SpanCount>();
+	const lefts = new Map<string, LeftCount>();
+	const add = <T extends { count: number }>(into: Map<string, T>, key: string, make: () => T) => {
+		const c = into.get(key) ?? make();
+		c.count++;
+		into.set(key, c);
+	};
+	for (const a of attempts) {
+		if (a.leftAt < range.from || a.leftAt >= range.to) continue;
+		const entered = dayInZone(new Date(a.enteredAt), timeZone);
+		const left = dayInZone(new Date(a.leftAt), timeZone);
+		add(spans, `${a.stageId} ${entered} ${left}`, () => ({ stageId: a.stageId, entered, left, count: 0 }));
+		const target = a.target;
+		if (target !== null && deadlineOf(target) !== null) add(lefts, `${a.stageId} ${target} ${left}`, () => ({ stageId: a.stageId, target, left, count: 0 }));
+	}
+	return { spans: [...spans.values()], lefts: [...lefts.values()] };
+}
+
 /**
  * Plan against actual per step (steps with an offset, in workflow order): the share of first attempts that left by
  * their planned day, time in the step at p50/p85 against its allowance, and a suggestion where p85 (at least one day)
  * differs from the allowance and at least MIN_SAMPLES_FOR_SUGGESTION attempts left the step in the range.
  */
 export function planVsActual(attempts: readonly StageAttempt[], steps: readonly ReviewStep[], range: Range, timeZone: string): StepReview[] {
+	return planVsActualOf(attemptDays(attempts, range, timeZone), steps);
+}
+
+/** `planVsActual` from a range's first attempts counted by day (`attemptDays`, or the database's grouping). */
+export function planVsActualOf(days: AttemptDays, steps: readonly ReviewStep[]): StepReview[] {
 	const allowed = allowances(steps);
 	return steps.flatMap((step) => {
 		if (step.offset === null) return [];
-		const mine = attempts.filter((a) => a.stageId === step.stageId && a.leftAt >= range.from && a.leftAt < range.to);
+		let left = 0;
+		const samples: number[] = [];
+		for (const s of days.spans) {
+			if (s.stageId !== step.stageId) continue;
+			left += s.count;
+			const inStep = daysIn(step.unit, s.entered, s.left);
+			for (let i = 0; i < s.count; i++) samples.push(inStep);
+		}
 		let planned = 0;
 		let onTime = 0;
-		const days: number[] = [];
-		for (const a of mine) {
-			const leftDay = dayInZone(new Date(a.leftAt), timeZone);
-			days.push(daysIn(step.unit, dayInZone(new Date(a.enteredAt), timeZone), leftDay));
-			const due = plannedDay(step, a.target);
+		for (const l of days.lefts) {
+			if (l.stageId !== step.stageId) continue;
+			const due = plannedDay(step, l.target);
 			if (due === null) continue;
-			planned++;
-			if (leftDay <= due) onTime++;
+			planned += l.count;
+			if (l.left <= due) onTime += l.count;
 		}
-		const { p50, p85 } = summarize(days);
+		const { p50, p85 } = summarize(samples);
 		const allowance = allowed.get(step.stageId) ?? null;
-		return [{ stageId: step.stageId, name: step.name, unit: step.unit, left: mine.length, planned, onTime, onTimeRate: planned ? onTime / planned : null, p50, p85, allowance, suggestion: suggest(step, allowance, p85, mine.length) }];
+		return [{ stageId: step.stageId, name: step.name, unit: step.unit, left, planned, onTime, onTimeRate: planned ? onTime / planned : null, p50, p85, allowance, suggestion: suggest(step, allowance, p85, left) }];
 	});
 }
 

@@ -126,3 +126,34 @@ export const cardFlow = pgTable(
 		index('card_flow_moves_idx').on(t.boardId, t.fromId, t.toId, t.t).where(sql`${t.type} = 'moved'`)
 	]
 );
+
+/**
+ * Each card's first attempt at each stage, replayed on write from `card_flow` and the card's `exit_checked` and
+ * `target_changed` events (see stage-attempts.ts), so the process review counts along an index instead of replaying
+ * history per request. "Forward" follows the workflow's order when written: a change of order rebuilds the board's
+ * rows. Derived data, like `card_flow`.
+ */
+export const stageAttemptRows = pgTable(
+	'stage_attempts',
+	{
+		boardId: text('board_id')
+			.notNull()
+			.references(() => boards.id, { onDelete: 'cascade' }),
+		cardId: text('card_id').notNull(),
+		stageId: text('stage_id').notNull(),
+		/** When the card first entered the stage, and first left it forward (epoch ms). */
+		enteredT: bigint('entered_t', { mode: 'number' }).notNull(),
+		leftT: bigint('left_t', { mode: 'number' }).notNull(),
+		/** The card came back into the stage afterwards. */
+		sentBack: boolean('sent_back').notNull(),
+		/** The stage's exit criteria (ids) checked before it left; the review compares them with the stage's criteria now. */
+		checked: jsonb('checked').$type<string[]>().notNull(),
+		/** The target date in force when it left, as a day number (days since 1970-01-01); null: none, or not a real date. */
+		targetDay: integer('target_day')
+	},
+	(t) => [
+		primaryKey({ columns: [t.boardId, t.cardId, t.stageId] }),
+		// What a review reads of a range, in the index: an index-only scan.
+		index('stage_attempts_left_idx').on(t.boardId, t.leftT, t.stageId, t.enteredT, t.sentBack, t.targetDay, t.checked)
+	]
+);
