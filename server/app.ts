@@ -23,6 +23,7 @@ import { noMailer, type Mailer } from '../src/lib/server/notifications/mailer.ts
 import { notify } from '../src/lib/server/notifications/notify.ts';
 import { smtpMailer } from './mail/smtp-mailer.ts';
 import { installMail } from './mail/install.ts';
+import { installProcessDigest } from './mail/process-digest.ts';
 import { createWebhooks } from './webhooks/install.ts';
 import { rulesInstaller } from './rules/install.ts';
 import { notificationProducers } from './notifications/install.ts';
@@ -118,6 +119,7 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	};
 	installAppContext(ctx);
 	installMail(jobs, ctx);
+	installProcessDigest(ctx, jobs, log);
 	webhooks.install(ctx, jobs);
 	rules.start(ctx, jobs);
 	notifications.install(ctx, jobs);

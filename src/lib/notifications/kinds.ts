@@ -10,7 +10,8 @@ export const NOTIFICATION_KINDS = {
 	unstaffed: { label: 'No one holds the team role a step needs', channel: 'both' },
 	rule_message: { label: 'Messages from automation rules', channel: 'both' },
 	mention: { label: 'Mentioned in a comment', channel: 'both' },
-	board_admin: { label: 'Board automation problems (broken rules, disabled webhooks)', channel: 'both' }
+	board_admin: { label: 'Board automation problems (broken rules, disabled webhooks)', channel: 'both' },
+	process_digest: { label: 'Weekly process digest of the boards whose process you own (Mondays, email only)', channel: 'email' }
 } as const satisfies Record<string, { label: string; channel: NotificationChannel }>;
 
 /** A kind of notification. */
@@ -18,6 +19,15 @@ export type NotificationKind = keyof typeof NOTIFICATION_KINDS;
 
 /** Where a person wants a kind: in the app, by email, both, or not at all. */
 export type NotificationChannel = 'app' | 'email' | 'both' | 'off';
+
+/** Kinds that are mail and nothing else (a weekly digest has no inbox entry): their choice is email or off. */
+export const EMAIL_ONLY_KINDS: ReadonlySet<NotificationKind> = new Set<NotificationKind>(['process_digest']);
+
+/** The channel a kind really gets: for an email-only kind, "both" is email and "in the app" is off. */
+export function effectiveChannel(kind: NotificationKind, channel: NotificationChannel): NotificationChannel {
+	if (!EMAIL_ONLY_KINDS.has(kind)) return channel;
+	return channel === 'both' ? 'email' : channel === 'app' ? 'off' : channel;
+}
 
 /** Every kind, in the settings page's order. */
 export const notificationKinds = Object.keys(NOTIFICATION_KINDS) as NotificationKind[];

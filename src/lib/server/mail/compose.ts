@@ -24,8 +24,8 @@ export interface MailBlock {
 	link?: { href: string; label: string };
 }
 
-/** The HTML of a mail: inline styles only (mail clients drop style sheets), every text escaped. */
-function html(title: string, blocks: MailBlock[], footer: string[]): string {
+/** The HTML of a mail: inline styles only (mail clients drop style sheets), every text escaped; `footer` is HTML. */
+export function mailHtml(title: string, blocks: MailBlock[], footer: string[]): string {
 	const parts = blocks.map((b) => {
 		const body = b.body ? `<p style="margin:4px 0 0;white-space:pre-wrap;color:#334155">${escapeHtml(b.body)}</p>` : '';
 		const link = b.link ? `<p style="margin:8px 0 0"><a href="${escapeHtml(b.link.href)}" style="color:#4f46e5">${escapeHtml(b.link.label)}</a></p>` : '';
@@ -35,7 +35,8 @@ function html(title: string, blocks: MailBlock[], footer: string[]): string {
 	return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:600px;margin:0 auto;padding:16px">${parts.join('')}${foot}</body></html>`;
 }
 
-function text(blocks: MailBlock[], footer: string[]): string {
+/** The plain-text part of a mail: its blocks, then the footer lines. */
+export function mailText(blocks: MailBlock[], footer: string[]): string {
 	const parts = blocks.map((b) => [b.heading, b.body, b.link ? `${b.link.label}: ${b.link.href}` : undefined].filter(Boolean).join('\n'));
 	return [...parts, '--', ...footer].join('\n\n') + '\n';
 }
@@ -51,11 +52,11 @@ export function notificationMail(input: { to: string; title: string; body: strin
 	return {
 		to: input.to,
 		subject: input.title,
-		html: html(input.title, [block], [
+		html: mailHtml(input.title, [block], [
 			`You get this because “${escapeHtml(input.kindLabel)}” is set to email in your <a href="${escapeHtml(input.settingsUrl)}">notification settings</a>.`,
 			`<a href="${escapeHtml(input.unsubscribeUrl)}">Stop these emails</a>`
 		]),
-		text: text([block], [`You get this because "${input.kindLabel}" is set to email in your notification settings: ${input.settingsUrl}`, `Stop these emails: ${input.unsubscribeUrl}`]),
+		text: mailText([block], [`You get this because "${input.kindLabel}" is set to email in your notification settings: ${input.settingsUrl}`, `Stop these emails: ${input.unsubscribeUrl}`]),
 		headers: unsubscribeHeaders(input.unsubscribeUrl)
 	};
 }
@@ -66,20 +67,20 @@ export function digestMail(input: { to: string; date: string; items: MailBlock[]
 	return {
 		to: input.to,
 		subject,
-		html: html(subject, input.items, [`You get one daily digest instead of single emails. Change this in your <a href="${escapeHtml(input.settingsUrl)}">notification settings</a>.`]),
-		text: text(input.items, [`You get one daily digest instead of single emails. Change this in your notification settings: ${input.settingsUrl}`])
+		html: mailHtml(subject, input.items, [`You get one daily digest instead of single emails. Change this in your <a href="${escapeHtml(input.settingsUrl)}">notification settings</a>.`]),
+		text: mailText(input.items, [`You get one daily digest instead of single emails. Change this in your notification settings: ${input.settingsUrl}`])
 	};
 }
 
 /** The "forgot password" mail. */
 export function passwordResetMail(to: string, link: string): OutgoingMail {
 	const block: MailBlock = { heading: 'Reset your Flowdeck password', body: 'Someone (hopefully you) asked to reset the password of this account. The link works once, for one hour. If it was not you, ignore this mail: your password stays as it is.', link: { href: link, label: 'Choose a new password' } };
-	return { to, subject: 'Reset your Flowdeck password', html: html(block.heading, [block], []), text: text([block], ['Flowdeck']) };
+	return { to, subject: 'Reset your Flowdeck password', html: mailHtml(block.heading, [block], []), text: mailText([block], ['Flowdeck']) };
 }
 
 /** The mail carrying a board invitation link. */
 export function inviteMail(to: string, input: { inviter: string; board: string; role: string; link: string; expiresAt: Date }): OutgoingMail {
 	const subject = `${input.inviter} invited you to “${input.board}” on Flowdeck`;
 	const block: MailBlock = { heading: subject, body: `You are invited as ${input.role}. The link works until ${input.expiresAt.toUTCString()}.`, link: { href: input.link, label: 'Join the board' } };
-	return { to, subject, html: html(subject, [block], []), text: text([block], ['Flowdeck']) };
+	return { to, subject, html: mailHtml(subject, [block], []), text: mailText([block], ['Flowdeck']) };
 }

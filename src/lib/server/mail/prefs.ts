@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { mailSettings, notificationPrefs } from '../db/schema/notifications.ts';
-import { NOTIFICATION_KINDS, notificationKinds, type NotificationChannel, type NotificationKind } from '../../notifications/kinds.ts';
+import { effectiveChannel, NOTIFICATION_KINDS, notificationKinds, type NotificationChannel, type NotificationKind } from '../../notifications/kinds.ts';
 import { ValidationError, type FieldErrors } from '../validation.ts';
 import { isTimeZone, nextLocalHour } from './local-time.ts';
 import { MAIL_DIGEST_JOB } from './jobs.ts';
@@ -29,7 +29,7 @@ export async function digestSettings(db: Db, userId: string): Promise<{ hour: nu
 export async function loadMailPrefs(db: Db, userId: string): Promise<MailPrefs> {
 	const rows = await db.select().from(notificationPrefs).where(eq(notificationPrefs.userId, userId));
 	const channels = Object.fromEntries(notificationKinds.map((k) => [k, NOTIFICATION_KINDS[k].channel])) as Record<NotificationKind, NotificationChannel>;
-	for (const r of rows) if (r.kind in channels) channels[r.kind as NotificationKind] = r.channel as NotificationChannel;
+	for (const r of rows) if (r.kind in channels) channels[r.kind as NotificationKind] = effectiveChannel(r.kind as NotificationKind, r.channel as NotificationChannel);
 	const [settings] = await db.select().from(mailSettings).where(eq(mailSettings.userId, userId));
 	return { channels, digest: settings?.digestHour != null, digestHour: settings?.digestHour ?? 8, timeZone: settings?.timeZone ?? null };
 }
@@ -42,7 +42,7 @@ export function parseMailPrefs(form: FormData): Omit<MailPrefs, 'timeZone'> & { 
 	const channels = {} as Record<NotificationKind, NotificationChannel>;
 	for (const kind of notificationKinds) {
 		const parsed = z.enum(CHANNELS).safeParse(form.get(`channel.${kind}`));
-		if (parsed.success) channels[kind] = parsed.data;
+		if (parsed.success) channels[kind] = effectiveChannel(kind, parsed.data);
 		else errors[`channel.${kind}`] = `Choose in the app, email, both or off for “${NOTIFICATION_KINDS[kind].label}”.`;
 	}
 	const digest = form.get('digest') === 'on';

@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, requireUser } from '$lib/server/http';
 import { loadMailPrefs, parseMailPrefs, saveMailPrefs } from '$lib/server/mail/prefs';
-import { NOTIFICATION_KINDS, notificationKinds } from '$lib/notifications/kinds';
+import { EMAIL_ONLY_KINDS, NOTIFICATION_KINDS, notificationKinds } from '$lib/notifications/kinds';
 import { env } from '$env/dynamic/private';
 import { isAdmin } from '$lib/server/mail/admin';
 
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async (event) => {
 	const { db, mailer } = event.locals.ctx;
 	return {
 		prefs: await loadMailPrefs(db, user.id),
-		kinds: notificationKinds.map((kind) => ({ kind, label: NOTIFICATION_KINDS[kind].label })),
+		kinds: notificationKinds.map((kind) => ({ kind, label: NOTIFICATION_KINDS[kind].label, emailOnly: EMAIL_ONLY_KINDS.has(kind) })),
 		timeZones: Intl.supportedValuesOf('timeZone'),
 		mailConfigured: mailer.configured,
 		// The admin's mail log is linked from nowhere else: show its way in to the people who may open it.
