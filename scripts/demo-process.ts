@@ -9,7 +9,7 @@ import { templateFromBoard } from '../src/lib/board/templates/from-board.ts';
 import type { BoardProcess, Stage, StepSettings } from '../src/lib/board/types.ts';
 
 /** The team template the demo board comes from (a team template: the built-in "Blog post" has other stages). */
-export const DEMO_TEMPLATE_NAME = 'Blog post (content team)';
+export const DEMO_TEMPLATE_NAME = 'Team blog process';
 /** The demo board's compliance target, in per cent. */
 export const DEMO_COMPLIANCE_TARGET = 90;
 

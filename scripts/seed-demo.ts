@@ -120,12 +120,14 @@ try {
 	// Publishing dates draw from their own sequence, so the flow above stays what it was before the demo had a process.
 	const planRandom = seededRandom(7);
 	const editors = roles.find((r) => r.name === 'Editor')!.holders;
-	// 29 days before the end the team adds a criterion to Design. History does not keep a stage's criteria over time, so
-	// the posts that left Design before then count as leaving without it: one of them in the default 30 days.
-	const licenceAddedAt = end - 29 * DAY;
+	// The team adds a criterion to Design just after the first post left it in the default 30 days. History does not
+	// keep a stage's criteria over time, so the posts that left Design before then count as leaving without it: one of
+	// them in the default range (every earlier one in longer ranges: docs/process-review.md, "The demo").
+	const defaultRangeStart = Date.parse(`${new Date(end - 29 * DAY).toISOString().slice(0, 10)}T00:00:00Z`);
+	const designExits: number[] = [];
 	const topics = ['SEO guide', 'Customer story', 'Webinar recap', 'Product launch post', 'Newsletter', 'Trend report', 'How-to video script', 'Case study', 'Landing page copy', 'Podcast notes'];
 	type Step = { at: number; run: () => void };
-	const steps: Step[] = [{ at: licenceAddedAt, run: () => ((actor = ids[0]!), cmd().addExitCriterion(flow[4]!, 'Image licences recorded')) }];
+	const steps: Step[] = [];
 	const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
 	for (let day = 0; day < 88; day++) {
 		const arrivals = Math.floor(random() * 3.2);
@@ -165,6 +167,7 @@ try {
 			for (const hop of hops) {
 				if (hop.at >= end) break;
 				const { from, to, mover, blockFor } = hop;
+				if (from === 4) designExits.push(hop.at);
 				steps.push({
 					at: hop.at,
 					run: () => {
@@ -208,6 +211,8 @@ try {
 			}
 		}
 	}
+	const licenceAddedAt = Math.min(...designExits.filter((t) => t >= defaultRangeStart)) + 60_000;
+	steps.push({ at: Math.min(licenceAddedAt, end - HOUR), run: () => ((actor = ids[0]!), cmd().addExitCriterion(flow[4]!, 'Image licences recorded')) });
 	steps.sort((a, b) => a.at - b.at);
 	let done = 0;
 	for (const step of steps) {

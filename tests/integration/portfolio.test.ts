@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/lib/server/db/client.ts';
 import { dbKinds, openTestDatabase } from '../helpers/db.ts';
 import { generateFlowHistory, insertFlowHistory } from '../helpers/flow-history.ts';
-import { storedWorkflows } from '../helpers/stored-board.ts';
 import { startInProcess, type InProcessFlowdeck } from '../helpers/in-process.ts';
 import { connectBoard, waitFor, type SyncClient } from '../helpers/sync-client.ts';
 import { boardCommands } from '../../src/lib/board/doc/commands.ts';
@@ -25,14 +24,12 @@ const { range } = parseStatsQuery(new URLSearchParams({ to: '2026-11-20' }), NOW
 
 describe.each(dbKinds())('the portfolio over hand-made histories (%s)', (kind) => {
 	let database: Database;
-	let workflows: ReturnType<typeof storedWorkflows>;
 	let alex = '';
 	let sam = '';
 	const boardIds: Record<'plain' | 'generated' | 'empty' | 'sams' | 'receiving', string> = { plain: '', generated: '', empty: '', sams: '', receiving: '' };
 
 	beforeAll(async () => {
 		database = await openTestDatabase(kind);
-		workflows = storedWorkflows(database.db);
 		const db = database.db;
 		alex = await signUp(db, { name: 'Alex', email: 'alex@example.test', password: 'a long enough password' }, at(60));
 		sam = await signUp(db, { name: 'Sam', email: 'sam@example.test', password: 'a long enough password' }, at(60));
@@ -92,7 +89,7 @@ describe.each(dbKinds())('the portfolio over hand-made histories (%s)', (kind) =
 	});
 
 	it('lists only the caller’s boards, with the figures worked out by hand', async () => {
-		const mine = await portfolio(database.db, workflows, alex, range);
+		const mine = await portfolio(database.db, alex, range);
 		expect(mine.boards.map((b) => b.name).sort()).toEqual(['empty', 'generated', 'plain', 'receiving']);
 		const plain = mine.boards.find((b) => b.id === boardIds.plain)!;
 		// c1, c2, c3 finished in the range; c1 on time, c2 late, c3 without a due date; lead times 48, 120, 48 hours.
@@ -100,11 +97,11 @@ describe.each(dbKinds())('the portfolio over hand-made histories (%s)', (kind) =
 		expect(plain).toMatchObject({ role: 'owner', throughput: 3, withDue: 2, onTimeShare: 0.5, leadTimeP50: 48 });
 		expect(plain.automationShare).toBeCloseTo(1 / 7);
 		expect(mine.boards.find((b) => b.id === boardIds.empty)).toMatchObject({ throughput: 0, withDue: 0, onTimeShare: null, automationShare: null, leadTimeP50: null });
-		expect((await portfolio(database.db, workflows, sam, range)).boards.map((b) => b.name)).toEqual(['sams']);
+		expect((await portfolio(database.db, sam, range)).boards.map((b) => b.name)).toEqual(['sams']);
 	});
 
 	it('gives every board the numbers its stats tab gives for the same range', async () => {
-		const mine = await portfolio(database.db, workflows, alex, range);
+		const mine = await portfolio(database.db, alex, range);
 		const query = parseStatsQuery(new URLSearchParams({ to: '2026-11-20' }), NOW);
 		for (const board of mine.boards) {
 			const stats = await boardStats(database.db, board.id, query, NOW);
@@ -121,12 +118,12 @@ describe.each(dbKinds())('the portfolio over hand-made histories (%s)', (kind) =
 	});
 
 	it('times the hand-offs between the caller’s boards, from hand-off to pick-up and to done', async () => {
-		const { handoffs } = await portfolio(database.db, workflows, alex, range);
+		const { handoffs } = await portfolio(database.db, alex, range);
 		// Sam's board's hand-off is not Alex's to see; the one 50 days ago is outside the range.
 		expect(handoffs).toEqual([
 			{ fromBoardId: boardIds.plain, toBoardId: boardIds.receiving, fromBoard: 'plain', toBoard: 'receiving', handedOff: 3, pickedUp: 2, done: 1, pickupP50: 12, pickupP85: 24, doneP50: 72, doneP85: 72 }
 		]);
-		expect((await portfolio(database.db, workflows, sam, range)).handoffs).toEqual([]);
+		expect((await portfolio(database.db, sam, range)).handoffs).toEqual([]);
 	});
 });
 
@@ -162,11 +159,11 @@ describe.each(dbKinds())('a rule’s linked card is a hand-off the portfolio tim
 		});
 		expect(link).toMatchObject({ fromBoardId: marketing, fromCardId: card, toBoardId: sales, ruleId });
 		const today = { from: Date.now() - DAY, to: Date.now() + DAY };
-		expect((await portfolio(db, fd.app.rooms, alex.id, today)).handoffs).toMatchObject([{ fromBoard: 'Marketing', toBoard: 'Sales', handedOff: 1, pickedUp: 0, done: 0, pickupP50: null }]);
+		expect((await portfolio(db, alex.id, today)).handoffs).toMatchObject([{ fromBoard: 'Marketing', toBoard: 'Sales', handedOff: 1, pickedUp: 0, done: 0, pickupP50: null }]);
 		const s = await open(sales);
 		s.cmd.moveCard(link!.toCardId, s.stages[1]!, 0);
 		const [lane] = await waitFor('the move is recorded as the pick-up', async () => {
-			const lanes = (await portfolio(db, fd.app.rooms, alex.id, today)).handoffs;
+			const lanes = (await portfolio(db, alex.id, today)).handoffs;
 			return lanes[0]?.pickedUp === 1 ? lanes : null;
 		});
 		expect(lane!.pickupP50).toBeGreaterThanOrEqual(0);

@@ -13,12 +13,23 @@ export interface PortfolioFigures {
 	leadTimeP50: number | null;
 	/** Open cards the last delivery-risk check found at risk or likely late. */
 	atRisk: number;
+}
+
+/** A board's compliance on the portfolio, from its process review over the range. */
+export interface BoardCompliance {
 	/** Clean first attempts ÷ stage exits in the range, as the board's process review counts them; null without exits. */
 	compliance: number | null;
 	/** Stage exits (first attempts that left a stage) in the range. */
 	complianceExits: number;
 	/** The board's compliance target (a share); null when its process could not be read. */
 	complianceTarget: number | null;
+}
+
+/** The portfolio's process part (one review per board: the slow part, which the page streams in after the rest). */
+export interface PortfolioProcess {
+	/** By board id. */
+	compliance: Record<string, BoardCompliance>;
+	templates: TemplateFigures[];
 }
 
 /** The process figures of the boards that share one template, added up over the boards the caller is on. */

@@ -1,8 +1,11 @@
 import { duration, percent, type Column } from './sortable';
-import type { NamedHandoffLane, PortfolioFigures, TemplateFigures } from '$lib/board/portfolio';
+import type { BoardCompliance, NamedHandoffLane, PortfolioFigures, TemplateFigures } from '$lib/board/portfolio';
 
-/** A board's row as the portfolio API sends it (src/lib/server/portfolio/portfolio.ts). */
-export type PortfolioRow = PortfolioFigures & { id: string; name: string };
+/**
+ * A board's row as the portfolio sends it (src/lib/server/portfolio/portfolio.ts); its compliance is missing while the
+ * page is still waiting for the process part.
+ */
+export type PortfolioRow = PortfolioFigures & Partial<BoardCompliance> & { id: string; name: string };
 
 /**
  * The portfolio's columns, in order: one entry per figure.
@@ -25,8 +28,12 @@ export function boardColumns(range: { from: string; to: string }): Column<Portfo
 			key: 'compliance',
 			label: 'Compliance',
 			title: 'Clean first attempts out of the stage exits in the range (as the board’s process review counts them), against the board’s target',
-			value: (b) => b.compliance,
-			format: (b) => (b.compliance === null ? '–' : `${percent(b.compliance)} of ${b.complianceExits}${b.complianceTarget === null ? '' : ` (target ${percent(b.complianceTarget)})`}`)
+			value: (b) => b.compliance ?? null,
+			format: (b) => {
+				if (b.compliance === undefined) return '…';
+				if (b.compliance === null) return '–';
+				return `${percent(b.compliance)} of ${b.complianceExits}${b.complianceTarget ? ` (target ${percent(b.complianceTarget)})` : ''}`;
+			}
 		},
 		{ key: 'atRisk', label: 'At risk', title: 'Open cards at risk of missing their target date, or likely to (from the last hourly check)', value: (b) => b.atRisk },
 		{ key: 'lead', label: 'Lead time', title: 'Median time from a card’s creation to done', value: (b) => b.leadTimeP50, format: (b) => duration(b.leadTimeP50) }

@@ -10,7 +10,7 @@ import { readHandoffs } from './handoffs.ts';
 import { readAtRiskCounts } from './risk-counts.ts';
 import { readProcessFigures } from './process-figures.ts';
 import { figuresByTemplate } from './template-figures.ts';
-import type { NamedHandoffLane, PortfolioFigures, TemplateFigures } from '../../board/portfolio.ts';
+import type { NamedHandoffLane, PortfolioFigures, PortfolioProcess } from '../../board/portfolio.ts';
 
 /** One board of the portfolio. */
 export interface PortfolioBoard extends PortfolioFigures {
@@ -19,15 +19,14 @@ export interface PortfolioBoard extends PortfolioFigures {
 	role: Role;
 }
 
-/** The portfolio answer: every board the caller belongs to, their figures per template, and the hand-offs between them. */
+/** The portfolio's quick part: every board the caller belongs to, and the hand-offs between them. */
 export interface Portfolio {
 	boards: PortfolioBoard[];
-	templates: TemplateFigures[];
 	handoffs: NamedHandoffLane[];
 }
 
 /** What a board shows when nothing happened on it in the range. */
-const NOTHING: PortfolioFigures = { throughput: 0, onTimeShare: null, withDue: 0, automationShare: null, leadTimeP50: null, atRisk: 0, compliance: null, complianceExits: 0, complianceTarget: null };
+const NOTHING: PortfolioFigures = { throughput: 0, onTimeShare: null, withDue: 0, automationShare: null, leadTimeP50: null, atRisk: 0 };
 
 /** Reads some figures for all the boards at once (one statement, however many boards). A new column is one more source. */
 type FigureSource = (db: Db, boardIds: readonly string[], range: Range) => Promise<Map<string, Partial<PortfolioFigures>>>;
@@ -49,28 +48,28 @@ const SOURCES: FigureSource[] = [
 
 /**
  * The portfolio of `userId` over `range`: for each board they are a member of (and only those), the figures its stats
- * tab and process review show for the same range; the process figures per template of those boards; and the
- * cross-team hand-offs between them. `workflows` reads each board's live workflow (the process review counts against
- * its exit criteria and steps).
+ * tab shows for the same range, computed for all the boards together; and the cross-team hand-offs between them.
  */
-export async function portfolio(db: Db, workflows: WorkflowReader, userId: string, range: Range): Promise<Portfolio> {
+export async function portfolio(db: Db, userId: string, range: Range): Promise<Portfolio> {
 	const boards = await listBoardsForUser(db, userId);
 	const ids = boards.map((b) => b.id);
-	const [parts, process, lanes] = await Promise.all([
-		Promise.all(SOURCES.map((source) => source(db, ids, range))),
-		// One review per board (the process review's own replay): by far the slowest part, see docs/portfolio.md.
-		readProcessFigures(db, workflows, ids, range),
-		readHandoffs(db, ids, range)
-	]);
-	const compliance = new Map(
-		[...process].map(([id, p]) => [id, { compliance: p.compliance.rate, complianceExits: p.compliance.exits, complianceTarget: p.compliance.target } satisfies Partial<PortfolioFigures>])
-	);
+	const [parts, lanes] = await Promise.all([Promise.all(SOURCES.map((source) => source(db, ids, range))), readHandoffs(db, ids, range)]);
 	const names = new Map(boards.map((b) => [b.id, b.name]));
 	return {
-		boards: boards.map(
-			(b) => Object.assign({ id: b.id, name: b.name, role: b.role }, NOTHING, ...[...parts, compliance].map((p) => p.get(b.id) ?? {})) as PortfolioBoard
-		),
-		templates: figuresByTemplate(process.values()),
+		boards: boards.map((b) => Object.assign({ id: b.id, name: b.name, role: b.role }, NOTHING, ...parts.map((p) => p.get(b.id) ?? {})) as PortfolioBoard),
 		handoffs: lanes.map((l) => ({ ...l, fromBoard: names.get(l.fromBoardId)!, toBoard: names.get(l.toBoardId)! }))
+	};
+}
+
+/**
+ * The portfolio's process part for `boardIds` (the caller's, from `portfolio`) over `range`: each board's compliance
+ * against its target, as its own process review gives it, and the figures per template of those boards. One review per
+ * board on its live workflow (`workflows`): much slower than the rest (docs/portfolio.md, "Speed").
+ */
+export async function portfolioProcess(db: Db, workflows: WorkflowReader, boardIds: readonly string[], range: Range): Promise<PortfolioProcess> {
+	const figures = await readProcessFigures(db, workflows, boardIds, range);
+	return {
+		compliance: Object.fromEntries([...figures].map(([id, f]) => [id, { compliance: f.compliance.rate, complianceExits: f.compliance.exits, complianceTarget: f.compliance.target }])),
+		templates: figuresByTemplate(figures.values())
 	};
 }
