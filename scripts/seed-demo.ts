@@ -133,6 +133,8 @@ try {
 		const arrivals = Math.floor(random() * 3.2);
 		for (let a = 0; a < arrivals; a++) {
 			let t = start + day * DAY + (8 + random() * 9) * HOUR;
+			// Posts started in the last 40 days move a fifth faster: the process review's efficiency has a gain to show.
+			const pace = day >= 50 ? 0.8 : 1;
 			const who = ids[Math.floor(random() * ids.length)]!;
 			const title = `${topics[Math.floor(random() * topics.length)]} #${steps.length + 1}`;
 			let cardId = '';
@@ -151,7 +153,7 @@ try {
 			const hops: Hop[] = [];
 			let stage = 0;
 			while (stage < flow.length - 1) {
-				t += (0.3 + random() * 1.7) * meanHours[stage]! * HOUR * (stage === 2 && random() < 0.2 ? 3 : 1);
+				t += (0.3 + random() * 1.7) * meanHours[stage]! * pace * HOUR * (stage === 2 && random() < 0.2 ? 3 : 1);
 				const from = stage;
 				const back = stage === 3 && random() < 0.15; // the editors ask for changes: back to Drafting
 				stage = back ? 2 : stage + 1;

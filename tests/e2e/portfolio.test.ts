@@ -1,6 +1,5 @@
 import { expect, test } from './fixtures.ts';
 import type { PortfolioAnswer } from '../../src/lib/server/portfolio/request.ts';
-import { duration } from '../../src/lib/components/portfolio/sortable.ts';
 import { logIn, signUp, uniqueEmail } from './helpers.ts';
 import { waitForApp } from './board-helpers.ts';
 
@@ -40,7 +39,7 @@ test('the demo user’s portfolio shows the board’s figures as the API gives t
 		`${Math.round(template.compliance! * 100)} %`,
 		`${Math.round(template.stepOnTimeShare! * 100)} % of ${template.stepsPlanned}`,
 		`${template.late} of ${template.withTarget}`,
-		duration(template.lateDaysP50! * 24)
+		`${template.lateDaysP50!.toFixed(1)} d`
 	]);
 	await page.screenshot({ path: '/tmp/portfolio-desktop.png', fullPage: true });
 	await page.setViewportSize({ width: 390, height: 844 });

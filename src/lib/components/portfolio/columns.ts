@@ -60,7 +60,7 @@ export const templateColumns: Column<TemplateFigures>[] = [
 		value: (t) => (t.withTarget ? t.late / t.withTarget : null),
 		format: (t) => (t.withTarget ? `${t.late} of ${t.withTarget}` : '–')
 	},
-	{ key: 'lateness', label: 'Median lateness', title: 'How late the late cards were: the median', value: (t) => t.lateDaysP50, format: (t) => (t.lateDaysP50 === null ? '–' : duration(t.lateDaysP50 * 24)) }
+	{ key: 'lateness', label: 'Median lateness', title: 'How late the late cards were: the median', value: (t) => t.lateDaysP50, format: (t) => (t.lateDaysP50 === null ? '–' : `${t.lateDaysP50.toFixed(1)} d`) }
 ];
 
 /** The hand-off table's columns: the lane, how many, and how fast the receiving team picked them up and finished them. */
