@@ -14,7 +14,7 @@ export default ts.config(
 		files: ['**/*.ts', '**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: {
 			parserOptions: {
-				projectService: { allowDefaultProject: ['vitest.config.ts', 'playwright.config.ts', 'drizzle.config.ts', 'server/index.ts', 'server/health.ts', 'server/engine/engine-worker.ts', 'scripts/seed-demo.ts', 'scripts/demo-process.ts', 'scripts/history-replay.ts'] },
+				projectService: { allowDefaultProject: ['vitest.config.ts', 'playwright.config.ts', 'drizzle.config.ts', 'server/index.ts', 'server/health.ts', 'server/engine/engine-worker.ts', 'scripts/seed-demo.ts', 'scripts/history-replay.ts'] },
 				extraFileExtensions: ['.svelte'],
 				parser: ts.parser,
 				svelteConfig

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { dbKinds, migrationsFolder, queryRows } from '../helpers/db.ts';
 import { serverDatabase } from '../helpers/board-fixture.ts';
 import { openDatabase } from '../../src/lib/server/db/client.ts';
+import { DEMO_COMPLIANCE_TARGET, DEMO_TEMPLATE_NAME } from '../../scripts/demo-process.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const LOGIN = 'as demo@flowdeck.local with the password flowdeck-demo-2026';
@@ -65,8 +66,8 @@ describe.each(dbKinds())('npm run seed:demo (%s)', (kind) => {
 		expect(seeded.boards).toEqual(['Content publishing']);
 		expect(seeded.events).toBeGreaterThan(1_000);
 		// The board runs the team's blog process: from its template, with a target, dated posts, sign-offs, posts at risk.
-		expect(seeded.process).toEqual([{ template: 'Team blog process', target: 90 }]);
-		expect(seeded.templates).toEqual(['Team blog process']);
+		expect(seeded.process).toEqual([{ template: DEMO_TEMPLATE_NAME, target: DEMO_COMPLIANCE_TARGET }]);
+		expect(seeded.templates).toEqual([DEMO_TEMPLATE_NAME]);
 		expect(seeded.targets).toBeGreaterThan(50);
 		expect(seeded.signoffs).toBeGreaterThan(50);
 		expect(seeded.atRisk).toBeGreaterThan(0);
@@ -96,8 +97,8 @@ describe.each(dbKinds())('npm run seed:demo (%s)', (kind) => {
 		// One complete demo board, holding its document.
 		expect(after.boards).toEqual(['Content publishing']);
 		expect(after.storedDocuments).toBe(1);
-		expect(after.process).toEqual([{ template: 'Team blog process', target: 90 }]);
-		expect(after.templates).toEqual(['Team blog process']);
+		expect(after.process).toEqual([{ template: DEMO_TEMPLATE_NAME, target: DEMO_COMPLIANCE_TARGET }]);
+		expect(after.templates).toEqual([DEMO_TEMPLATE_NAME]);
 		// Card events reference their board (on delete cascade), so one board means no leftover history.
 		const third = await runSeed(database.env);
 		expect(third.output).toContain('The demo already exists.');

@@ -37,6 +37,10 @@ describe('sorting the portfolio table', () => {
 		const compliance = columns.find((c) => c.key === 'compliance')!;
 		expect(compliance.format!(rows[0]!)).toBe('95 % of 20 (target 90 %)');
 		expect(compliance.format!(rows[1]!)).toBe('–');
+		// While the page waits for the process part, the row has no compliance yet: "…", sorted with the unmeasured.
+		const waiting: PortfolioRow = { ...rows[0]!, compliance: undefined, complianceExits: undefined, complianceTarget: undefined };
+		expect(compliance.format!(waiting)).toBe('…');
+		expect(compliance.value(waiting)).toBeNull();
 	});
 
 	it('turns the same column around and starts a new one its natural way', () => {
