@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { dbKinds, migrationsFolder, queryRows } from '../helpers/db.ts';
 import { serverDatabase } from '../helpers/board-fixture.ts';
 import { openDatabase } from '../../src/lib/server/db/client.ts';
+import { DEMO_COMPLIANCE_TARGET, DEMO_TEMPLATE_NAME } from '../../scripts/demo-process.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const LOGIN = 'as demo@flowdeck.local with the password flowdeck-demo-2026';
@@ -22,14 +23,26 @@ function runSeed(env: Record<string, string>, killWhen?: RegExp): Promise<{ code
 	return new Promise((done) => child.once('exit', (code) => done({ code, output })));
 }
 
-/** What the seed leaves in the database: boards (by name), history rows, and boards with a stored document. */
+/**
+ * What the seed leaves in the database: boards (by name, with the template they come from and their compliance target),
+ * history rows (and those of the process: target dates, sign-offs), boards with a stored document, team templates,
+ * and the risk levels stored for open cards.
+ */
 async function contents(env: Record<string, string>) {
 	const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.DATA_DIR! }, migrationsFolder);
 	try {
 		const count = async (query: ReturnType<typeof sql>) => Number((await queryRows<{ n: number | string }>(database, query))[0]!.n);
 		return {
 			boards: (await queryRows<{ name: string }>(database, sql`select name from boards order by name`)).map((b) => b.name),
+			process: await queryRows<{ template: string | null; target: number }>(
+				database,
+				sql`select t.name as template, b.compliance_target_percent as target from boards b left join process_templates t on t.id = b.template_id order by b.name`
+			),
+			templates: (await queryRows<{ name: string }>(database, sql`select name from process_templates order by name`)).map((t) => t.name),
 			events: await count(sql`select count(*) as n from card_events`),
+			targets: await count(sql`select count(*) as n from card_events where type = 'target_changed'`),
+			signoffs: await count(sql`select count(*) as n from card_events where type = 'signoff_decided'`),
+			atRisk: await count(sql`select count(*) as n from card_risk_levels where level in ('at_risk', 'likely_late')`),
 			storedDocuments: await count(sql`select count(distinct board_id) as n from board_updates`)
 		};
 	} finally {
@@ -52,6 +65,12 @@ describe.each(dbKinds())('npm run seed:demo (%s)', (kind) => {
 		const seeded = await contents(database.env);
 		expect(seeded.boards).toEqual(['Content publishing']);
 		expect(seeded.events).toBeGreaterThan(1_000);
+		// The board runs the team's blog process: from its template, with a target, dated posts, sign-offs, posts at risk.
+		expect(seeded.process).toEqual([{ template: DEMO_TEMPLATE_NAME, target: DEMO_COMPLIANCE_TARGET }]);
+		expect(seeded.templates).toEqual([DEMO_TEMPLATE_NAME]);
+		expect(seeded.targets).toBeGreaterThan(50);
+		expect(seeded.signoffs).toBeGreaterThan(50);
+		expect(seeded.atRisk).toBeGreaterThan(0);
 
 		const second = await runSeed(database.env);
 		expect(second.code, second.output).toBe(0);
@@ -78,6 +97,8 @@ describe.each(dbKinds())('npm run seed:demo (%s)', (kind) => {
 		// One complete demo board, holding its document.
 		expect(after.boards).toEqual(['Content publishing']);
 		expect(after.storedDocuments).toBe(1);
+		expect(after.process).toEqual([{ template: DEMO_TEMPLATE_NAME, target: DEMO_COMPLIANCE_TARGET }]);
+		expect(after.templates).toEqual([DEMO_TEMPLATE_NAME]);
 		// Card events reference their board (on delete cascade), so one board means no leftover history.
 		const third = await runSeed(database.env);
 		expect(third.output).toContain('The demo already exists.');

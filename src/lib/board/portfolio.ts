@@ -15,6 +15,45 @@ export interface PortfolioFigures {
 	atRisk: number;
 }
 
+/** A board's compliance on the portfolio, from its process review over the range. */
+export interface BoardCompliance {
+	/** Clean first attempts ÷ stage exits in the range, as the board's process review counts them; null without exits. */
+	compliance: number | null;
+	/** Stage exits (first attempts that left a stage) in the range. */
+	complianceExits: number;
+	/** The board's compliance target (a share); null when its process could not be read. */
+	complianceTarget: number | null;
+}
+
+/** The portfolio's process part (one review per board: the slow part, which the page streams in after the rest). */
+export interface PortfolioProcess {
+	/** By board id. */
+	compliance: Record<string, BoardCompliance>;
+	templates: TemplateFigures[];
+}
+
+/** The process figures of the boards that share one template, added up over the boards the caller is on. */
+export interface TemplateFigures {
+	templateId: string;
+	name: string;
+	/** Boards (of the caller's) created from the template. */
+	boards: number;
+	/** Stage exits in the range, and how many were clean first attempts; `compliance` is clean ÷ exits (null: none). */
+	exits: number;
+	clean: number;
+	compliance: number | null;
+	/** Steps left in the range with a planned day (the card had a target date), and those left on or before it. */
+	stepsPlanned: number;
+	stepsOnTime: number;
+	/** stepsOnTime ÷ stepsPlanned; null when none was planned. */
+	stepOnTimeShare: number | null;
+	/** Cards finished in the range with a target date, and those finished after it. */
+	withTarget: number;
+	late: number;
+	/** Median (nearest rank) of the late cards' lateness, days; null when none was late. */
+	lateDaysP50: number | null;
+}
+
 /** Hand-offs from one board to another over a range, and how fast the receiving team took them up and finished them. */
 export interface HandoffLane {
 	fromBoardId: string;
