@@ -94,6 +94,7 @@ async function measure(cfg: StatsApiConfig, name: string, where: { url: string }
 		await database.db.execute(sql`vacuum analyze card_events`);
 		await database.db.execute(sql`vacuum analyze board_stages`);
 		await database.db.execute(sql`vacuum analyze card_flow`);
+		await database.db.execute(sql`vacuum analyze stage_attempts`);
 		const insertMs = Math.round(performance.now() - started);
 		cfg.log(`stats API on ${name}: inserted in ${insertMs} ms`);
 		const today = now.toISOString().slice(0, 10);

@@ -1,15 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Db } from './db/client.ts';
 import { inChunks } from './db/batches.ts';
+import { inCardList } from './card-subset.ts';
 import { refreshStageAttempts } from './stage-attempts.ts';
 
 /** Cards whose rows one statement rebuilds (a card is a bind parameter; a statement may have 65,534 at most). */
 export const CARDS_PER_STATEMENT = 5_000;
 
-/** ` and card_id in (…)` for the given cards, or nothing for all of them. */
-function cardFilter(cardIds: readonly string[] | null): SQL {
-	return cardIds === null ? sql`` : sql` and card_id in (${sql.join(cardIds.map((id) => sql`${id}`), sql`, `)})`;
-}
 
 /** The end (epoch ms) of a due date's UTC day, or null when it is not a real calendar date: as `deadlineOf` does. */
 export function deadlineSql(due: SQL): SQL {
@@ -33,7 +30,7 @@ export function deadlineSql(due: SQL): SQL {
  */
 function replay(boardId: string, cardIds: readonly string[] | null): SQL {
 	const kindOf = (kind: string) => sql`array(select stage_id from board_stages where board_id = ${boardId} and kind = ${kind})`;
-	const cards = cardFilter(cardIds);
+	const cards = inCardList(cardIds);
 	return sql`
 	with ev as (
 		-- Times as epoch milliseconds (the recorder stores JavaScript dates), so all arithmetic is exact; and only the
@@ -135,7 +132,7 @@ export async function refreshCardFlow(db: Db, boardId: string, cardIds: readonly
 		for (const chunk of inChunks(cardIds, CARDS_PER_STATEMENT)) await refreshCardFlow(db, boardId, chunk);
 		return;
 	}
-	const cards = cardFilter(cardIds);
+	const cards = inCardList(cardIds);
 	await db.execute(sql`delete from card_flow where board_id = ${boardId}${cards}`);
 	await db.execute(sql`insert into card_flow (${COLUMNS}) ${replay(boardId, cardIds)}`);
 	// The process review's first attempts are replayed from these rows.

@@ -13,3 +13,11 @@ export function inCards(cardIds: readonly string[] | null, column: SQL = sql`car
 export function idSet(ids: readonly string[]): SQL {
 	return sql`(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
 }
+
+/**
+ * ` and card_id in ($1, $2, …)` for a few cards, or nothing for every card (null): one bind parameter per card, so the
+ * planner sees the list and reads by index (keep it to a few thousand: `CARDS_PER_STATEMENT`).
+ */
+export function inCardList(cardIds: readonly string[] | null): SQL {
+	return cardIds === null ? sql`` : sql` and card_id in (${sql.join(cardIds.map((id) => sql`${id}`), sql`, `)})`;
+}

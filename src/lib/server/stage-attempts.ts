@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Db } from './db/client.ts';
-import { inCards } from './card-subset.ts';
-import { inChunks, MAX_BIND_PARAMETERS } from './db/batches.ts';
-import { stageAttemptRows } from './db/schema/history.ts';
+import { inCardList } from './card-subset.ts';
 import { stageAttempts, type ReviewEvent } from '../board/metrics/process/attempts.ts';
 import { isCalendarDate } from '../board/limits.ts';
 
-/** Bind parameters one `stage_attempts` row takes. */
-const ROW_PARAMETERS = 8;
 const DAY = 86_400_000;
 
 interface VisitRow {
@@ -36,7 +32,8 @@ interface MarkRow {
  */
 export async function refreshStageAttempts(db: Db, boardId: string, cardIds: readonly string[] | null): Promise<void> {
 	if (cardIds !== null && cardIds.length === 0) return;
-	const cards = inCards(cardIds);
+	// Called with card_flow's chunks (CARDS_PER_STATEMENT at most): a plain list the planner reads by index.
+	const cards = inCardList(cardIds);
 	const [stages, visits, marks] = await Promise.all([
 		selectRows<{ stage_id: string }>(db, sql`select stage_id from board_stages where board_id = ${boardId} order by rank collate "C", stage_id`),
 		selectRows<VisitRow>(db, sql`select card_id, event_id, type, t, from_id, to_id from card_flow where board_id = ${boardId} and type in ('created', 'moved')${cards}`),
@@ -65,17 +62,21 @@ export async function refreshStageAttempts(db: Db, boardId: string, cardIds: rea
 		new Map()
 	);
 	await db.execute(sql`delete from stage_attempts where board_id = ${boardId}${cards}`);
+	if (attempts.length === 0) return;
 	const rows = attempts.map((a) => ({
-		boardId,
-		cardId: a.cardId,
-		stageId: a.stageId,
-		enteredT: a.enteredAt,
-		leftT: a.leftAt,
-		sentBack: a.sentBack,
+		card_id: a.cardId,
+		stage_id: a.stageId,
+		entered_t: a.enteredAt,
+		left_t: a.leftAt,
+		sent_back: a.sentBack,
 		checked: a.checked,
-		targetDay: a.target !== null && isCalendarDate(a.target) ? Date.parse(`${a.target}T00:00:00Z`) / DAY : null
+		target_day: a.target !== null && isCalendarDate(a.target) ? Date.parse(`${a.target}T00:00:00Z`) / DAY : null
 	}));
-	for (const chunk of inChunks(rows, MAX_BIND_PARAMETERS / ROW_PARAMETERS)) await db.insert(stageAttemptRows).values(chunk);
+	// One JSON parameter for the lot: a whole board's rebuild is one statement, and a batch's few rows cost no more.
+	await db.execute(sql`insert into stage_attempts (board_id, card_id, stage_id, entered_t, left_t, sent_back, checked, target_day)
+		select ${boardId}, card_id, stage_id, entered_t, left_t, sent_back, checked, target_day
+		from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+			as r(card_id text, stage_id text, entered_t bigint, left_t bigint, sent_back boolean, checked jsonb, target_day int)`);
 }
 
 /**
