@@ -17,12 +17,12 @@ const dayOf = (n: number): Day => new Date(Number(n) * DAY).toISOString().slice(
 const OFFSETS_BEFORE_MS = 2 * 366 * DAY;
 
 /**
- * The day number of `column` (epoch ms) in `timeZone`: the zone's offsets over the range (and two years before it)
- * go in as two arrays, so most rows cost integer arithmetic; an earlier time asks PostgreSQL's zone data.
+ * The day number of `column` (epoch ms) in `timeZone`, from the zone's offsets over the range and two years before it
+ * (`z.starts`, `z.offsets`, `zoneOffsets`), so most rows cost integer arithmetic; an earlier time asks PostgreSQL's
+ * zone data.
  */
-function localDay(column: SQL, timeZone: string, range: Range): SQL {
-	const { starts, offsets } = zoneOffsets(timeZone, range.from - OFFSETS_BEFORE_MS, range.to);
-	return sql`coalesce((${column} + (${`{${offsets.join(',')}}`}::bigint[])[width_bucket(${column}, ${`{${starts.join(',')}}`}::bigint[])]) / ${DAY},
+function localDay(column: SQL, timeZone: string): SQL {
+	return sql`coalesce((${column} + z.offsets[width_bucket(${column}, z.starts)]) / ${DAY},
 		((to_timestamp(${column} / 1000.0) at time zone ${timeZone})::date - date '1970-01-01'))::int`;
 }
 
@@ -48,28 +48,28 @@ export async function readStoredAttempts(
 	cardIds: readonly string[] | null
 ): Promise<StoredAttempts> {
 	const needed = JSON.stringify(Object.fromEntries(criteria));
-	const span = sql.raw('grouping((entered + 3) % 7) = 0');
+	const zone = zoneOffsets(timeZone, range.from - OFFSETS_BEFORE_MS, range.to);
 	const rows = await selectRows<{ kind: 'count' | 'span' | 'left'; stage_id: string; monday: number | null; met: boolean | null; sent_back: boolean | null; a: number | null; b: number | null; count: number }>(
 		db,
-		sql`with a as (
-				select stage_id, (left_t / ${DAY})::int as day, sent_back, checked @> coalesce(${needed}::jsonb -> stage_id, '[]'::jsonb) as met,
-					target_day as target, ${localDay(sql`entered_t`, timeZone, range)} as entered, ${localDay(sql`left_t`, timeZone, range)} as left_day
-				from stage_attempts
+		// The parameters are cast once, in z: a cast in the select list would run for every row. Three hash
+		// aggregates over the materialised rows cost half what one sort for grouping sets does.
+		sql`with z as materialized (
+				select ${`{${zone.starts.join(',')}}`}::bigint[] as starts, ${`{${zone.offsets.join(',')}}`}::bigint[] as offsets, ${needed}::jsonb as needed
+			), a as materialized (
+				select stage_id, (left_t / ${DAY})::int as day, sent_back, checked @> coalesce(z.needed -> stage_id, '[]'::jsonb) as met,
+					target_day as target, ${localDay(sql`entered_t`, timeZone)} as entered, ${localDay(sql`left_t`, timeZone)} as left_day
+				from z, stage_attempts
 				where board_id = ${boardId} and left_t >= ${range.from} and left_t < ${range.to}${inCards(cardIds)}
 			)
-			select case when ${span} then 'span' when grouping((target + 3) % 7) = 0 then 'left' else 'count' end as kind,
-				stage_id, day - (day + 3) % 7 as monday, met, sent_back,
-				case when ${span} then min(entered) else min(target) end as a,
-				case when ${span} then min(entered) + (left_day - entered) else min(target) - (target - left_day) end as b,
-				count(*)::int as count
-			from a
 			-- Day numbers: (n + 3) % 7 is the weekday (0: Monday), as 1970-01-01 was a Thursday.
-			group by grouping sets (
-				(stage_id, day - (day + 3) % 7, met, sent_back),
-				(stage_id, (entered + 3) % 7, left_day - entered),
-				(stage_id, (target + 3) % 7, target - left_day)
-			)
-			having grouping((target + 3) % 7) = 1 or min(target) is not null`
+			select 'count' as kind, stage_id, day - (day + 3) % 7 as monday, met, sent_back, null::int as a, null::int as b, count(*)::int as count
+			from a group by stage_id, day - (day + 3) % 7, met, sent_back
+			union all
+			select 'span', stage_id, null, null, null, min(entered), min(entered) + (left_day - entered), count(*)::int
+			from a group by stage_id, (entered + 3) % 7, left_day - entered
+			union all
+			select 'left', stage_id, null, null, null, min(target), min(target) - (target - left_day), count(*)::int
+			from a where target is not null group by stage_id, (target + 3) % 7, target - left_day`
 	);
 	const out: StoredAttempts = { counts: [], days: { spans: [], lefts: [] } };
 	const counts = new Map<string, AttemptCount>();
