@@ -75,7 +75,7 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
 		measured: `${r.idle.ours_rss_kb_per_conn} KB`,
 		pass: r.idle.ours_rss_kb_per_conn <= 50
 	});
-	if (r.stats) checks.push(...statsTargets(r.stats));
+	if (r.stats) checks.push(...statsTargets(r.stats), ...processTargets(r.stats));
 	if (r.isolation) checks.push(...isolationTargets(r.isolation));
 	checks.push({ figure: 'persistence lag p99', target: '≤ 500 ms', measured: ms(r.persistLag.p99_ms), pass: r.persistLag.p99_ms <= 500 && r.persistLag.missing === 0 });
 	checks.push({
@@ -98,6 +98,20 @@ export function statsTargets(s: StatsApiResult): TargetCheck[] {
 		target: `≤ ${STATS_TARGET_MS} ms`,
 		measured: pg ? ms(pg[range].p95_ms) : 'not measured (no PostgreSQL URL)',
 		pass: pg !== null && pg[range].p95_ms <= STATS_TARGET_MS
+	}));
+}
+
+/** The process review's target (issue 15): the whole response ≤ 200 ms on PostgreSQL, per range. */
+export function processTargets(s: StatsApiResult): TargetCheck[] {
+	const pg = 'skipped' in s.postgresql ? null : s.postgresql;
+	// Results written before the process phase existed have none.
+	const lite = s.pglite.process;
+	if (!lite) return [];
+	return (['last_90_days', 'whole_history'] as const).map((range) => ({
+		figure: `process API p95 (review, missed deadlines, risk), ${range === 'last_90_days' ? 'last 90 days' : 'whole history'} (PostgreSQL; PGlite ${ms(lite[range].p95_ms)})`,
+		target: `≤ ${STATS_TARGET_MS} ms`,
+		measured: pg?.process ? ms(pg.process[range].p95_ms) : 'not measured (no PostgreSQL URL)',
+		pass: pg?.process !== undefined && pg.process[range].p95_ms <= STATS_TARGET_MS
 	}));
 }
 

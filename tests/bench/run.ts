@@ -11,7 +11,7 @@ import { startDriver } from './driver-client.ts';
 import { fanoutPhase, idlePhase, initialSyncPhase, loadBigBoard, persistLagPhase, soakPhase, type PhaseContext } from './phases.ts';
 import { persistenceLag } from './persist-lag.ts';
 import { isolationPhase, type IsolationResult } from './isolation.ts';
-import { checkTargets, isolationRows, isolationTargets, markdownReport, statsRows, statsTargets, type BenchResults, type TargetCheck } from './report.ts';
+import { checkTargets, isolationRows, isolationTargets, markdownReport, processTargets, statsRows, statsTargets, type BenchResults, type TargetCheck } from './report.ts';
 import { statsApiPhase, type StatsApiConfig } from './stats-api.ts';
 import { snapshotApp, type AppSnapshot } from './snapshot.ts';
 import { freePort, root, startOurServer, startReferenceServer, type BenchServer, type OurDatabase } from './servers.ts';
@@ -50,7 +50,7 @@ function writeOnly(cfg: BenchConfig, key: 'stats' | 'isolation', value: unknown,
 async function statsOnly(cfg: BenchConfig, statsCfg: StatsApiConfig): Promise<void> {
 	const stats = await statsApiPhase(statsCfg);
 	const load = `Load average (1 min) at start ${stats.load_average_at_start[0]}, at end ${stats.load_average_at_end[0]} on ${cpus().length} cores.`;
-	writeOnly(cfg, 'stats', stats, 'Flowdeck stats API benchmark', statsRows(stats), statsTargets(stats), load);
+	writeOnly(cfg, 'stats', stats, 'Flowdeck stats API benchmark', statsRows(stats), [...statsTargets(stats), ...processTargets(stats)], load);
 }
 
 /** Builds the app if build/ is missing: our server serves its pages (sign-up, boards) from it. */

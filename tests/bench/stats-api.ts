@@ -47,7 +47,7 @@ export interface DatabaseTimings {
 	/** `insertCardEvents` with 10 moves of 10 cards (what the history writer sends), card_flow rebuild included. */
 	write_batch: { batches: number; p50_ms: number; p95_ms: number; max_ms: number };
 	/** What GET /api/boards/<id>/process computes (review, missed deadlines, delivery risk), same ranges. */
-	process: { open_cards: number; last_90_days: RangeTiming; whole_history: RangeTiming };
+	process?: { open_cards: number; last_90_days: RangeTiming; whole_history: RangeTiming };
 }
 
 /** Generates the history once, then measures each database in turn. */
