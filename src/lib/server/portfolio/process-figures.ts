@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import type { WorkflowReader } from '../templates/save-board.ts';
-import { processReview } from '../process-review/index.ts';
+import { stepFigures } from '../process-review/index.ts';
 import { missedDeadlineReview } from '../process-review/missed-deadlines.ts';
 import type { Range } from '../../board/metrics/flow.ts';
 
@@ -15,15 +15,15 @@ export interface BoardProcessFigures {
 	missed: { withTarget: number; lateMs: number[] };
 }
 
-/** How many boards' reviews run at once: each replay holds the thread, the next board's reads wait on the database. */
+/** How many boards' reviews run at once: their reads wait on the database side by side. */
 const AT_ONCE = 3;
 
 /**
- * The process figures of each board, exactly as its own process API gives them for the same range: `processReview`
- * (compliance, plan against actual) and, for boards from a template, `missedDeadlineReview`, on the board's live
- * workflow. The review's baseline is the range itself: the portfolio shows no efficiency, and a card's events are read
- * whole either way, so compliance and the steps come out the same. A board whose document cannot be read now (its
- * room is unavailable) is left out.
+ * The process figures of each board, exactly as its own process API gives them for the same range: the review's
+ * compliance and plan against actual (`stepFigures`, without the automation trend the portfolio does not show) and,
+ * for boards from a template, `missedDeadlineReview`, on the board's live workflow. The review's baseline is the range
+ * itself: the portfolio shows no efficiency, so no earlier finished cards need reading. A board whose document cannot be
+ * read now (its room is unavailable) is left out.
  */
 export async function readProcessFigures(db: Db, workflows: WorkflowReader, boardIds: readonly string[], range: Range): Promise<Map<string, BoardProcessFigures>> {
 	const out = new Map<string, BoardProcessFigures>();
@@ -46,7 +46,7 @@ async function boardFigures(db: Db, workflows: WorkflowReader, boardId: string, 
 		if ((err as Error | null)?.name === 'RoomUnavailableError') return null;
 		throw err;
 	}
-	const review = await processReview(db, boardId, range, { workflow: { stages: workflow.stages, timeZone: workflow.process.timeZone }, baseline: range });
+	const review = await stepFigures(db, boardId, range, { workflow: { stages: workflow.stages, timeZone: workflow.process.timeZone }, baseline: range });
 	// Lateness is shown per template only: a board from none is spared the missed-deadline replay.
 	const missed = review.template ? await missedDeadlineReview(db, boardId, range, workflow) : null;
 	const { exits, clean, rate, target } = review.compliance;

@@ -37,17 +37,22 @@ export type ProcessReview = Awaited<ReturnType<typeof processReview>>;
  * against a baseline, and the automation share per month. Missed deadlines and due-date risk live in their own modules.
  */
 export async function processReview(db: Db, boardId: string, range: Range, options: ReviewOptions) {
+	const [figures, automation] = await Promise.all([stepFigures(db, boardId, range, options), automationTrend(db, boardId, range, options.cardIds ?? null)]);
+	return { ...figures, automation };
+}
+
+/** The review without its automation trend (what the portfolio reads of each board): see `processReview`. */
+export async function stepFigures(db: Db, boardId: string, range: Range, options: ReviewOptions) {
 	const baseline = options.baseline ?? { from: range.from - (range.to - range.from), to: range.from };
 	const cardIds = options.cardIds ?? null;
 	const { stages, timeZone } = options.workflow;
 	const criteria = new Map(stages.map((s) => [s.id, s.exitCriteria.map((c) => c.id)]));
 	const both = { from: Math.min(range.from, baseline.from), to: Math.max(range.to, baseline.to) };
-	const [{ counts, days }, finished, stageRows, settings, automation] = await Promise.all([
+	const [{ counts, days }, finished, stageRows, settings] = await Promise.all([
 		readStoredAttempts(db, boardId, range, timeZone, criteria, cardIds),
 		readFinishedCards(db, boardId, both, cardIds),
 		readStages(db, boardId),
-		readProcessSettings(db, boardId),
-		automationTrend(db, boardId, range, cardIds)
+		readProcessSettings(db, boardId)
 	]);
 	const names = new Map(stageRows.map((s) => [s.stageId, s.name]));
 	for (const s of stages) names.set(s.id, s.name);
@@ -58,8 +63,7 @@ export async function processReview(db: Db, boardId: string, range: Range, optio
 		template: await templateOf(db, settings.templateId),
 		compliance: { ...figures, perStage: figures.perStage.map((s) => ({ ...s, name: names.get(s.stageId) ?? 'Deleted stage' })) },
 		planVsActual: { timeZone, steps: planVsActualOf(days, reviewSteps(stages)) },
-		efficiency: efficiencyAgainst(cardTimes(finished, both), range, baseline),
-		automation
+		efficiency: efficiencyAgainst(cardTimes(finished, both), range, baseline)
 	};
 }
 
