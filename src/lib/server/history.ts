@@ -62,6 +62,7 @@ export async function insertCardEvents(db: Db, rows: readonly CardEventRow[]): P
 	const cardsByBoard = new Map<string, Set<string>>();
 	for (const r of rows) cardsByBoard.set(r.boardId, (cardsByBoard.get(r.boardId) ?? new Set()).add(r.cardId));
 	await db.transaction(async (tx) => {
+		await lockBoards(tx, [...cardsByBoard.keys()]);
 		for (const chunk of inChunks(rows, MAX_BIND_PARAMETERS / EVENT_PARAMETERS)) await tx.insert(cardEvents).values(chunk.map((r) => ({ ...r, ruleId: r.ruleId ?? null })));
 		for (const [boardId, cards] of cardsByBoard) await refreshCardFlow(tx, boardId, [...cards]);
 	});
@@ -75,6 +76,7 @@ export async function upsertStages(db: Db, rows: readonly StageRow[]): Promise<v
 	if (rows.length === 0) return;
 	await db.transaction(async (tx) => {
 		const boardIds = [...new Set(rows.map((r) => r.boardId))];
+		await lockBoards(tx, boardIds);
 		const kindBefore = new Map<string, string>();
 		const orderBefore = new Map<string, string[]>();
 		for (const boardId of boardIds) orderBefore.set(boardId, (await readStages(tx, boardId)).map((s) => s.stageId));
@@ -94,6 +96,15 @@ export async function upsertStages(db: Db, rows: readonly StageRow[]): Promise<v
 			await refreshCardFlow(tx, boardId, cards.length > CARDS_PER_STATEMENT ? null : cards.map((c) => c.cardId));
 		}
 	});
+}
+
+/**
+ * Serialises history writes per board for the rest of the transaction: events replay against the stages' kinds and
+ * order, and stage changes replay the events, so two writers at once (a room's stages and a batch of events) must not
+ * each miss what the other is committing. Boards in sorted order, so two writers never wait on each other in a circle.
+ */
+async function lockBoards(tx: Db, boardIds: readonly string[]): Promise<void> {
+	for (const id of [...boardIds].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${id}))`);
 }
 
 /** Whether the stages in both lists come in a different order in `after` (stages only in `after` are new: no change). */
