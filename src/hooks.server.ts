@@ -4,22 +4,30 @@ import { creationLimitsFromEnv, type CreationLimits } from '$lib/server/auth/rat
 import { appContext } from '$lib/server/context';
 import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { validateSessionToken } from '$lib/server/auth/sessions';
+import { apiSettingsFromEnv, type ApiSettings } from '$lib/server/api-v1/handle';
 
 let limits: CreationLimits | undefined;
+let api: ApiSettings | undefined;
 
-/** Reads the sign-up and board-creation limits once; a bad value stops the start-up with a clear message. */
+/** Reads the sign-up, board-creation and API limits once; a bad value stops the start-up with a clear message. */
 export const init: ServerInit = () => {
 	limits = creationLimitsFromEnv(env);
+	api = apiSettingsFromEnv(env);
 };
 
-/** Resolves the session cookie to `locals.user` on every request and adds security headers. */
+/**
+ * Resolves the session cookie to `locals.user` on every request and adds security headers. API v1 (`/api/v1/…`)
+ * ignores the cookie: it takes a bearer token only (checked per endpoint), so no ambient credential can make a
+ * cross-site write there, and a page's session can never be used by a script on another site.
+ */
 export const handle: Handle = async ({ event, resolve }) => {
 	const ctx = appContext();
 	event.locals.ctx = ctx;
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.limits = limits ??= creationLimitsFromEnv(env);
-	const token = event.cookies.get(SESSION_COOKIE);
+	event.locals.api = api ??= apiSettingsFromEnv(env);
+	const token = event.url.pathname.startsWith('/api/v1/') ? undefined : event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const result = await validateSessionToken(ctx.db, token, ctx.clock.now());
 		if (result) {
