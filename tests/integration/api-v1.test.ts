@@ -21,7 +21,7 @@ describe.each(dbKinds())('REST API v1 with personal access tokens (%s)', (kind) 
 	const clients: SyncClient[] = [];
 	let boardId = '';
 	let otherBoardId = '';
-	let stages: { id: string; name: string }[] = [];
+	let stages: { id: string; name: string; exitCriteria: { id: string; text: string }[] }[] = [];
 	/** Tokens by purpose. */
 	const t = {} as Record<'aliceWrite' | 'aliceRead' | 'aliceOther' | 'bobWrite' | 'vicWrite' | 'strangerWrite' | 'alice2', string>;
 
@@ -187,6 +187,17 @@ describe.each(dbKinds())('REST API v1 with personal access tokens (%s)', (kind) 
 		expect((await api.call(t.bobWrite, 'PATCH', `/boards/${boardId}/cards/${card.id}`, {})).status).toBe(422);
 		expect((await api.call(t.bobWrite, 'PATCH', `/boards/${boardId}/cards/${card.id}`, { colour: 'red' })).status).toBe(422);
 
+		// The blog template's first stage has a definition of done: the move waits for it, then goes through.
+		const early = await api.call(t.bobWrite, 'POST', `/boards/${boardId}/cards/${card.id}/move`, { stageId: second.id });
+		expect(early.status).toBe(409);
+		expect(early.body.rule).toBe('exit_criteria');
+		const criteria = stages[0]!.exitCriteria;
+		expect(criteria.length).toBeGreaterThan(0);
+		for (const c of criteria) expect((await api.call(t.bobWrite, 'PUT', `/boards/${boardId}/cards/${card.id}/exit-checks/${first.id}/${c.id}`)).status).toBe(200);
+		const unchecked = await api.call(t.bobWrite, 'DELETE', `/boards/${boardId}/cards/${card.id}/exit-checks/${first.id}/${criteria[0]!.id}`);
+		expect(Object.keys(unchecked.body.exitChecks)).not.toContain(`${first.id}:${criteria[0]!.id}`);
+		expect((await api.call(t.bobWrite, 'PUT', `/boards/${boardId}/cards/${card.id}/exit-checks/${first.id}/${criteria[0]!.id}`)).body.exitChecks[`${first.id}:${criteria[0]!.id}`].by).toBe(ids.bob);
+		expect((await api.call(t.bobWrite, 'PUT', `/boards/${boardId}/cards/${card.id}/exit-checks/${first.id}/nosuch`)).status).toBe(404);
 		const moved = await api.call(t.bobWrite, 'POST', `/boards/${boardId}/cards/${card.id}/move`, { stageId: second.id });
 		expect(moved.status, JSON.stringify(moved.body)).toBe(200);
 		expect(moved.body.stageId).toBe(second.id);
