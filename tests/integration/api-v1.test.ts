@@ -162,7 +162,7 @@ describe.each(dbKinds())('REST API v1 with personal access tokens (%s)', (kind) 
 		const live = connectBoard(server.url, boardId, { cookie: http.bob.cookieHeader });
 		clients.push(live);
 		await live.synced();
-		const [first, second] = stages as [{ id: string }, { id: string }];
+		const [first, second] = [stages[0]!, stages[1]!];
 		const created = await api.call(t.aliceWrite, 'POST', `/boards/${boardId}/cards`, { stageId: first.id, title: 'Launch post', description: 'Draft *it*', due: '2030-01-31', labels: [{ name: 'Blog', color: 'sky' }], owners: [ids.bob] });
 		expect(created.status, JSON.stringify(created.body)).toBe(201);
 		const card = created.body;

@@ -8,8 +8,10 @@ type JsonSchema = Record<string, unknown>;
 
 /** A zod schema as a JSON Schema (draft 2020-12, what OpenAPI 3.1 uses), without its `$schema` member. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-	const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
-	return rest;
+	const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+	// Inside an OpenAPI document the dialect is the document's; a per-schema $schema would only repeat it.
+	delete json.$schema;
+	return json;
 }
 
 /** The members of an object schema as OpenAPI parameters (`in: path` or `in: query`). */
