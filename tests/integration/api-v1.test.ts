@@ -67,16 +67,15 @@ describe.each(dbKinds())('REST API v1 with personal access tokens (%s)', (kind) 
 		const page = await http.alice.get('/account/tokens');
 		expect(page.body).toContain('Doomed');
 		expect(page.body).not.toContain(doomed);
-		const tokenId = [...page.body.matchAll(/name="id" value="([a-z0-9]+)"/g)].map((m) => m[1]);
 		// The revoke form appears only after confirming in the browser; post it as the page would.
 		const list = await listTokenIds(http.alice);
 		const res = await http.alice.post('/account/tokens?/revoke', { id: list.get('Doomed')! });
-		expect(res.status, String(tokenId)).toBe(200);
+		expect(res.status).toBe(200);
 		const revoked = await api.call(doomed, 'GET', '/boards');
 		expect(revoked.status).toBe(401);
 		expect(revoked.body).toMatchObject({ rule: 'unauthenticated', reason: 'revoked' });
 		expect(revoked.body.detail).toContain('Doomed');
-		// An expiry in the past is refused when creating; one that passes is refused when used (checked by date below).
+		// An expiry in the past is refused when creating (a token that expires is refused when used: api-tokens.test.ts).
 		const past = await fetch(`${server.url}/account/tokens?/create`, {
 			method: 'POST',
 			headers: { cookie: http.alice.cookieHeader, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
