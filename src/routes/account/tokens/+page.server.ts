@@ -4,6 +4,7 @@ import { formAction, requireUser } from '$lib/server/http';
 import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/auth/api-tokens';
 import { listBoardsForUser } from '$lib/server/boards/boards';
 import { isCalendarDate } from '$lib/board/limits';
+import type { FieldErrors } from '$lib/server/validation';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -23,7 +24,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const { db, clock } = event.locals.ctx;
 		const expires = String(form.get('expires') ?? '').trim();
-		if (expires && !isCalendarDate(expires)) return fail(400, { action: 'create', message: 'Use a real date for the expiry, or leave it empty.', errors: { expires: 'Use a real date like 2026-12-31.' }, values: { name: String(form.get('name') ?? '') } });
+		if (expires && !isCalendarDate(expires)) return fail(400, { action: 'create', message: 'Use a real date for the expiry, or leave it empty.', errors: { expires: 'Use a real date like 2026-12-31.' } as FieldErrors, values: { name: String(form.get('name') ?? '') } });
 		const which = String(form.get('reach') ?? 'all');
 		return formAction('create', form, async () => {
 			const created = await createApiToken(
