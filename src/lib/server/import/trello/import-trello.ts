@@ -12,9 +12,6 @@ import { planImport, type ImportPlan, type Loss, type PlannedLabel, type Planned
 import { parseTrelloExport } from './trello-export.ts';
 import { writeImportedBoard } from './write.ts';
 
-/** The largest export an import takes (Trello's own exports of big boards stay well under it). */
-export const TRELLO_MAX_BYTES = 50 * 1024 * 1024;
-
 /** An uploaded export, read and checked: its plan and its fingerprint. */
 export interface TrelloUpload {
 	plan: ImportPlan;

@@ -207,7 +207,7 @@ function cardHistory(
 	}
 	let archivedAt: number | null = null;
 	if (card.closed || listClosedAt !== null) {
-		const archiving = actions.findLast((a) => a.type === 'updateCard' && a.data.old?.closed === false && a.data.card?.closed === true);
+		const archiving = actions.filter((a) => a.type === 'updateCard' && a.data.old?.closed === false && a.data.card?.closed === true).at(-1);
 		archivedAt = Math.max(last, clamp(archiving ? Date.parse(archiving.date) : (listClosedAt ?? (card.dateLastActivity ? Date.parse(card.dateLastActivity) : latest))));
 	}
 	return { createdAt, createdBy: creation?.idMemberCreator ?? null, createdIn, moves, archivedAt, complete };
