@@ -3,9 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** adapter-node's default body limit (512 KB), which every route but the upload keeps. */
 export const DEFAULT_BODY_LIMIT = 512 * 1024;
 const UPLOAD_PATH = /^\/api\/boards\/[^/]+\/cards\/[^/]+\/attachments\/?$/;
+/** Imports read files too: a board export (restore) and a cards CSV; their routes count the bytes themselves. */
+const IMPORT_PATHS = [/^\/api\/import\/flowdeck\/?$/, /^\/api\/boards\/[^/]+\/cards\.csv$/];
 
 /**
- * Lets card uploads past adapter-node's body limit while every other route keeps the default: raises
+ * Lets card uploads and imports past adapter-node's body limit while every other route keeps the default: raises
  * `BODY_SIZE_LIMIT` (unless the operator set it) to the upload limit, and answers 413 to any other request that
  * announces a body over 512 KB. Call before the handler is imported (adapter-node reads the variable once). The
  * upload route counts the bytes itself; adapter-node's limit is the backstop. Returns the request guard.
@@ -17,7 +19,8 @@ export function bodyLimits(env: NodeJS.ProcessEnv, uploadMaxBytes: number): (req
 	return (req, res) => {
 		const length = Number(req.headers['content-length']);
 		if (!Number.isFinite(length) || length <= DEFAULT_BODY_LIMIT) return false;
-		if (req.method === 'POST' && UPLOAD_PATH.test((req.url ?? '').split('?')[0]!)) return false;
+		const path = (req.url ?? '').split('?')[0]!;
+		if (req.method === 'POST' && (UPLOAD_PATH.test(path) || IMPORT_PATHS.some((p) => p.test(path)))) return false;
 		res.writeHead(413, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', connection: 'close' });
 		res.end(JSON.stringify({ message: 'The request is too large (over 512 KB).' }));
 		return true;
