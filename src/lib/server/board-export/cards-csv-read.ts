@@ -42,7 +42,8 @@ type Row = ReadonlyMap<string, string>;
 function readRows(text: string): { header: string[]; rows: { line: number; cells: string[] }[] } | CsvProblem {
 	let records: { record: string[]; info: { lines: number } }[];
 	try {
-		records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof records;
+		// One kind of line end: csv-parse counts a CRLF inside a quoted cell as two lines, which would put every later line number off.
+		records = parse(text.replace(/\r\n?/g, '\n'), { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof records;
 	} catch (err) {
 		if (err instanceof CsvError) return { line: (err as CsvError & { lines?: number }).lines ?? null, message: `the file is not valid CSV: ${err.message}` };
 		throw err;
