@@ -17,7 +17,6 @@ import { restoreBoard } from '../../src/lib/server/board-export/restore.ts';
 import type { BoardSnapshot } from '../../src/lib/board/types.ts';
 import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
 
-const HOUR = 3_600_000;
 const PASSWORD = 'plum-orbit-cactus-91';
 const other = (kind: DbKind): DbKind => (dbKinds().includes('postgres') ? (kind === 'pglite' ? 'postgres' : 'pglite') : kind);
 
@@ -113,8 +112,10 @@ describe.each(dbKinds())('board export and restore (%s)', (kind) => {
 	 */
 	const figures = async (fd: InProcessFlowdeck, board: string, userId: string) => {
 		const params = new URLSearchParams({ from: day(-10), to: day(1) });
-		const { automation: _share, ...stats } = await statsForRequest(fd.app.ctx.db, fd.app.ctx.documents, board, userId, params, at);
-		const { automation: _trend, ...review } = await processReviewForRequest(fd.app.ctx.db, fd.app.ctx.documents, board, userId, params, at);
+		const stats: Partial<Awaited<ReturnType<typeof statsForRequest>>> = await statsForRequest(fd.app.ctx.db, fd.app.ctx.documents, board, userId, params, at);
+		const review: Partial<Awaited<ReturnType<typeof processReviewForRequest>>> = await processReviewForRequest(fd.app.ctx.db, fd.app.ctx.documents, board, userId, params, at);
+		delete stats.automation;
+		delete review.automation;
 		return { stats, review };
 	};
 
@@ -128,7 +129,7 @@ describe.each(dbKinds())('board export and restore (%s)', (kind) => {
 		at = new Date();
 		const [a, b] = await Promise.all([figures(src, boardId, ids.owner), figures(src, restored.boardId, ids.owner)]);
 		// Pins the fixture: four cards finished, so equal figures are not equal emptiness.
-		expect(a.stats.leadTime.count).toBe(4);
+		expect(a.stats.leadTime?.count).toBe(4);
 		expect(b).toEqual(a);
 		const derived = (board: string) => queryRows<{ n: number }>(src.app.database, sql`select (select count(*) from card_flow where board_id = ${board})::int + (select count(*) from stage_attempts where board_id = ${board})::int as n`);
 		expect(await derived(restored.boardId)).toEqual(await derived(boardId));
@@ -146,7 +147,7 @@ describe.each(dbKinds())('board export and restore (%s)', (kind) => {
 		expect(byEmail(after.snapshot, emails)).toEqual(byEmail(withoutGus, emails));
 		at = new Date();
 		const [a, b] = await Promise.all([figures(src, boardId, ids.owner), figures(dst, restored.boardId, ids.dstOwner)]);
-		expect(a.stats.leadTime.count).toBe(4);
+		expect(a.stats.leadTime?.count).toBe(4);
 		expect(byEmail(b as unknown as BoardSnapshot, emails)).toEqual(byEmail(a as unknown as BoardSnapshot, emails));
 		const members = await queryRows<{ user_id: string; role: string }>(dst.app.database, sql`select user_id, role from board_members where board_id = ${restored.boardId} order by role`);
 		expect(members).toEqual([
