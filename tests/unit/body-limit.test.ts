@@ -41,5 +41,18 @@ describe('request body limits', () => {
 		expect(refused.status).toBe(413);
 		expect(await refused.json()).toEqual({ message: 'The request is too large (over 512 KB).' });
 		expect((await post('/api/boards/b1/cards/c1/comments', DEFAULT_BODY_LIMIT)).status).toBe(200);
+		expect(await (await post('/api/import/flowdeck', DEFAULT_BODY_LIMIT + 1)).text()).toBe('passed');
+		expect(await (await post('/api/boards/b1/cards.csv', DEFAULT_BODY_LIMIT + 1)).text()).toBe('passed');
+	});
+
+	it('refuses a body without a length (chunked) except where the route counts the bytes itself', async () => {
+		const chunked = (path: string) => {
+			const body = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new Uint8Array(10)), c.close()) });
+			return fetch(url + path, { method: 'POST', body, duplex: 'half' } as RequestInit);
+		};
+		const refused = await chunked('/api/boards/b1/cards/c1/comments');
+		expect(refused.status).toBe(411);
+		expect(await refused.json()).toEqual({ message: 'Send the request with a Content-Length header.' });
+		expect(await (await chunked('/import/trello/run')).text()).toBe('passed');
 	});
 });

@@ -5,6 +5,7 @@ import { STAGE_KINDS, type Actor } from '../types.ts';
 import { boardCommands, CommandError, type BoardCommands } from './commands.ts';
 import { serverProcessCommands } from './process-commands.ts';
 import { serverCardCommands } from './card-removal.ts';
+import { importCommands, importedCardSchema } from './import-commands.ts';
 import type { ServerOrigin } from './origins.ts';
 
 const id = z.string().min(1).max(64);
@@ -49,11 +50,13 @@ const ARGUMENTS = {
 	setTeamRoles: z.tuple([z.record(z.string(), z.array(z.string()))]),
 	setHandoffs: z.tuple([id, z.boolean()]),
 	purgeDeletedCard: z.tuple([id]),
-	recordDecision: z.tuple([id, id, z.enum(['approve', 'changes', 'reject']), z.string().max(10_000)])
+	recordDecision: z.tuple([id, id, z.enum(['approve', 'changes', 'reject']), z.string().max(10_000)]),
+	// Imports (a CSV of cards): a whole card in one command, so a list of them needs no ids it cannot know yet.
+	importCard: z.tuple([id, importedCardSchema])
 } satisfies { [K in keyof ServerCommands]?: z.ZodType };
 
 /** Every command the server may run: a browser's and the server's own. */
-type ServerCommands = BoardCommands & ReturnType<typeof serverProcessCommands> & ReturnType<typeof serverCardCommands>;
+type ServerCommands = BoardCommands & ReturnType<typeof serverProcessCommands> & ReturnType<typeof serverCardCommands> & ReturnType<typeof importCommands>;
 
 /** The name of a command the server may run. */
 export type CommandName = keyof typeof ARGUMENTS;
@@ -85,7 +88,7 @@ export class NamedCommandError extends CommandError {
  * transaction, so the commands before it stay applied (callers check what they can first; the error says which).
  */
 export function runNamedCommands(doc: Y.Doc, actor: Actor, origin: ServerOrigin, commands: readonly NamedCommand[]): unknown[] {
-	const run = { ...boardCommands(doc, actor, origin), ...serverProcessCommands(doc, actor, origin), ...serverCardCommands(doc, actor, origin) } as unknown as Record<CommandName, (...args: unknown[]) => unknown>;
+	const run = { ...boardCommands(doc, actor, origin), ...serverProcessCommands(doc, actor, origin), ...serverCardCommands(doc, actor, origin), ...importCommands(doc, actor, origin) } as unknown as Record<CommandName, (...args: unknown[]) => unknown>;
 	const results: unknown[] = [];
 	doc.transact(() => {
 		commands.forEach((command, index) => {
