@@ -7,7 +7,7 @@ import { seedBoard } from '../../src/lib/board/doc/schema.ts';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import { feedEvents, feedText, type FeedBoard } from '../../src/lib/calendar/feed-events.ts';
 import { calendarItems, plansOf } from '../../src/lib/calendar/items.ts';
-import { feedHash, renderIcs, type FeedCalendar } from '../../src/lib/server/calendar-feeds/ics.ts';
+import { feedHash, foldLine, renderIcs, type FeedCalendar } from '../../src/lib/server/calendar-feeds/ics.ts';
 import { feedResponse } from '../../src/lib/server/calendar-feeds/feed-response.ts';
 import type { FeedFile } from '../../src/lib/server/calendar-feeds/read-feed.ts';
 
@@ -115,6 +115,22 @@ describe('the iCalendar file', () => {
 		expect(parsed[3]!.endDate.toString()).toBe('2027-03-16');
 	});
 
+	it('folds long lines at 75 octets, never inside a character, and unfolds to the same line', () => {
+		const octets = (line: string) => new TextEncoder().encode(line).length;
+		for (const line of ['SUMMARY:' + 'a'.repeat(300), 'SUMMARY:' + '🚀é'.repeat(80), 'DESCRIPTION:' + 'ab€'.repeat(60), 'UID:short']) {
+			const folded = foldLine(line);
+			const physical = folded.split('\r\n');
+			for (const [i, part] of physical.entries()) {
+				expect(octets(part)).toBeLessThanOrEqual(75);
+				if (i > 0) expect(part.startsWith(' ')).toBe(true);
+				// No lone surrogate: every piece is whole characters.
+				expect(part).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+			}
+			expect(folded.replaceAll('\r\n ', '')).toBe(line);
+			if (octets(line) > 75) expect(octets(physical[0]!)).toBeGreaterThan(72);
+		}
+	});
+
 	it('says the same bytes for the same content and stamp; its hash changes exactly when the content does', () => {
 		const stamp = new Date('2027-02-01T12:00:00Z');
 		const a = calendarOf('Post');
@@ -130,7 +146,9 @@ describe('the iCalendar file', () => {
 });
 
 describe('the feed’s answer', () => {
-	const file: FeedFile = { ics: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR', etag: 'abc', lastModified: new Date('2027-02-01T12:00:00.250Z'), filename: 'Blog, news.ics' };
+	const ics = 'BEGIN:VCALENDAR\r\nEND:VCALENDAR';
+	let renders = 0;
+	const file: FeedFile = { render: () => (renders++, ics), etag: 'abc', lastModified: new Date('2027-02-01T12:00:00.250Z'), filename: 'Blog, news.ics' };
 	const ask = (headers: Record<string, string>) => feedResponse(new Request('https://x/calendar/s.ics', { headers }), file);
 
 	it('is the file with its validators, or 304 when the client’s copy is current', async () => {
@@ -140,8 +158,11 @@ describe('the feed’s answer', () => {
 		expect(full.headers.get('etag')).toBe('"abc"');
 		expect(full.headers.get('last-modified')).toBe('Mon, 01 Feb 2027 12:00:00 GMT');
 		expect(full.headers.get('cache-control')).toBe('private, max-age=300');
-		expect(await full.text()).toBe(file.ics);
+		expect(await full.text()).toBe(ics);
+		expect(renders).toBe(1);
 		expect(ask({ 'if-none-match': '"old", W/"abc"' }).status).toBe(304);
+		// A 304 has no body to make.
+		expect(renders).toBe(1);
 		expect(ask({ 'if-none-match': '"old"' }).status).toBe(200);
 		// If-None-Match wins over If-Modified-Since.
 		expect(ask({ 'if-none-match': '"old"', 'if-modified-since': 'Mon, 01 Feb 2027 12:00:00 GMT' }).status).toBe(200);

@@ -30,7 +30,7 @@ function notModified(request: Request, file: FeedFile): boolean {
 export function feedResponse(request: Request, file: FeedFile): Response {
 	const headers = feedHeaders(file);
 	if (notModified(request, file)) return new Response(null, { status: 304, headers });
-	return new Response(file.ics, {
+	return new Response(file.render(), {
 		status: 200,
 		headers: { ...headers, 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': attachmentDisposition(file.filename) }
 	});

@@ -18,9 +18,9 @@ export interface FeedDeps {
 	documents: Pick<BoardDocuments, 'readBoard'>;
 }
 
-/** A feed ready to send: the iCalendar text, its ETag value and since when it says what it says. */
+/** A feed ready to send: its ETag value, since when it says what it says, and its iCalendar text (made on demand: a 304 needs none). */
 export interface FeedFile {
-	ics: string;
+	render(): string;
 	etag: string;
 	lastModified: Date;
 	/** A file name for a browser that downloads it. */
@@ -114,5 +114,5 @@ export async function readFeed(deps: FeedDeps, secret: string, origin: string): 
 	const etag = feedHash(calendar);
 	const lastModified = await recordFetch(db, feed.id, etag, now);
 	const filename = feed.kind === 'board' ? `${calendar.name.replace(/ · Flowdeck$/, '')}.ics` : 'My steps.ics';
-	return { ics: renderIcs(calendar, lastModified), etag, lastModified, filename };
+	return { render: () => renderIcs(calendar, lastModified), etag, lastModified, filename };
 }
