@@ -56,6 +56,9 @@ test('a Trello export: the dry run, a stage kind changed, the import with progre
 	await expect(stage(page, 'Writing').getByTestId('card-title')).toHaveText(['Product launch post', 'Newsletter #12']);
 	// Archived cards are not on the board.
 	await expect(card(page, 'Holiday campaign teaser')).toHaveCount(0);
+	// A finished card's past due date is a plain date; an open one's is overdue.
+	await expect(card(page, 'SEO guide for spring').getByTestId('due')).toHaveText(/^Due /);
+	await expect(card(page, 'Product launch post').getByTestId('due')).toHaveText(/^Overdue · /);
 });
 
 test('the same export again is noticed; a truncated file is refused and nothing is created', async () => {

@@ -13,6 +13,8 @@ export interface TileContext {
 	readonly pickedId: string | null;
 	/** The ids of the cards the filter matches; the others fade (null: no filter). */
 	readonly matches: ReadonlySet<string> | null;
+	/** The board's done stages: a finished card's due date is history, never "overdue" or "due soon". */
+	readonly doneStageIds: ReadonlySet<string>;
 	/** The board's steps and process settings for the tiles' plans (null: no steps). */
 	readonly process: TileProcess | null;
 	onopen(cardId: string): void;
