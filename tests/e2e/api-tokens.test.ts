@@ -18,6 +18,9 @@ for (const size of [
 		await page.getByRole('radio', { name: 'Read and write' }).check();
 		await page.getByRole('button', { name: 'Create token' }).click();
 		const secret = page.getByLabel('The new token');
+		// The form is ready for the next token, with its defaults ticked.
+		await expect(page.getByRole('radio', { name: /All my boards/ })).toBeChecked();
+		await expect(page.getByRole('radio', { name: 'Read only' })).toBeChecked();
 		await expect(secret).toHaveValue(/^fdk_[a-z0-9]{32}$/);
 		const token = await secret.inputValue();
 		await page.getByRole('button', { name: 'Copy' }).click();

@@ -66,7 +66,7 @@ export function openApiDocument(): JsonSchema {
 		info: {
 			title: 'Flowdeck API',
 			version: '1.0.0',
-			description: `Boards, stages, cards and their parts over HTTP, with a personal access token. Writes go through the same rules as the board in a browser, and open boards see them live. Lists are paged with opaque cursors (at most ${MAX_PAGE} items a page). Errors are RFC 9457 problem details with a \`rule\` member.`
+			description: `Boards, stages, cards and their parts over HTTP, with a personal access token. Writes go through the same rules as the board in a browser, and open boards see them live. Lists are paged with opaque cursors (at most ${MAX_PAGE} items a page). Errors are RFC 9457 problem details with a “rule” member naming what refused.`
 		},
 		servers: [{ url: '/api/v1' }],
 		security: [{ bearer: [] }],
