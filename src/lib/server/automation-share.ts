@@ -7,7 +7,7 @@ import type { Range } from '../board/metrics/flow.ts';
 /**
  * The automation share of a board over `range`, from what the server recorded: assignments (`owner_added`), moves and
  * due dates set (`due_changed`, `target_changed`) in `card_events`, and the notifications Flowdeck sent about the
- * board. A rule's work carries its `rule_id`; the process's hand-offs say `via: 'process'`; everything else is a
+ * board (with, on a restored board, those its original sent). A rule's work carries its `rule_id`; the process's hand-offs say `via: 'process'`; everything else is a
  * person's. Notifications are the board's own work (rules' messages count as rules'), except mentions, which a person
  * wrote. `cardIds` counts only the work on those cards (a filter's matches; notifications about no card drop out).
  */
@@ -42,7 +42,9 @@ export async function readAutomationDays(db: Db, boardIds: readonly string[], ra
 			select board_id, floor(extract(epoch from created_at) / 86400)::int, count(*),
 				count(*) filter (where rule_id is not null and rule_id <> 'process'),
 				count(*) filter (where (rule_id is null or rule_id = 'process') and kind <> 'mention')
-			from notifications
+			-- A restored board's original's notifications count as they did there (see restored-notifications.ts).
+			from (select board_id, card_id, kind, rule_id, created_at from notifications
+				union all select board_id, card_id, kind, rule_id, created_at from restored_notifications) sent
 			where board_id in ${boards}${cards} and created_at >= ${from}::timestamptz and created_at < ${to}::timestamptz
 			group by 1, 2
 		) counted

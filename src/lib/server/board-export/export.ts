@@ -7,6 +7,8 @@ import { boardActivity } from '../db/schema/activity.ts';
 import { cardAttachments, cardComments } from '../db/schema/comments.ts';
 import { rules, webhookEndpoints } from '../db/schema/automation.ts';
 import { savedViews } from '../db/schema/views.ts';
+import { notifications } from '../db/schema/notifications.ts';
+import { restoredNotifications } from '../db/schema/restored-notifications.ts';
 import { boardTeamRoleHolders, boardTeamRoles } from '../db/schema/team-roles.ts';
 import { readCardEvents, readStages } from '../history.ts';
 import { requireBoardAction } from '../boards/boards.ts';
@@ -15,11 +17,16 @@ import { EXPORT_FORMAT, EXPORT_VERSION, type BoardExport } from './format.ts';
 /** What every export leaves out, and why, in the words the file itself carries. */
 const NOT_INCLUDED = [
 	'Attached files: only their names, types and sizes are listed (download the files from their cards).',
-	'Personal saved views, view preferences, notifications and notification settings: they belong to each person.',
+	'Personal saved views, view preferences, notifications and notification settings: they belong to each person (only when and about which card each notification was sent is kept, for the automation share).',
 	'Rule run logs, webhook delivery logs and webhook signing secrets.',
 	'Invite links, standups and delivery-risk alerts.'
 ];
 const NOT_INCLUDED_WEBHOOKS = 'Webhook endpoints: only an owner’s export lists them (their addresses may hold tokens).';
+
+/** What the automation share counts of a notification: never its recipient or its words. */
+const SENT = { at: notifications.createdAt, cardId: notifications.cardId, kind: notifications.kind, ruleId: notifications.ruleId };
+/** The same, of the notifications a restored board's original sent (the board may be restored again). */
+const SENT_BEFORE = { at: restoredNotifications.createdAt, cardId: restoredNotifications.cardId, kind: restoredNotifications.kind, ruleId: restoredNotifications.ruleId };
 
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
@@ -35,7 +42,7 @@ export async function exportBoard(db: Db, documents: BoardDocuments, boardId: st
 	const doc = await documents.readBoard(boardId, { kind: 'export' });
 	const [board] = await db.select().from(boards).where(eq(boards.id, boardId));
 	if (!board) throw new Error(`board ${boardId} vanished during its export`);
-	const [members, roles, holders, stages, events, activity, comments, views, ruleRows, hooks, files] = await Promise.all([
+	const [members, roles, holders, stages, events, activity, comments, views, ruleRows, hooks, files, sent, sentBefore] = await Promise.all([
 		db
 			.select({ userId: boardMembers.userId, role: boardMembers.role, joinedAt: boardMembers.joinedAt, name: users.name, email: users.email })
 			.from(boardMembers)
@@ -51,7 +58,9 @@ export async function exportBoard(db: Db, documents: BoardDocuments, boardId: st
 		db.select().from(savedViews).where(and(eq(savedViews.boardId, boardId), eq(savedViews.shared, true))).orderBy(asc(savedViews.createdAt), asc(savedViews.id)),
 		db.select().from(rules).where(eq(rules.boardId, boardId)).orderBy(asc(rules.createdAt), asc(rules.id)),
 		access.role === 'owner' ? db.select().from(webhookEndpoints).where(eq(webhookEndpoints.boardId, boardId)).orderBy(asc(webhookEndpoints.createdAt)) : Promise.resolve([]),
-		db.select().from(cardAttachments).where(eq(cardAttachments.boardId, boardId)).orderBy(asc(cardAttachments.createdAt), asc(cardAttachments.id))
+		db.select().from(cardAttachments).where(eq(cardAttachments.boardId, boardId)).orderBy(asc(cardAttachments.createdAt), asc(cardAttachments.id)),
+		db.select(SENT).from(notifications).where(eq(notifications.boardId, boardId)),
+		db.select(SENT_BEFORE).from(restoredNotifications).where(eq(restoredNotifications.boardId, boardId))
 	]);
 	const memberIds = new Set(members.map((m) => m.userId));
 	// Everyone the board names; those who are not members (any more) by id alone: an export is no directory of accounts.
@@ -91,6 +100,7 @@ export async function exportBoard(db: Db, documents: BoardDocuments, boardId: st
 		stages: stages.map((s) => ({ stageId: s.stageId, name: s.name, kind: s.kind, rank: s.rank, updatedAt: iso(s.updatedAt), deletedAt: isoOrNull(s.deletedAt) })),
 		events: events.map((e) => ({ cardId: e.cardId, type: e.type, at: iso(e.at), actorId: e.actorId, fromStageId: e.fromStageId, toStageId: e.toStageId, data: e.data, ruleId: e.ruleId })),
 		activity: activity.map((a) => ({ at: iso(a.at), actorId: a.actorId, kind: a.kind, cardId: a.cardId, stageId: a.stageId, data: a.data, groupKey: a.groupKey, ruleId: a.ruleId })),
+		sentNotifications: [...sentBefore, ...sent].sort((a, b) => a.at.getTime() - b.at.getTime()).map((n) => ({ at: iso(n.at), cardId: n.cardId, kind: n.kind, ruleId: n.ruleId })),
 		comments: comments.map((c) => ({ id: c.id, cardId: c.cardId, authorId: c.authorId, body: c.body, createdAt: iso(c.createdAt), editedAt: isoOrNull(c.editedAt) })),
 		views: views.map((v) => ({ name: v.name, query: v.query, ownerId: v.ownerId, createdAt: iso(v.createdAt) })),
 		rules: ruleRows.map((r) => ({ id: r.id, name: r.name, enabled: r.enabled, definition: r.definition, brokenReason: r.brokenReason, createdBy: r.createdBy, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) })),

@@ -44,6 +44,11 @@ export const boardExportSchema = z.object({
 	activity: z.array(
 		z.object({ at: time, actorId: id.nullable(), kind: z.string().min(1).max(64), cardId: id.nullable(), stageId: id.nullable(), data: json, groupKey: z.string().max(500).nullable(), ruleId: id.nullable() })
 	),
+	/**
+	 * The notifications sent about the board, without recipients or contents: what its automation share counts. Absent
+	 * in exports written before it was added (then a restore counts only the history's part).
+	 */
+	sentNotifications: z.array(z.object({ at: time, cardId: id.nullable(), kind: z.string().min(1).max(64), ruleId: id.nullable() })).default([]),
 	comments: z.array(z.object({ id, cardId: id, authorId: id, body: z.string().max(100_000), createdAt: time, editedAt: time.nullable() })),
 	/** Shared saved views (personal ones stay with their owner's account). */
 	views: z.array(z.object({ name: z.string().min(1).max(200), query: z.string().max(10_000), ownerId: id, createdAt: time })).max(10_000),

@@ -7,6 +7,7 @@ import { boardStages, cardEvents } from '../db/schema/history.ts';
 import { cardComments } from '../db/schema/comments.ts';
 import { rules, webhookEndpoints } from '../db/schema/automation.ts';
 import { savedViews } from '../db/schema/views.ts';
+import { restoredNotifications } from '../db/schema/restored-notifications.ts';
 import { boardTeamRoleHolders, boardTeamRoles } from '../db/schema/team-roles.ts';
 import { inChunks, MAX_BIND_PARAMETERS } from '../db/batches.ts';
 import { refreshCardFlow } from '../card-flow.ts';
@@ -107,6 +108,9 @@ export async function restoreBoard(db: Db, userId: string, parsed: ParsedExport,
 			tx.insert(boardActivity).values(
 				chunk.map((a) => ({ boardId, at: at(a.at), actorId: person(a.actorId), kind: a.kind, cardId: a.cardId, stageId: a.stageId, data: remapJson(a.data, ids), groupKey: a.groupKey, ruleId: a.ruleId === null ? null : (ruleIds.get(a.ruleId) ?? a.ruleId) }))
 			)
+		);
+		await insertAll(data.sentNotifications, 5, (chunk) =>
+			tx.insert(restoredNotifications).values(chunk.map((n) => ({ boardId, cardId: n.cardId, kind: n.kind, ruleId: n.ruleId === null ? null : (ruleIds.get(n.ruleId) ?? n.ruleId), createdAt: at(n.at) })))
 		);
 		await insertAll(data.comments, 7, (chunk) =>
 			tx.insert(cardComments).values(chunk.map((c) => ({ id: newId(), boardId, cardId: c.cardId, authorId: person(c.authorId)!, body: c.body, createdAt: at(c.createdAt), editedAt: atOrNull(c.editedAt) })))
