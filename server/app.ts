@@ -32,6 +32,8 @@ import { uploadSettings } from '../src/lib/server/attachments/storage.ts';
 import { searchProjection } from './search/install.ts';
 import { DEFAULT_SEARCH_TIMINGS, type SearchTimings } from './search/search-extension.ts';
 import { cardPurge } from './cards/card-purge.ts';
+import { Registry } from 'prom-client';
+import { createAppMetrics } from './metrics/app-metrics.ts';
 
 /** What tests may replace when starting the app in-process. */
 export interface FlowdeckOverrides {
@@ -48,6 +50,8 @@ export interface FlowdeckOverrides {
 	search?: Partial<SearchTimings>;
 	/** How long a deleted card keeps its files and comments for an undo (default 10 minutes). */
 	cardPurgeDelayMs?: number;
+	/** Where the app registers its metrics (index.ts passes the Registry GET /metrics serves; default a private one). */
+	metrics?: Registry;
 }
 
 /** A running Flowdeck backend: database, request context and the realtime upgrade handler. */
@@ -85,13 +89,15 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	const store = drizzleDocumentStore(database.db, clock);
 	const webhooks = createWebhooks(log, { timeoutMs: overrides.webhookTimeoutMs });
 	// The mirror needs the registry and the registry's rooms tell the mirror when they open: bound once both exist.
-	const rules = rulesInstaller(log);
+	const metrics = createAppMetrics(overrides.metrics ?? new Registry());
+	const rules = rulesInstaller(log, metrics.ruleRun);
 	const notifications = notificationProducers(log);
 	const search = searchProjection(log, { ...DEFAULT_SEARCH_TIMINGS, ...overrides.search });
 	const purge = cardPurge(log, overrides.cardPurgeDelayMs);
-	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension, search.extension, purge.extension]);
+	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync, metrics.persistence), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension, search.extension, purge.extension, metrics.roomExtension]);
 	const teamRoles = teamRoleMirror(database.db, rooms, log);
 	const access = syncAccessListener(rooms, database.db, log);
+	metrics.watch({ rooms, db: database.db, clock });
 	const jobs = new JobRunner(database.db, clock, log, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...(config.jobPollMs ? { pollMs: config.jobPollMs } : {}), ...overrides.jobs });
 	const hub = localNotificationHub();
 	const mailer = overrides.mailer ?? (config.mail?.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : noMailer);

@@ -23,6 +23,10 @@ export interface ServerConfig {
 	jobPollMs?: number;
 	/** Card attachments: the folder (`UPLOAD_DIR`, default `<DATA_DIR>/uploads`) and the largest file (`UPLOAD_MAX_BYTES`, default 25 MB). */
 	uploads?: { dir?: string; maxBytes?: number };
+	/** `METRICS_TOKEN`: GET /metrics wants `Authorization: Bearer <token>`; unset, it answers loopback requests only. */
+	metricsToken?: string;
+	/** `SHUTDOWN_DRAIN_MS`: after SIGTERM, how long /ready answers 503 while the server still serves, before sockets close (default 0). */
+	shutdownDrainMs?: number;
 }
 
 /** The repository root (server/ sits one level below it). */
@@ -36,7 +40,15 @@ function uploadMaxBytes(value: string | undefined): number | undefined {
 	return n;
 }
 
-/** Reads PORT, HOST, ORIGIN, DATA_DIR, DATABASE_URL, REDIS_URL, SMTP_URL, MAIL_FROM, WEBHOOK_ALLOW_PRIVATE, JOBS_POLL_MS, UPLOAD_DIR, UPLOAD_MAX_BYTES and the SYNC_* tunables, with defaults for a laptop. */
+/** `SHUTDOWN_DRAIN_MS`: whole milliseconds, at most 10 minutes (undefined: none); anything else stops the start-up with a clear message. */
+function drainMs(value: string | undefined): number | undefined {
+	if (!value) return undefined;
+	const n = Number(value);
+	if (!Number.isSafeInteger(n) || n < 0 || n > 600_000) throw new Error(`SHUTDOWN_DRAIN_MS must be a whole number of milliseconds from 0 to 600000, not "${value}".`);
+	return n;
+}
+
+/** Reads PORT, HOST, ORIGIN, DATA_DIR, DATABASE_URL, REDIS_URL, SMTP_URL, MAIL_FROM, WEBHOOK_ALLOW_PRIVATE, JOBS_POLL_MS, UPLOAD_DIR, UPLOAD_MAX_BYTES, METRICS_TOKEN, SHUTDOWN_DRAIN_MS and the SYNC_* tunables, with defaults for a laptop. */
 export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
 	const port = Number(env.PORT ?? 3000);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}".`);
@@ -52,6 +64,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
 		mail: { smtpUrl: env.SMTP_URL || undefined, from: env.MAIL_FROM || 'Flowdeck <flowdeck@localhost>' },
 		webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1',
 		jobPollMs: env.JOBS_POLL_MS ? Number(env.JOBS_POLL_MS) : undefined,
-		uploads: { dir: env.UPLOAD_DIR ? resolve(env.UPLOAD_DIR) : undefined, maxBytes: uploadMaxBytes(env.UPLOAD_MAX_BYTES) }
+		uploads: { dir: env.UPLOAD_DIR ? resolve(env.UPLOAD_DIR) : undefined, maxBytes: uploadMaxBytes(env.UPLOAD_MAX_BYTES) },
+		metricsToken: env.METRICS_TOKEN || undefined,
+		shutdownDrainMs: drainMs(env.SHUTDOWN_DRAIN_MS)
 	};
 }

@@ -23,6 +23,14 @@ export interface WriterOptions {
 /** Where a writer reports trouble (the server logs it; tests may collect it). */
 export type WriterLog = (message: string, err?: unknown) => void;
 
+/** What a writer reports about its writes, for metrics (called once per written batch or failed try, never per update). */
+export interface WriterObserver {
+	/** A batch was stored, `lagMs` after its oldest update was queued; `historySetAside` when its history went to `history_set_aside`. */
+	stored(lagMs: number, historySetAside: boolean): void;
+	/** A write failed and will be retried. */
+	failed(): void;
+}
+
 /**
  * Writes one board's document updates and their history (the change feed) to the store, together in one
  * transaction: batched within `batchMs`, merged, retried with backoff while the database is unavailable (never
@@ -42,6 +50,8 @@ export class BoardWriter {
 	private gone = false;
 	private stopped = false;
 	private idleWaiters: (() => void)[] = [];
+	/** When the oldest update not yet handed to a write was queued (performance.now()), for the persistence lag. */
+	private oldestQueuedAt = 0;
 
 	constructor(
 		private readonly boardId: string,
@@ -50,7 +60,8 @@ export class BoardWriter {
 		/** The document's full current state, for compaction. */
 		private readonly fullState: () => Promise<Uint8Array>,
 		stored: { rows: number; lastUpdateId: number | null },
-		private readonly log: WriterLog
+		private readonly log: WriterLog,
+		private readonly observer?: WriterObserver
 	) {
 		this.rows = stored.rows;
 		this.lastId = stored.lastUpdateId;
@@ -59,6 +70,8 @@ export class BoardWriter {
 	/** Queues an update (or changes alone, with `update` null) and its changes; written within about `batchMs`. */
 	push(update: Uint8Array | null, changes: readonly BoardChange[] = []): void {
 		if (this.gone || this.stopped || (update === null && changes.length === 0)) return;
+		// One clock read per batch, not per update: only the first update of a batch starts its lag.
+		if (this.pending.length === 0) this.oldestQueuedAt = performance.now();
 		this.pending.push({ update, changes });
 		if (!this.timer && !this.writing) this.timer = setTimeout(() => this.run(), this.options.batchMs);
 	}
@@ -102,7 +115,7 @@ export class BoardWriter {
 		const merged = updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
 		const item = { update: merged, changes: batch.flatMap((p) => p.changes) };
 		this.inFlight = batch.length;
-		this.writing = this.write(item).finally(() => {
+		this.writing = this.write(item, this.oldestQueuedAt).finally(() => {
 			this.writing = null;
 			this.inFlight = 0;
 			if (this.pending.length > 0 && !this.timer && !this.stopped && !this.gone) this.run();
@@ -110,10 +123,11 @@ export class BoardWriter {
 		});
 	}
 
-	private async write(item: Pending): Promise<void> {
+	private async write(item: Pending, queuedAt: number): Promise<void> {
 		try {
 			const result = await this.store.write(this.boardId, item.update, item.changes);
 			this.inFlight = 0;
+			this.observer?.stored(performance.now() - queuedAt, result.historySetAside !== null);
 			if (result.historySetAside) {
 				// One line, never the rows: they carry titles, and the error carries the statement.
 				this.log(`board ${this.boardId}: history set aside (${result.historySetAside}); the document change is stored; see /health, replay with npm run history:replay`);
@@ -130,9 +144,11 @@ export class BoardWriter {
 		} catch (err) {
 			if (err instanceof BoardGoneError) return this.markGone();
 			if (this.stopped) return;
-			// Keep the batch (first, so order holds) and try again later.
+			// Keep the batch (first, so order holds) and try again later; its lag still counts from its oldest update.
 			this.pending.unshift(item);
+			this.oldestQueuedAt = queuedAt;
 			this.failures++;
+			this.observer?.failed();
 			// The code and the database's message only: the error also carries the statement and the update's bytes.
 			if (this.failures === 1) this.log(`board ${this.boardId}: could not save changes, retrying (${describeFailure(err)})`);
 			const delay = Math.min(this.options.retryMs * 2 ** (this.failures - 1), this.options.retryMaxMs);

@@ -1,18 +1,24 @@
 import type { RoomExtension, RoomExtensionFactory } from '../sync/room-extension.ts';
-import { BoardWriter, type WriterOptions } from './board-writer.ts';
+import { BoardWriter, type WriterObserver, type WriterOptions } from './board-writer.ts';
 import type { DocumentStore } from './document-store.ts';
 import * as Y from 'yjs';
 import { readSnapshot } from '../../src/lib/board/doc/snapshot.ts';
 import { describeFailure } from '../../src/lib/server/db/failures.ts';
+
+/** What the persistence of every room reports, for metrics: each write, and the writers alive (their pending updates are read at scrape time). */
+export interface PersistenceObserver extends WriterObserver {
+	readonly writers: Set<{ readonly pendingCount: number }>;
+}
 
 /**
  * The room extension that stores a board: every update the engine emitted, with its history, through a
  * BoardWriter (one transaction each, retried while the database is down), and its rows folded into one snapshot
  * before the room unloads.
  */
-export function persistenceExtension(store: DocumentStore, options: WriterOptions): RoomExtensionFactory {
+export function persistenceExtension(store: DocumentStore, options: WriterOptions, observer?: PersistenceObserver): RoomExtensionFactory {
 	return ({ boardId, stored, fullState, log }): RoomExtension => {
-		const writer = new BoardWriter(boardId, store, options, fullState, { rows: stored.updates.length, lastUpdateId: stored.lastUpdateId }, log);
+		const writer = new BoardWriter(boardId, store, options, fullState, { rows: stored.updates.length, lastUpdateId: stored.lastUpdateId }, log, observer);
+		observer?.writers.add(writer);
 		// After an outage, history must still name every card the document has (it is written with each update in one
 		// transaction; this catches whatever a dropped connection may have cost anyway, and says so).
 		const reconcile = store.reconcileCreated?.bind(store);
@@ -60,7 +66,10 @@ export function persistenceExtension(store: DocumentStore, options: WriterOption
 			},
 			onDiscard: () => writer.discard(),
 			// Normally idle by now; after a shutdown deadline this stops a late write from reaching a closed engine.
-			onDestroy: () => writer.discard()
+			onDestroy: () => {
+				writer.discard();
+				observer?.writers.delete(writer);
+			}
 		};
 	};
 }

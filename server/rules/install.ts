@@ -2,6 +2,7 @@ import type { AppContext } from '../../src/lib/server/context.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { RoomExtensionFactory } from '../sync/room-extension.ts';
 import { RULE_FIRE_JOB, RULE_SWEEP_JOB, RuleEngine, SWEEP_EVERY_MS } from './rule-engine.ts';
+import type { RunOutcome } from '../../src/lib/server/rules/store.ts';
 
 type Log = (message: string, err?: unknown) => void;
 
@@ -23,13 +24,13 @@ export function ruleEngineOf(ctx: AppContext): RuleEngine | undefined {
 /** The slot a sweep runs in (so two processes queue one sweep per slot). */
 const slotOf = (ms: number): Date => new Date(Math.floor(ms / SWEEP_EVERY_MS) * SWEEP_EVERY_MS);
 
-/** Wires automation rules into the server: `extension` goes to the RoomRegistry, `start` once the context exists. */
-export function rulesInstaller(log: Log): RulesInstaller {
+/** Wires automation rules into the server: `extension` goes to the RoomRegistry, `start` once the context exists; `onRun` hears each run's outcome. */
+export function rulesInstaller(log: Log, onRun?: (outcome: RunOutcome) => void): RulesInstaller {
 	let engine: RuleEngine | null = null;
 	return {
 		extension: (room) => (room.readOnly ? {} : { onChange: (_update, changes) => engine?.changed(room.boardId, changes) }),
 		start(ctx, jobs) {
-			const started = new RuleEngine(ctx, log);
+			const started = new RuleEngine(ctx, log, onRun);
 			engine = started;
 			engines.set(ctx, started);
 			const queueSweep = (at: Date) => jobs.enqueue({ kind: RULE_SWEEP_JOB, runAt: at, key: `rules.sweep:${at.toISOString()}` });

@@ -33,7 +33,9 @@ export class RuleEngine {
 
 	constructor(
 		private readonly ctx: AppContext,
-		private readonly log: Log
+		private readonly log: Log,
+		/** Told each run's outcome (metrics). */
+		private readonly onRun?: (outcome: RunOutcome) => void
 	) {}
 
 	/** Forgets a board's cached rules (saved, switched or deleted). */
@@ -143,6 +145,7 @@ export class RuleEngine {
 		const { db, clock, documents } = this.ctx;
 		const boardId = rule.boardId;
 		const run = async (outcome: RunOutcome, message: string) => {
+			this.onRun?.(outcome);
 			await logRun(db, { ruleId: rule.id, boardId, cardId, at: clock.now(), outcome, message, depth });
 			return outcome;
 		};

@@ -87,3 +87,14 @@ export async function retryJob(db: Db, id: number, runnerId: string, runAt: Date
 export async function failJob(db: Db, id: number, runnerId: string, now: Date, error: string): Promise<void> {
 	await db.update(jobs).set({ failedAt: now, lockedUntil: null, lastError: error.slice(0, 2000) }).where(and(eq(jobs.id, id), eq(jobs.lockedBy, runnerId)));
 }
+
+/** Jobs waiting (not done, not given up) by kind, split into due by `now` and scheduled later: the queue's depth, in one query. */
+export async function countWaitingJobs(db: Db, now: Date): Promise<{ kind: string; due: boolean; count: number }[]> {
+	// Only rows of the partial due index (done_at and failed_at null): a short scan however long the done history.
+	const rows = await selectRows<{ kind: string; due: boolean; count: string | number }>(
+		db,
+		sql`SELECT kind, run_at <= ${now.toISOString()}::timestamptz AS due, count(*) AS count FROM jobs
+			WHERE done_at IS NULL AND failed_at IS NULL GROUP BY 1, 2`
+	);
+	return rows.map((r) => ({ kind: r.kind, due: Boolean(r.due), count: Number(r.count) }));
+}
