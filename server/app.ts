@@ -34,6 +34,7 @@ import { DEFAULT_SEARCH_TIMINGS, type SearchTimings } from './search/search-exte
 import { cardPurge } from './cards/card-purge.ts';
 import { Registry } from 'prom-client';
 import { createAppMetrics } from './metrics/app-metrics.ts';
+import { openCluster } from './cluster/install.ts';
 
 /** What tests may replace when starting the app in-process. */
 export interface FlowdeckOverrides {
@@ -86,7 +87,9 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	if (attempts.length > 0) log(`Process review history built for ${attempts.length} board(s) after an upgrade.`);
 	const engines = new EnginePool(config.sync.engineThreads, log, config.sync.engineExtensions);
 	engines.warm();
-	const store = drizzleDocumentStore(database.db, clock);
+	// Several instances (REDIS_URL): boards load only under a lease, and every write checks its fence.
+	const cluster = await openCluster(config, database.db, log);
+	const store = drizzleDocumentStore(database.db, clock, cluster?.leases);
 	const webhooks = createWebhooks(log, { timeoutMs: overrides.webhookTimeoutMs });
 	// The mirror needs the registry and the registry's rooms tell the mirror when they open: bound once both exist.
 	const metrics = createAppMetrics(overrides.metrics ?? new Registry());
@@ -94,24 +97,32 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	const notifications = notificationProducers(log);
 	const search = searchProjection(log, { ...DEFAULT_SEARCH_TIMINGS, ...overrides.search });
 	const purge = cardPurge(log, overrides.cardPurgeDelayMs);
-	const rooms = new RoomRegistry(store, config.sync, log, engines, [persistenceExtension(store, config.sync, metrics.persistence), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension, search.extension, purge.extension, metrics.roomExtension]);
+	const rooms: RoomRegistry = new RoomRegistry(
+		store,
+		config.sync,
+		log,
+		engines,
+		[persistenceExtension(store, config.sync, metrics.persistence), teamRoleMirrorExtension(() => teamRoles), rules.extension, webhooks.extension, notifications.extension, search.extension, purge.extension, metrics.roomExtension],
+		cluster?.registryHooks((): RoomRegistry => rooms)
+	);
 	const teamRoles = teamRoleMirror(database.db, rooms, log);
 	const access = syncAccessListener(rooms, database.db, log);
 	metrics.watch({ rooms, db: database.db, clock });
 	const jobs = new JobRunner(database.db, clock, log, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...(config.jobPollMs ? { pollMs: config.jobPollMs } : {}), ...overrides.jobs });
 	const hub = localNotificationHub();
 	const mailer = overrides.mailer ?? (config.mail?.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : noMailer);
+	// A member who leaves (or is removed, or rejoins) holds their team roles only while a member.
+	const localAccess = {
+		...access,
+		membershipChanged(boardId: string, userId: string) {
+			access.membershipChanged(boardId, userId);
+			void teamRoles.changed(boardId);
+		}
+	};
 	const ctx: AppContext = {
 		db: database.db,
 		clock,
-		// A member who leaves (or is removed, or rejoins) holds their team roles only while a member.
-		access: {
-			...access,
-			membershipChanged(boardId, userId) {
-				access.membershipChanged(boardId, userId);
-				void teamRoles.changed(boardId);
-			}
-		},
+		access: cluster ? cluster.access(localAccess) : localAccess,
 		documents: rooms,
 		teamRoles,
 		jobs,
@@ -147,7 +158,10 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 	});
 	sessions.start();
 	if (overrides.pollJobs !== false) jobs.start();
-	const handleUpgrade = createUpgradeHandler({ db: database.db, clock, registry: rooms, wss, origin: config.origin, sessions, budgets: new UserInputBudgets(config.sync), log });
+	const budgets = new UserInputBudgets(config.sync);
+	cluster?.serve({ registry: rooms, sessions, budgets, pingIntervalMs: config.sync.pingIntervalMs });
+	const relay = cluster ? { to: cluster.relay, alive: (instance: string) => cluster.cluster.alive(instance) } : undefined;
+	const handleUpgrade = createUpgradeHandler({ db: database.db, clock, registry: rooms, wss, origin: config.origin, sessions, budgets, relay, log });
 	let closing: Promise<void> | undefined;
 	return {
 		ctx,
@@ -174,6 +188,7 @@ export async function startFlowdeck(config: ServerConfig, overrides: FlowdeckOve
 				await jobs.stop();
 				await webhooks.close();
 				await rooms.close();
+				await cluster?.close();
 				await engines.close();
 				wss.close();
 				await database.close();

@@ -12,6 +12,8 @@ export interface ServerConfig {
 	dataDir: string;
 	databaseUrl: string | undefined;
 	redisUrl: string | undefined;
+	/** With REDIS_URL: the prefix of every Redis key (`REDIS_PREFIX`, default `flowdeck:`) and the board lease time (`CLUSTER_LEASE_MS`, default 3000). */
+	cluster?: { prefix: string; leaseMs: number };
 	migrationsFolder: string;
 	/** Realtime endpoint tunables (frame cap, unload grace, keep-alive, compaction). */
 	sync: SyncOptions;
@@ -59,6 +61,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
 		dataDir: resolve(env.DATA_DIR || resolve(projectRoot, 'data')),
 		databaseUrl: env.DATABASE_URL || undefined,
 		redisUrl: env.REDIS_URL || undefined,
+		cluster: { prefix: env.REDIS_PREFIX || 'flowdeck:', leaseMs: env.CLUSTER_LEASE_MS ? Number(env.CLUSTER_LEASE_MS) : 3_000 },
 		migrationsFolder: resolve(projectRoot, 'drizzle'),
 		sync: syncOptionsFromEnv(env),
 		mail: { smtpUrl: env.SMTP_URL || undefined, from: env.MAIL_FROM || 'Flowdeck <flowdeck@localhost>' },

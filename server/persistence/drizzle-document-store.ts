@@ -8,11 +8,15 @@ import { historyRows, insertCardEvents, upsertStages } from '../../src/lib/serve
 import { setAsideHistory } from '../../src/lib/server/history-set-aside.ts';
 import { insertActivity } from '../../src/lib/server/activity/write.ts';
 import { classifyFailure, describeFailure } from '../../src/lib/server/db/failures.ts';
+import { checkFence, type OwnerFences } from './owner-fence.ts';
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
-/** A DocumentStore over the `board_updates` and `board_snapshots` tables (PostgreSQL or PGlite). */
-export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
+/**
+ * A DocumentStore over the `board_updates` and `board_snapshots` tables (PostgreSQL or PGlite). With `fences`
+ * (several instances), every write checks this instance's owner token in its transaction (owner-fence.ts).
+ */
+export function drizzleDocumentStore(db: Db, clock: Clock, fences?: OwnerFences): DocumentStore {
 	return {
 		async load(boardId): Promise<StoredDocument> {
 			// Rows first, then the snapshot. PostgreSQL's default isolation (read committed) lets a compaction by
@@ -35,8 +39,11 @@ export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
 
 		async append(boardId, update) {
 			try {
-				const [row] = await db.insert(boardUpdates).values({ boardId, data: update, createdAt: clock.now() }).returning({ id: boardUpdates.id });
-				return Number(row!.id);
+				return await db.transaction(async (tx) => {
+					await checkFence(tx, boardId, fences);
+					const [row] = await tx.insert(boardUpdates).values({ boardId, data: update, createdAt: clock.now() }).returning({ id: boardUpdates.id });
+					return Number(row!.id);
+				});
 			} catch (err) {
 				throw isForeignKeyViolation(err) ? new BoardGoneError(boardId) : err;
 			}
@@ -46,6 +53,7 @@ export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
 			const { events, stages, activity } = historyRows(boardId, changes);
 			try {
 				return await db.transaction(async (tx) => {
+					await checkFence(tx, boardId, fences);
 					let id: number | null = null;
 					if (update) {
 						const [row] = await tx.insert(boardUpdates).values({ boardId, data: update, createdAt: clock.now() }).returning({ id: boardUpdates.id });
@@ -108,6 +116,7 @@ export function drizzleDocumentStore(db: Db, clock: Clock): DocumentStore {
 		async compact(boardId, fullState, throughUpdateId) {
 			try {
 				await db.transaction(async (tx) => {
+					await checkFence(tx, boardId, fences);
 					const now = clock.now();
 					await tx
 						.insert(boardSnapshots)

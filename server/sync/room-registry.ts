@@ -11,6 +11,7 @@ import { persistenceExtension } from '../persistence/persistence-extension.ts';
 import type { ServerOrigin } from '../../src/lib/board/doc/origins.ts';
 import type { NamedCommand } from '../../src/lib/board/doc/named-commands.ts';
 import type { BoardQuery, BoardReadingOf } from '../engine/board-reading.ts';
+import type { BoardOwnership } from '../cluster/leases.ts';
 
 /** Thrown by `get` when the board was deleted while its room loaded, or the registry is shutting down. */
 export class RoomUnavailableError extends Error {
@@ -23,10 +24,37 @@ export class RoomUnavailableError extends Error {
 	}
 }
 
+/** Thrown by `get` when another instance owns the board (several instances: see docs/scale-out.md). */
+export class RoomElsewhereError extends Error {
+	constructor(
+		readonly boardId: string,
+		/** The instance holding the board's lease. */
+		readonly owner: string
+	) {
+		super(`Board ${boardId} is open on another server`);
+		this.name = 'RoomElsewhereError';
+	}
+}
+
+/** How a registry takes part in a cluster: who may load a board, and how to reach one another instance owns. */
+export interface RegistryCluster {
+	ownership: BoardOwnership;
+	/** Runs the server command path, or a read, on the instance that owns the board. */
+	remote: {
+		applyAsServer(owner: string, boardId: string, origin: ServerOrigin, commands: NamedCommand[]): Promise<unknown[]>;
+		readBoard<Q extends BoardQuery>(owner: string, boardId: string, query: Q): Promise<BoardReadingOf<Q>>;
+	};
+}
+
+/** How long the command path keeps trying to reach a board's owner (a crashed owner's lease must expire first). */
+const ELSEWHERE_RETRY_MS = 15_000;
+
 interface Entry {
 	loading: Promise<Room>;
 	room: Room | null;
 	discarded: boolean;
+	/** The lease was lost while it loaded: the room is freed as it arrives and `get` loads it again. */
+	moved?: boolean;
 }
 
 /** After this many loads over `loadBudgetMs`, a board opens read-only (until the server restarts). */
@@ -51,7 +79,9 @@ export class RoomRegistry {
 		/** Where the boards' engines run. */
 		private readonly engines: EnginePool,
 		/** Each room's extensions, in order; by default persistence (the document and its history) alone. */
-		private readonly extensions: RoomDeps['extensions'] = [persistenceExtension(store, options)]
+		private readonly extensions: RoomDeps['extensions'] = [persistenceExtension(store, options)],
+		/** Set with several instances: boards are loaded only under a lease, others' boards reached through it. */
+		private readonly cluster?: RegistryCluster
 	) {
 		this.pingTimer = setInterval(() => {
 			for (const room of this.rooms()) room.ping();
@@ -84,22 +114,71 @@ export class RoomRegistry {
 	 * when a command was refused (see Room.applyCommands).
 	 */
 	async applyAsServer(boardId: string, origin: ServerOrigin, commands: NamedCommand[]): Promise<unknown[]> {
-		const room = await this.get(boardId);
-		try {
-			return await room.applyCommands(origin, commands);
-		} finally {
-			room.release();
-		}
+		return this.onOwner(
+			boardId,
+			async (room) => room.applyCommands(origin, commands),
+			(owner) => this.cluster!.remote.applyAsServer(owner, boardId, origin, commands)
+		);
 	}
 
 	/** Reads plain data from a board (loading its room if needed): its workflow and process, or one card. */
 	async readBoard<Q extends BoardQuery>(boardId: string, query: Q): Promise<BoardReadingOf<Q>> {
-		const room = await this.get(boardId);
-		try {
-			return await room.read(query);
-		} finally {
-			room.release();
+		return this.onOwner(
+			boardId,
+			(room) => room.read(query),
+			(owner) => this.cluster!.remote.readBoard(owner, boardId, query)
+		);
+	}
+
+	/**
+	 * Runs `here` on the board's room if this instance owns it (or can take it), else `there` on its owner; an owner
+	 * that is gone or let the board go is retried (its lease expires) until ELSEWHERE_RETRY_MS.
+	 */
+	private async onOwner<T>(boardId: string, here: (room: Room) => Promise<T>, there: (owner: string) => Promise<T>): Promise<T> {
+		const deadline = Date.now() + ELSEWHERE_RETRY_MS;
+		for (;;) {
+			let room: Room;
+			try {
+				room = await this.get(boardId);
+			} catch (err) {
+				if (!(err instanceof RoomElsewhereError)) throw err;
+				try {
+					return await there(err.owner);
+				} catch (remoteErr) {
+					if (!(remoteErr instanceof RoomElsewhereError) || Date.now() > deadline) throw remoteErr;
+					await new Promise((r) => setTimeout(r, 200));
+					continue;
+				}
+			}
+			try {
+				return await here(room);
+			} finally {
+				room.release();
+			}
 		}
+	}
+
+	/**
+	 * This instance lost the board's lease (another owns it now, or may): its sockets are told to reconnect (they
+	 * resync with the new owner through their state vectors), what it can still store is stored (the fence refuses
+	 * it if the new owner already claimed the board), and the room is freed.
+	 */
+	relinquish(boardId: string): void {
+		const entry = this.entries.get(boardId);
+		if (!entry) return;
+		this.entries.delete(boardId);
+		entry.moved = true;
+		const room = entry.room;
+		if (!room) return;
+		room.closeAll(CLOSE.tryAgain, 'This board moved to another server');
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)));
+		void Promise.race([room.flush(), late])
+			.catch(() => {})
+			.finally(() => {
+				clearTimeout(timer);
+				room.dispose();
+			});
 	}
 
 	/** How many rooms are loaded or loading. */
@@ -129,6 +208,7 @@ export class RoomRegistry {
 		this.entries.delete(boardId);
 		entry.discarded = true;
 		entry.room?.discard();
+		this.cluster?.ownership.release(boardId);
 	}
 
 	/** Closes every socket (1012), writes everything unsaved (giving up after `shutdownFlushMs`), frees the rooms. */
@@ -150,13 +230,16 @@ export class RoomRegistry {
 		if (outcome === 'late') {
 			for (const room of rooms) if (room.unsaved > 0) this.log(`board ${room.boardId}: ${room.unsaved} unsaved change batches lost at shutdown (database unavailable)`);
 		}
-		for (const room of rooms) room.dispose();
+		for (const room of rooms) {
+			room.dispose();
+			this.cluster?.ownership.release(room.boardId);
+		}
 		this.entries.clear();
 	}
 
 	private startLoading(boardId: string): Entry {
 		const entry: Entry = { room: null, discarded: false, loading: Promise.resolve(null as unknown as Room) };
-		entry.loading = Room.load(boardId, {
+		entry.loading = this.claim(boardId).then(() => Room.load(boardId, {
 			store: this.store,
 			options: this.options,
 			log: this.log,
@@ -166,10 +249,16 @@ export class RoomRegistry {
 			integration: this.integration,
 			onSlowLoad: () => this.slowLoads.set(boardId, (this.slowLoads.get(boardId) ?? 0) + 1),
 			onUnloaded: (room) => {
-				if (this.entries.get(boardId)?.room === room) this.entries.delete(boardId);
+				if (this.entries.get(boardId)?.room !== room) return;
+				this.entries.delete(boardId);
+				this.cluster?.ownership.release(boardId);
 			}
-		}).then(
+		})).then(
 			(room) => {
+				if (entry.moved) {
+					room.dispose();
+					return room;
+				}
 				if (entry.discarded) {
 					room.dispose();
 					throw new RoomUnavailableError('deleted', boardId);
@@ -179,11 +268,19 @@ export class RoomRegistry {
 			},
 			(err: unknown) => {
 				if (this.entries.get(boardId) === entry) this.entries.delete(boardId);
+				if (!(err instanceof RoomElsewhereError)) this.cluster?.ownership.release(boardId);
 				throw err;
 			}
 		);
 		this.entries.set(boardId, entry);
 		return entry;
+	}
+
+	/** With several instances: takes the board's lease before it is loaded, or says who holds it. */
+	private async claim(boardId: string): Promise<void> {
+		if (!this.cluster) return;
+		const claim = await this.cluster.ownership.claim(boardId);
+		if ('owner' in claim) throw new RoomElsewhereError(boardId, claim.owner);
 	}
 
 	private rooms(): Room[] {

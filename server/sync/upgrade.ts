@@ -7,7 +7,10 @@ import { validateSessionToken } from '../../src/lib/server/auth/sessions.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/cookie.ts';
 import { findBoardAccess, type BoardAccess } from '../../src/lib/server/boards/boards.ts';
 import { userColor } from '../../src/lib/sync-protocol/identity.ts';
-import { RoomUnavailableError, type RoomRegistry } from './room-registry.ts';
+import { RoomElsewhereError, RoomUnavailableError, type RoomRegistry } from './room-registry.ts';
+import type { Room } from './room.ts';
+import type { RelayTarget } from '../cluster/relay-links.ts';
+import type { WebSocket } from 'ws';
 import { settleHandshake } from './harden.ts';
 import { CLOSE } from './protocol.ts';
 import type { UserInputBudgets } from './input-budget.ts';
@@ -33,6 +36,8 @@ export interface UpgradeDeps {
 	sessions: SessionWatch;
 	/** Every user's input budget, shared by their sockets, and each socket's frame cap. */
 	budgets: UserInputBudgets;
+	/** Several instances: sockets for boards another instance owns are relayed to it (see docs/scale-out.md). */
+	relay?: { to(ws: WebSocket, target: RelayTarget): void; alive(instance: string): boolean };
 	log(message: string, err?: unknown): void;
 }
 
@@ -92,12 +97,16 @@ async function authorizeAndConnect(deps: UpgradeDeps, req: IncomingMessage, sock
 	let handedOver = false;
 	try {
 		if (socket.destroyed) return;
-		let room;
+		let room: Room | null = null;
+		let owner: string | null = null;
 		try {
 			room = await deps.registry.get(boardId);
 		} catch (err) {
 			if (err instanceof RoomUnavailableError) return refuse(socket, err.reason === 'deleted' ? 404 : 503);
-			throw err;
+			if (!(err instanceof RoomElsewhereError) || !deps.relay) throw err;
+			// An owner that stopped answering keeps its lease until it expires: come back then (the client retries).
+			if (!deps.relay.alive(err.owner)) return refuse(socket, 503);
+			owner = err.owner;
 		}
 		try {
 			// A sign-out or role change while we waited found no socket to act on yet: read both again.
@@ -115,11 +124,9 @@ async function authorizeAndConnect(deps: UpgradeDeps, req: IncomingMessage, sock
 				handedOver = true;
 				ws.once('close', giveBack);
 				try {
-					const conn = room.attach(ws, {
-						sessionId: auth.session.id,
-						role: access.role,
-						user: { id: auth.user.id, name: auth.user.name, color: userColor(auth.user.id) }
-					});
+					const identity = { sessionId: auth.session.id, role: access.role, user: { id: auth.user.id, name: auth.user.name, color: userColor(auth.user.id) } };
+					if (!room) return deps.relay!.to(ws, { owner: owner!, boardId, identity, sessionExpiresAt: auth.session.expiresAt });
+					const conn = room.attach(ws, identity);
 					// Before any frame of this socket is read (frames arrive on a later tick).
 					deps.sessions.watch(conn, auth.session.expiresAt);
 					conn.meterWith(deps.budgets.forConnection(auth.user.id), (message) => deps.log(message));
@@ -130,7 +137,7 @@ async function authorizeAndConnect(deps: UpgradeDeps, req: IncomingMessage, sock
 				}
 			});
 		} finally {
-			room.release();
+			room?.release();
 		}
 	} finally {
 		if (!handedOver) giveBack();

@@ -10,6 +10,7 @@ import { signUp } from '../../src/lib/server/accounts.ts';
 import { createBoard, deleteBoard } from '../../src/lib/server/boards/boards.ts';
 import { drizzleDocumentStore } from '../../server/persistence/drizzle-document-store.ts';
 import { BoardGoneError, type DocumentStore } from '../../server/persistence/document-store.ts';
+import { advanceFence, StaleOwnerError } from '../../server/persistence/owner-fence.ts';
 import { EnginePool } from '../../server/engine/engine-pool.ts';
 import { persistenceExtension } from '../../server/persistence/persistence-extension.ts';
 import { Room } from '../../server/sync/room.ts';
@@ -30,6 +31,30 @@ describe.each(dbKinds())('document store on %s', (kind) => {
 		userId = await signUp(database.db, { name: 'Ada', email: 'ada@example.com', password: 'plum-orbit-cactus-91' }, clock.now());
 	});
 	afterAll(() => database?.close());
+
+	it('refuses every write of an owner whose fencing token another instance overtook, and stores nothing of it', async () => {
+		const boardId = await createBoard(database.db, userId, 'Fenced', clock.now());
+		const tokens = new Map<string, number>();
+		const stale: string[] = [];
+		const fenced = drizzleDocumentStore(database.db, clock, { current: (b) => tokens.get(b) ?? null, stale: (b) => stale.push(b) });
+		// Not owned here: nothing is written.
+		await expect(fenced.append(boardId, Uint8Array.of(1))).rejects.toBeInstanceOf(StaleOwnerError);
+		tokens.set(boardId, 1);
+		expect(await advanceFence(database.db, boardId, 1)).toBe(true);
+		await fenced.write(boardId, Uint8Array.of(2), []);
+		// Another instance claims the board with token 2: the old owner's writes and compaction are refused.
+		expect(await advanceFence(database.db, boardId, 2)).toBe(true);
+		await expect(fenced.write(boardId, Uint8Array.of(3), [])).rejects.toBeInstanceOf(StaleOwnerError);
+		await expect(fenced.append(boardId, Uint8Array.of(4))).rejects.toBeInstanceOf(StaleOwnerError);
+		await expect(fenced.compact(boardId, Uint8Array.of(5), Number.MAX_SAFE_INTEGER)).rejects.toBeInstanceOf(StaleOwnerError);
+		expect(stale).toEqual([boardId, boardId, boardId, boardId]);
+		expect(await advanceFence(database.db, boardId, 1)).toBe(false);
+		expect((await store.load(boardId)).updates.map((u) => Array.from(u))).toEqual([[2]]);
+		// The new owner's token works.
+		tokens.set(boardId, 2);
+		await fenced.append(boardId, Uint8Array.of(6));
+		expect((await store.load(boardId)).updates.map((u) => Array.from(u))).toEqual([[2], [6]]);
+	});
 
 	it('round-trips binary updates byte for byte, in write order', async () => {
 		const boardId = await createBoard(database.db, userId, 'Bytes', clock.now());

@@ -34,3 +34,15 @@ export const boardSnapshots = pgTable('board_snapshots', {
 	data: bytea('data').notNull(),
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 });
+
+/**
+ * The fencing token of the server instance that owns a board (several instances on Redis, see docs/scale-out.md).
+ * Every document write checks it in its own transaction: a write carrying an older token than the one here is
+ * refused, so an instance that lost its lease (paused, cut off) can never store over the new owner.
+ */
+export const boardOwnerFences = pgTable('board_owner_fences', {
+	boardId: text('board_id')
+		.primaryKey()
+		.references(() => boards.id, { onDelete: 'cascade' }),
+	fence: bigint('fence', { mode: 'number' }).notNull()
+});
