@@ -14,6 +14,8 @@ const TARGET = { interactiveMs: 1500, dragStartMs: 50, longTaskMs: 50 };
 // long tasks of its own, inside the very window this test measures.
 test.use({ trace: 'off' });
 const CARDS = 1000;
+/** Warm reloads measured with nothing changed. */
+const WARM_RELOADS = 5;
 /** What the page records during the drag (see the instrumentation below). */
 interface Perf {
 	longTasks: number[];
@@ -199,8 +201,14 @@ test('a warm reload of a 1,000-card board exchanges only what changed', async ({
 	const cold = await load('cold load (no offline copy)');
 	await offlineCopyStored(cold.page, cold.bytes.received * 0.8);
 	await cold.page.close();
-	const warm = await load('warm reload, nothing changed');
-	await warm.page.close();
+	// Several reloads: before the offline copy was loaded first, whether it won the race against the socket varied.
+	const reloads = [];
+	for (let i = 1; i <= WARM_RELOADS; i++) {
+		const reload = await load(`warm reload ${i}, nothing changed`);
+		await reload.page.close();
+		reloads.push(reload.bytes);
+	}
+	const warm = { bytes: { received: Math.max(...reloads.map((b) => b.received)), sent: Math.max(...reloads.map((b) => b.sent)) } };
 	// One card renamed elsewhere while the page was closed.
 	const client = connectBoard(baseURL!, boardId, { cookie });
 	await client.synced();
@@ -211,7 +219,7 @@ test('a warm reload of a 1,000-card board exchanges only what changed', async ({
 	client.destroy();
 	const edited = await load('warm reload after one rename elsewhere');
 	await expect(card(edited.page, 'Renamed while away')).toBeVisible();
-	test.info().annotations.push({ type: 'perf', description: JSON.stringify({ cold: cold.bytes, warm: warm.bytes, edited: edited.bytes }) });
+	test.info().annotations.push({ type: 'perf', description: JSON.stringify({ cold: cold.bytes, reloads, edited: edited.bytes }) });
 	// Only what changed: a few hundred bytes, against the whole board on the cold load.
 	expect(warm.bytes.received, 'received on a warm reload').toBeLessThan(cold.bytes.received * 0.02);
 	expect(warm.bytes.sent, 'sent on a warm reload').toBeLessThan(cold.bytes.received * 0.02);
