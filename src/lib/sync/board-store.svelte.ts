@@ -38,6 +38,16 @@ export interface BoardStoreOptions {
 	onDemoted?: (message: string) => void;
 }
 
+/** Whether IndexedDB holds a database of this name (true when the browser cannot say: then it is loaded first). */
+async function offlineCopyExists(name: string): Promise<boolean> {
+	try {
+		if (typeof indexedDB?.databases !== 'function') return true;
+		return (await indexedDB.databases()).some((db) => db.name === name);
+	} catch {
+		return true;
+	}
+}
+
 const EMPTY: BoardSnapshot = { name: '', stages: [], cardsByStage: {}, cards: {}, archived: [], process: { timeZone: DEFAULT_TIME_ZONE, teamRoles: {}, labels: [], checklist: [] }, laneLimits: {} };
 
 /**
@@ -102,7 +112,10 @@ export class BoardStore {
 		this.undoManager.on('stack-cleared', onStack);
 
 		performance.mark('flowdeck:store-created');
-		this.offline = new IndexeddbPersistence(`flowdeck:${options.user.id}:${options.boardId}`, this.doc);
+		const offlineName = `flowdeck:${options.user.id}:${options.boardId}`;
+		// Asked before y-indexeddb creates it: whether this browser has a copy of the board at all.
+		const hasOfflineCopy = offlineCopyExists(offlineName);
+		this.offline = new IndexeddbPersistence(offlineName, this.doc);
 		void this.offline.whenSynced.then(() => {
 			if (this.snapshot.stages.length > 0) this.ready = true;
 		});
@@ -157,7 +170,7 @@ export class BoardStore {
 		this.cleanups.push(() => window.removeEventListener('offline', goOffline));
 		this.cleanups.push(() => window.removeEventListener('online', goOnline));
 		if (!navigator.onLine) goOffline();
-		void this.connectAfterOfflineCopy();
+		void this.connectAfterOfflineCopy(hasOfflineCopy);
 	}
 
 	/**
@@ -165,10 +178,16 @@ export class BoardStore {
 	 * browser lacks, and this browser only what the server lacks, instead of the whole board each way. The board is
 	 * painted from the offline copy meanwhile.
 	 */
-	private async connectAfterOfflineCopy(): Promise<void> {
+	private async connectAfterOfflineCopy(hasOfflineCopy: Promise<boolean>): Promise<void> {
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const capped = new Promise<void>((resolve) => (timer = setTimeout(resolve, OFFLINE_COPY_WAIT_MS)));
-		await Promise.race([this.offline.whenSynced.then(() => performance.mark('flowdeck:offline-loaded')), capped]);
+		const loaded = async () => {
+			// A first visit has nothing to load: connect at once rather than wait for the database to be created.
+			if (!(await hasOfflineCopy)) return;
+			await this.offline.whenSynced;
+			performance.mark('flowdeck:offline-loaded');
+		};
+		await Promise.race([loaded(), capped]);
 		clearTimeout(timer);
 		// Offline (the browser said so) or gone: the online handler connects when the network is back.
 		if (this.destroyed || this.fatal || this.connection === 'offline' || !navigator.onLine) return;
