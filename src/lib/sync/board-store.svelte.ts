@@ -36,6 +36,8 @@ export interface BoardStoreOptions {
 	 * `message` as its notice.
 	 */
 	onDemoted?: (message: string) => void;
+	/** The offline copy was just dropped (a demotion): connect at once instead of waiting for it. */
+	noOfflineCopy?: boolean;
 }
 
 /** Whether IndexedDB holds a database of this name (true when the browser cannot say: then it is loaded first). */
@@ -114,7 +116,7 @@ export class BoardStore {
 		performance.mark('flowdeck:store-created');
 		const offlineName = `flowdeck:${options.user.id}:${options.boardId}`;
 		// Asked before y-indexeddb creates it: whether this browser has a copy of the board at all.
-		const hasOfflineCopy = offlineCopyExists(offlineName);
+		const hasOfflineCopy = options.noOfflineCopy ? Promise.resolve(false) : offlineCopyExists(offlineName);
 		this.offline = new IndexeddbPersistence(offlineName, this.doc);
 		void this.offline.whenSynced.then(() => {
 			if (this.snapshot.stages.length > 0) this.ready = true;
