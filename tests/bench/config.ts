@@ -15,8 +15,8 @@ export interface BenchConfig {
 	 * board sends crafted, wrong-type and crowded updates into theirs.
 	 */
 	isolation: { clients: number; rate: number; seconds: number; warmupMoves: number; cards: number; craftedInserts: number; crowdedRate: number; attackLeadSeconds: number };
-	/** `--only=stats` / `--only=isolation`: run just that phase (and keep the other results already in results.json). */
-	only: 'stats' | 'isolation' | undefined;
+	/** `--only=stats` / `--only=isolation` / `--only=initial-sync`: run just that phase (and keep the other results already in results.json). */
+	only: 'stats' | 'isolation' | 'initial-sync' | undefined;
 	/** BENCH_PROFILE=1: CPU-profile our server during the fan-out (largest size) and initial-sync windows. */
 	profile: boolean;
 	resultsPath: string;
@@ -30,12 +30,12 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): numb
 	return value;
 }
 
-const ONLY = ['--only=stats', '--only=isolation'];
+const ONLY = ['--only=stats', '--only=isolation', '--only=initial-sync'];
 
-/** Reads `--quick`, `--only=stats|isolation` and the BENCH_* environment variables. */
+/** Reads `--quick`, `--only=stats|isolation|initial-sync` and the BENCH_* environment variables. */
 export function benchConfig(argv: string[], env: NodeJS.ProcessEnv, resultsPath: string): BenchConfig {
 	const unknown = argv.filter((a) => a !== '--quick' && !ONLY.includes(a));
-	if (unknown.length > 0) throw new Error(`Unknown argument(s): ${unknown.join(' ')} (only --quick, --only=stats and --only=isolation are understood)`);
+	if (unknown.length > 0) throw new Error(`Unknown argument(s): ${unknown.join(' ')} (only --quick, --only=stats, --only=isolation and --only=initial-sync are understood)`);
 	const only = argv.filter((a) => ONLY.includes(a));
 	if (only.length > 1) throw new Error(`Give one --only, not ${only.join(' ')}`);
 	const quick = argv.includes('--quick');
@@ -89,7 +89,7 @@ export function benchConfig(argv: string[], env: NodeJS.ProcessEnv, resultsPath:
 			// The attack runs this long before the fan-out's clients connect, and on until its window ends.
 			attackLeadSeconds: quick ? 1 : 3
 		},
-		only: only[0] === '--only=stats' ? 'stats' : only[0] === '--only=isolation' ? 'isolation' : undefined,
+		only: only[0] ? (only[0].slice('--only='.length) as BenchConfig['only']) : undefined,
 		profile: env.BENCH_PROFILE === '1',
 		resultsPath
 	};

@@ -36,7 +36,7 @@ function ensureFileLimit(needed: number): void {
 }
 
 /** `--only=…`: one phase's result merged into an existing results.json (other keys kept), and its report printed. */
-function writeOnly(cfg: BenchConfig, key: 'stats' | 'isolation', value: unknown, title: string, rows: string[], checks: TargetCheck[], load: string): void {
+function writeOnly(cfg: BenchConfig, key: 'stats' | 'isolation' | 'initialSyncOnly', value: unknown, title: string, rows: string[], checks: TargetCheck[], load: string): void {
 	const previous = existsSync(cfg.resultsPath) ? (JSON.parse(readFileSync(cfg.resultsPath, 'utf8')) as Record<string, unknown>) : {};
 	writeFileSync(cfg.resultsPath, JSON.stringify({ ...previous, [key]: value }, null, '\t') + '\n');
 	const lines = [`## ${title} (${Math.round((Date.now() - started) / 1000)} s)`, '', '| figure | measured | — |', '| --- | --- | --- |', ...rows, ''];
@@ -121,11 +121,56 @@ async function isolationOnly(cfg: BenchConfig): Promise<void> {
 	}
 }
 
+/**
+ * `--only=initial-sync`: the big board pushed to both servers, our server restarted, then the initial-sync samples
+ * (as in the full run; about 4 minutes at full size once the board is cached).
+ */
+async function initialSyncOnly(cfg: BenchConfig): Promise<void> {
+	ensureBuild();
+	const cleanups: (() => Promise<void> | void)[] = [];
+	const servers: BenchServer[] = [];
+	try {
+		const app = await snapshotApp();
+		cleanups.push(() => app.remove());
+		const { database, dbName } = await runDatabase(cfg, cleanups);
+		const loadAtStart = loadNow();
+		log(`initial sync only; our server on ${dbName} from ${app.commit}; ${cpus().length} cores, load average ${loadAtStart.join(' ')}`);
+		const [oursPort, refPort] = [await freePort(), await freePort()];
+		const [ours, reference] = await Promise.all([startOurServer(database, oursPort, app.dir), startReferenceServer(refPort)]);
+		servers.push(ours, reference);
+		cleanups.push(() => Promise.all(servers.map((s) => s.stop())).then(() => {}));
+		const driver = startDriver();
+		cleanups.push(() => driver.stop());
+		const accounts = await signUpAccounts(ours.url, 3);
+		const ctx: PhaseContext = { cfg, driver, ours, reference, database, accounts, stamp: Date.now().toString(36), log };
+		const big = await loadBigBoard(ctx);
+		// As in the full run: from here on our server serves the big board only from the database.
+		await ctx.ours.stop();
+		ctx.ours = servers[0] = await startOurServer(database, oursPort, app.dir);
+		const sync = await initialSyncPhase(ctx, big);
+		const result = { cards: cfg.initialSync.cards, moves: cfg.initialSync.moves, doc_bytes: big.pushed.docBytes, ours: sync.ours, reference: sync.reference, ...(sync.profile ? { ours_profile: sync.profile } : {}), conditions: runConditions(app, dbName, loadAtStart) };
+		const rows = [
+			`| ours p50 / p95 / first after restart | ${sync.ours.synced_p50_ms} / ${sync.ours.synced_p95_ms} / ${sync.ours.first_ms} ms (frame arrived p95 ${sync.ours.received_p95_ms} ms) | |`,
+			`| reference p50 / p95 | ${sync.reference.synced_p50_ms} / ${sync.reference.synced_p95_ms} ms (frame arrived p95 ${sync.reference.received_p95_ms} ms) | |`,
+			`| ours samples | ${sync.ours.samples.join(', ')} ms | |`
+		];
+		const checks: TargetCheck[] = [{ figure: `initial sync p95, ${cfg.initialSync.cards} cards + ${cfg.initialSync.moves} moves`, target: '≤ 300 ms', measured: `${sync.ours.synced_p95_ms} ms`, pass: sync.ours.synced_p95_ms <= 300 }];
+		const load = `Load average (1 min) at start ${loadAtStart[0]}, at end ${loadNow()[0]} on ${cpus().length} cores; ${dbName}; commit ${app.commit}${app.dirty.length ? ` plus ${app.dirty.length} uncommitted server/src file(s)` : ''}.`;
+		writeOnly(cfg, 'initialSyncOnly', result, `Flowdeck initial-sync benchmark (${dbName})`, rows, checks, load);
+	} catch (err) {
+		if (servers[0]) console.error(`--- ours server output (tail) ---\n${servers[0].output().slice(-3000)}`);
+		throw err;
+	} finally {
+		for (const fn of cleanups.reverse()) await fn();
+	}
+}
+
 async function main(): Promise<void> {
 	const cfg = benchConfig(process.argv.slice(2), process.env, join(root, 'tests', 'bench', 'results.json'));
 	const statsCfg: StatsApiConfig = { ...cfg.stats, migrationsFolder: join(root, 'drizzle'), log };
 	if (cfg.only === 'stats') return statsOnly(cfg, statsCfg);
 	if (cfg.only === 'isolation') return isolationOnly(cfg);
+	if (cfg.only === 'initial-sync') return initialSyncOnly(cfg);
 	const idleBoards = Math.ceil(cfg.idle.connections / cfg.idle.perBoard);
 	// Each process (driver, server) holds one descriptor per socket, plus files and the database.
 	ensureFileLimit(cfg.idle.connections + idleBoards + 2_000);

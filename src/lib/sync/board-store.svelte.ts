@@ -14,6 +14,11 @@ import type { DescriptionSource } from './description-editor';
 
 /** How long an editor opened before the first server sync waits for it before creating a card's text anyway. */
 const SYNC_WAIT_MS = 3000;
+/**
+ * How long the store waits for the offline copy before connecting anyway: a broken or very slow IndexedDB must not
+ * keep the board off the server (it then syncs in full, as a first visit does).
+ */
+const OFFLINE_COPY_WAIT_MS = 800;
 
 /** What the board page knows when it opens a board. */
 export interface BoardStoreOptions {
@@ -31,6 +36,18 @@ export interface BoardStoreOptions {
 	 * `message` as its notice.
 	 */
 	onDemoted?: (message: string) => void;
+	/** The offline copy was just dropped (a demotion): connect at once instead of waiting for it. */
+	noOfflineCopy?: boolean;
+}
+
+/** Whether IndexedDB holds a database of this name (true when the browser cannot say: then it is loaded first). */
+async function offlineCopyExists(name: string): Promise<boolean> {
+	try {
+		if (typeof indexedDB?.databases !== 'function') return true;
+		return (await indexedDB.databases()).some((db) => db.name === name);
+	} catch {
+		return true;
+	}
 }
 
 const EMPTY: BoardSnapshot = { name: '', stages: [], cardsByStage: {}, cards: {}, archived: [], process: { timeZone: DEFAULT_TIME_ZONE, teamRoles: {}, labels: [], checklist: [] }, laneLimits: {} };
@@ -72,6 +89,7 @@ export class BoardStore {
 	private readonly onDemoted: ((message: string) => void) | undefined;
 	/** The undo step the notice's Undo button takes back. */
 	private undoTarget: unknown = null;
+	private destroyed = false;
 
 	constructor(options: BoardStoreOptions) {
 		this.canEdit = options.canEdit;
@@ -96,12 +114,17 @@ export class BoardStore {
 		this.undoManager.on('stack-cleared', onStack);
 
 		performance.mark('flowdeck:store-created');
-		this.offline = new IndexeddbPersistence(`flowdeck:${options.user.id}:${options.boardId}`, this.doc);
+		const offlineName = `flowdeck:${options.user.id}:${options.boardId}`;
+		// Asked before y-indexeddb creates it: whether this browser has a copy of the board at all.
+		const hasOfflineCopy = options.noOfflineCopy ? Promise.resolve(false) : offlineCopyExists(offlineName);
+		this.offline = new IndexeddbPersistence(offlineName, this.doc);
 		void this.offline.whenSynced.then(() => {
 			if (this.snapshot.stages.length > 0) this.ready = true;
 		});
 		let retry: RetryPolicy | null = null;
 		this.provider = new WebsocketProvider(options.syncUrl, options.boardId, this.doc, {
+			// Connected once the offline copy is in the doc (below), so that sync step 1 carries its state vector.
+			connect: false,
 			disableBc: true,
 			maxBackoffTime: 5000,
 			// Work the server refused as too large is not sent again and again: it stays in IndexedDB, the user is told.
@@ -149,6 +172,28 @@ export class BoardStore {
 		this.cleanups.push(() => window.removeEventListener('offline', goOffline));
 		this.cleanups.push(() => window.removeEventListener('online', goOnline));
 		if (!navigator.onLine) goOffline();
+		void this.connectAfterOfflineCopy(hasOfflineCopy);
+	}
+
+	/**
+	 * Connects once the offline copy is loaded (or after OFFLINE_COPY_WAIT_MS): the server then sends only what this
+	 * browser lacks, and this browser only what the server lacks, instead of the whole board each way. The board is
+	 * painted from the offline copy meanwhile.
+	 */
+	private async connectAfterOfflineCopy(hasOfflineCopy: Promise<boolean>): Promise<void> {
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const capped = new Promise<void>((resolve) => (timer = setTimeout(resolve, OFFLINE_COPY_WAIT_MS)));
+		const loaded = async () => {
+			// A first visit has nothing to load: connect at once rather than wait for the database to be created.
+			if (!(await hasOfflineCopy)) return;
+			await this.offline.whenSynced;
+			performance.mark('flowdeck:offline-loaded');
+		};
+		await Promise.race([loaded(), capped]);
+		clearTimeout(timer);
+		// Offline (the browser said so) or gone: the online handler connects when the network is back.
+		if (this.destroyed || this.fatal || this.connection === 'offline' || !navigator.onLine) return;
+		this.provider.connect();
 	}
 
 	/** Runs a named command as this user; a user error becomes the notice and nothing changes. */
@@ -282,6 +327,7 @@ export class BoardStore {
 
 	/** Disconnects and releases everything (the offline copy stays on disk). */
 	destroy(): void {
+		this.destroyed = true;
 		for (const cleanup of this.cleanups) cleanup();
 		this.provider.awareness.setLocalState(null);
 		this.provider.destroy();

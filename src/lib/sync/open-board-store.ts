@@ -15,17 +15,19 @@ export interface BoardPageData {
 export function openBoardStore(data: BoardPageData, set: (store: BoardStore) => void): () => void {
 	const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
 	let current: BoardStore | null = null;
-	const open = (canEdit: boolean, notice?: string): BoardStore => {
+	const open = (canEdit: boolean, notice?: string, noOfflineCopy = false): BoardStore => {
 		current = new BoardStore({
 			boardId: data.board.id,
 			boardName: data.board.name,
 			user: data.me,
 			canEdit,
 			notice,
+			noOfflineCopy,
 			syncUrl: `${scheme}//${location.host}/sync`,
 			onDemoted: (message) => {
 				current?.destroy();
-				set(open(false, message));
+				// Its offline copy was just dropped: nothing to load before connecting.
+				set(open(false, message, true));
 			}
 		});
 		return current;
