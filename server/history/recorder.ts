@@ -73,6 +73,12 @@ export function recordHistory(
 	const wholeCard = new Set<string>();
 	/** The stage each card whose place went in what is pending was in (the place store reports before the cards map). */
 	const deletedStages = new Map<string, string>();
+	/**
+	 * Cards still on the board whose place went in one transaction, with the stage it held: the new place may come in a
+	 * later one (a client's change that waited for another client's, after a restart or a failover). Its arrival is
+	 * then a move, or the history would keep the card in the stage it left.
+	 */
+	const placeless = new Map<string, string>();
 	// A deleted stage's map is emptied by Yjs, so remember what each stage last looked like.
 	const knownStages = new Map(currentStages(doc, now()).map((r) => [r.stageId, r]));
 	let flushQueued = false;
@@ -116,6 +122,7 @@ export function recordHistory(
 				for (const [cardId, change] of (event as Y.YMapEvent<Y.Map<unknown>>).keys) {
 					if (policy || change.action === 'update') continue;
 					if (change.action === 'delete') {
+						placeless.delete(cardId);
 						wholeCard.add(cardId);
 						push({ cardId, type: 'deleted', actorId, fromStageId: deletedStages.get(cardId) ?? null, data: { title: clipForHistory(removedValue(change.oldValue, 'title')) } });
 						continue;
@@ -160,7 +167,20 @@ export function recordHistory(
 		const policy = originKind(tr.origin) === 'policy';
 		const actorId = actorOf(tr.origin);
 		for (const [cardId, change] of changes) {
-			if (change.action === 'delete') deletedStages.set(cardId, change.oldValue.stageId);
+			if (change.action === 'delete') {
+				deletedStages.set(cardId, change.oldValue.stageId);
+				// Forgotten again below if the card itself went (onCards runs after this): that is a deletion, not a move.
+				placeless.set(cardId, change.oldValue.stageId);
+			}
+			if (change.action === 'add') {
+				const left = placeless.get(cardId);
+				placeless.delete(cardId);
+				if (left !== undefined && !policy && left !== change.newValue.stageId && mapAt(cards, cardId)) {
+					push({ cardId, type: 'moved', actorId, fromStageId: left, toStageId: change.newValue.stageId, data: {} });
+					checkSoftLimit(cardId, change.newValue.stageId, actorId);
+				}
+				continue;
+			}
 			if (change.action !== 'update' || change.oldValue.stageId === change.newValue.stageId) continue;
 			if (policy) {
 				revertMove(cardId, change.newValue.stageId);

@@ -177,11 +177,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several instances on one databa
 		const fresh = await join(survivor, cookies[0]!);
 		for (const { clientID, clock } of own) expect(Y.getState(fresh.doc.store, clientID), `edits of client ${clientID}`).toBe(clock);
 		expect(describeDifference(fresh.doc, reference)).toBe('');
-		// KNOWN GAP (docs/scale-out.md): after a failover the history sometimes misses a move or two the dead owner had
-		// applied but not stored (the document has them). Reported here, not asserted, until it is fixed.
+		// Watched (docs/scale-out.md): after a failover the history used to miss a move or two the dead owner had
+		// applied but not stored (a late new place was not taken for a move; fixed in the recorder). Reported, not asserted,
+		// until more runs have confirmed the fix.
 		let disagreements: string[] = [];
 		await waitFor('history agrees with the document', async () => (disagreements = await historyDisagreements(survivor.url, boardId, cookies[0]!, fresh.doc)).length === 0, 5_000, 200).catch(() => {});
-		if (disagreements.length > 0) console.warn(`[cluster] KNOWN GAP: history disagrees with the document after the failover:\n${disagreements.join('\n')}`);
+		if (disagreements.length > 0) console.warn(`[cluster] WATCHED: history disagrees with the document after the failover:\n${disagreements.join('\n')}`);
 		// History written once: never two creations of one card.
 		const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
 		try {

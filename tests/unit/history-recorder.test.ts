@@ -24,6 +24,39 @@ function setup() {
 const kinds = (events: NewCardEvent[]) => events.map((e) => e.type);
 
 describe('history recorder', () => {
+	it('a move whose new place arrives after its old place went (it waited for a change the server lost) is still a move', async () => {
+		const { doc, events, cmd, stageId, settle } = setup();
+		const hot = cmd.addCard(stageId('Backlog'), 'Hot');
+		const other = cmd.addCard(stageId('Backlog'), 'Other');
+		await settle();
+		events.length = 0;
+		// A client in step with the server makes two moves; the server loses the first (it crashed before storing it).
+		const client = new Y.Doc();
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(doc));
+		const clientCmd = boardCommands(client, { userId: 'ann', now: () => new Date() }, LOCAL);
+		const before = Y.encodeStateVector(client);
+		clientCmd.moveCard(other, stageId('Review'), 0);
+		const lost = Y.encodeStateAsUpdate(client, before);
+		const middle = Y.encodeStateVector(client);
+		// The hot card's new place is appended after the other's: it cannot be placed before that arrives.
+		clientCmd.moveCard(hot, stageId('In progress'), 0);
+		const second = Y.encodeStateAsUpdate(client, middle);
+		// The second move first: its deletion of the old place applies now, its new place waits.
+		Y.applyUpdate(doc, second, LOCAL);
+		await settle();
+		Y.applyUpdate(doc, lost, LOCAL);
+		await settle();
+		expect(readSnapshot(doc).cards[hot]!.stageId).toBe(stageId('In progress'));
+		expect(events.filter((e) => e.type === 'moved').map((e) => [e.cardId, e.fromStageId, e.toStageId])).toEqual(
+			expect.arrayContaining([
+				[hot, stageId('Backlog'), stageId('In progress')],
+				[other, stageId('Backlog'), stageId('Review')]
+			])
+		);
+		// The card was never deleted: no deletion in its history.
+		expect(events.filter((e) => e.cardId === hot).map((e) => e.type)).toEqual(['moved']);
+	});
+
 	it('records creation and forward/backward moves with actor, stages, direction and checklist state', async () => {
 		const { events, cmd, stageId, settle } = setup();
 		const card = cmd.addCard(stageId('Backlog'), 'Post');
